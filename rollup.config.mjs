@@ -1,0 +1,32 @@
+// Builds every shipped file from one config: the headless core, the widgets, the script-tag bundle, and the
+// minified files that size-limit measures (dist/size/, not shipped on their own).
+import { fileURLToPath } from 'node:url';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const coreEntry = fileURLToPath(new URL('src/index.ts', import.meta.url));
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**', 'widgets/**'], compilerOptions: { noEmit: false, declaration: false, types: [] }, noEmitOnError: true });
+const min = () => terser({ ecma: 2020, module: true, compress: { passes: 2 } });
+const preactDeps = (id) => id === 'preact' || id.startsWith('preact/');
+// The widgets import the core through src/index.ts; in the ESM build that import becomes the package's own
+// 'optin' entry, so an app that uses both ships one copy of the core.
+const coreAsPackage = (id) => id === 'idb-keyval' || preactDeps(id) || id === coreEntry;
+const quiet = { onwarn(warning, warn) { if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning); } };
+
+export default [
+  { ...quiet, input: 'src/index.ts', external: ['idb-keyval'], plugins: [ts()], output: { file: 'dist/optin.js', format: 'es' } },
+  {
+    ...quiet,
+    input: 'widgets/index.ts',
+    external: coreAsPackage,
+    plugins: [resolve(), ts()],
+    output: { file: 'dist/widgets.js', format: 'es', paths: { [coreEntry]: 'optin' } },
+  },
+  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), ts(), min()], output: { file: 'dist/optin.global.js', format: 'iife' } },
+  // The inline stub a page pastes before the script tag, also served as a file for pages under a strict CSP.
+  { ...quiet, input: 'widgets/stub.ts', plugins: [ts(), min()], output: { file: 'dist/optin-stub.js', format: 'iife' } },
+  // Measured by size-limit: the core import with idb-keyval, and the widgets without Preact or the core.
+  { ...quiet, input: 'src/size-entry.ts', plugins: [resolve(), ts(), min()], output: { file: 'dist/size/core.min.js', format: 'es' } },
+  { ...quiet, input: 'widgets/index.ts', external: coreAsPackage, plugins: [resolve(), ts(), min()], output: { file: 'dist/size/widgets.min.js', format: 'es', paths: { [coreEntry]: 'optin' } } },
+];

@@ -1,0 +1,27 @@
+// Picks the locale to show and reads per-locale texts, so the core hashes exactly what the dialogs display.
+// The fallback locale is config.locale when set, else English.
+import type { LocalizedText } from './types.js';
+
+/** Locales whose dialog texts ship with Optin. */
+export const BUILT_IN_LOCALES: readonly string[] = ['en', 'zh-CN'];
+
+/** The text of `value` in `locale`, else in `fallback`, else the first one given. */
+export function localize(value: LocalizedText | undefined, locale: string, fallback = 'en'): string {
+  if (value == null || typeof value == 'string') return value ?? '';
+  return value[locale] ?? value[fallback] ?? Object.values(value)[0] ?? '';
+}
+
+/**
+ * The first of the browser's languages that we can show, matched exactly or by language (`zh-Hans-CN` and
+ * `zh` → `zh-CN`), else `fallback`.
+ */
+export function pickLocale(available: readonly string[], wanted: readonly string[], fallback: string): string {
+  for (const want of wanted) {
+    const lower = want.toLowerCase();
+    const exact = available.find((a) => a.toLowerCase() == lower);
+    if (exact) return exact;
+    const byLanguage = available.find((a) => a.split('-')[0]!.toLowerCase() == lower.split('-')[0]);
+    if (byLanguage) return byLanguage;
+  }
+  return fallback;
+}

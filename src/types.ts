@@ -1,0 +1,189 @@
+// The shapes Optin works with: the config a site owner writes, the decisions it stores, and the events it emits.
+// Types only; nothing here runs.
+
+/** A text in one language, or one per locale (`{ en: 'Analytics', 'zh-CN': '统计分析' }`). */
+export type LocalizedText = string | { readonly [locale: string]: string };
+
+/** Someone who receives data for a purpose. `country` marks a transfer abroad when it is not the site's own. */
+export interface Recipient {
+  readonly name: string;
+  readonly country?: string;
+  readonly url?: string;
+}
+
+/** One reason for collecting data, with everything a person needs to decide about it. */
+export interface Purpose<Id extends string = string> {
+  /** kebab-case and unique: `credit-scoring`. */
+  readonly id: Id;
+  readonly title: LocalizedText;
+  /** Why the data is collected, in plain words. */
+  readonly description: LocalizedText;
+  /** What is collected: `['pages visited', 'device type']`. Required unless `necessary`. */
+  readonly data?: readonly LocalizedText[];
+  readonly recipients?: readonly Recipient[];
+  /** How long it is kept: `'13 months'`. Required unless `necessary`. */
+  readonly retention?: LocalizedText;
+  /** Strictly necessary for the service the person asked for: no consent asked, cannot be switched off. */
+  readonly necessary?: true;
+  /** Needs its own explicit consent: never part of "Accept all" (credit scoring, health, location...). */
+  readonly sensitive?: true;
+  /** Sells or shares data, or cross-context ads: a Global Privacy Control signal denies it. */
+  readonly sale?: true;
+  /** Hosts this purpose sends data to. */
+  readonly hosts?: readonly string[];
+  /** Cookie and localStorage names it sets: cleared when it is refused or withdrawn. */
+  readonly storage?: readonly string[];
+}
+
+/** Everything `createConsent` needs. Validated as a whole: see `ConsentConfigError`. */
+export interface ConsentConfig<Id extends string = string> {
+  /** Who decides about the data: shown on the first layer. */
+  readonly controller: { readonly name: string; readonly contact: string };
+  /** A new `version` asks everyone again. `url`: http(s) or a same-origin path. */
+  readonly policy: { readonly version: string; readonly url: string };
+  readonly purposes: readonly Purpose<Id>[];
+  /** Locale to show; default: the first of `navigator.languages` that is available, else `en`. */
+  readonly locale?: string;
+  /** Overrides of UI strings per locale, read by the widgets. */
+  readonly texts?: { readonly [locale: string]: { readonly [key: string]: string } };
+  /** Days a decision holds before it is asked again. Default 180, at most 395 (13 months). */
+  readonly expiresAfterDays?: number;
+  /** IndexedDB database name; default `optin`. */
+  readonly storageName?: string;
+}
+
+/** How a decision was made; recorded as proof. */
+export type DecisionMethod = 'banner' | 'preferences' | 'prompt' | 'api' | 'signal';
+
+/** A purpose's state: `undecided` counts as no consent. */
+export type PurposeState = 'granted' | 'denied' | 'undecided';
+
+/** The stored decision for one purpose (schema version 1). */
+export interface DecisionRecord {
+  /** Schema version of this record. */
+  readonly v: 1;
+  readonly purpose: string;
+  readonly granted: boolean;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly expires: number;
+  readonly policy: string;
+  /** SHA-256 of the disclosure shown (title, description, data, recipients, retention, locale). */
+  readonly hash: string;
+  readonly locale: string;
+  readonly method: DecisionMethod;
+}
+
+/** One entry of the append-only proof log. `prev` is the hash of the entry before it. */
+export interface Receipt {
+  readonly seq: number;
+  readonly at: number;
+  readonly policy: string;
+  readonly method: DecisionMethod;
+  readonly locale: string;
+  /** purpose id → granted */
+  readonly choices: { readonly [purpose: string]: boolean };
+  /** purpose id → disclosure hash shown */
+  readonly hashes: { readonly [purpose: string]: string };
+  readonly prev: string;
+}
+
+/** What `verifyReceipts()` finds: `ok`, or the first entry that was changed, removed or reordered. */
+export type ReceiptCheck = { readonly ok: true; readonly count: number } | { readonly ok: false; readonly index: number; readonly reason: string };
+
+/** Options of `require()`. */
+export interface RequireOptions {
+  /** Ask again even after an earlier no (only for an action the person just started). */
+  readonly ask?: boolean;
+  readonly signal?: AbortSignal;
+  /** Give up waiting after this many milliseconds (rejects with code `timeout`). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `gate()`. */
+export interface GateOptions {
+  /** Hold calls made before a decision (default true); false drops them. */
+  readonly hold?: boolean;
+  /** Most calls held per purpose before the oldest is dropped (default 100). */
+  readonly limit?: number;
+}
+
+/** Options of `decide()` and `withdraw()`. */
+export interface DecideOptions {
+  readonly method?: DecisionMethod;
+  /** Locale the disclosure was shown in (the widgets pass theirs). */
+  readonly locale?: string;
+}
+
+/**
+ * The plug point the dialogs attach to (see `optin/widgets`). The core never imports UI; it calls these.
+ * `prompt` resolves true when the person answered (the answer arrives through `decide`), false when they
+ * closed the prompt without answering.
+ */
+export interface ConsentUI {
+  show(): void;
+  showPreferences(): void;
+  prompt(purpose: string, options: { readonly ask: boolean }): Promise<boolean>;
+}
+
+/** Payload of the `change` event: every purpose's state now, and which ones changed. */
+export interface ChangeEvent<Id extends string = string> {
+  readonly states: { readonly [K in Id]: PurposeState };
+  readonly changed: readonly Id[];
+}
+
+/** Payload of the `decision` event: the records just made (also sent to other tabs). */
+export interface DecisionEvent {
+  readonly records: readonly DecisionRecord[];
+  readonly method: DecisionMethod;
+}
+
+/** Event name → payload. `error` carries a `ConsentError` (storage faults, dropped calls, listener errors). */
+export interface ConsentEvents<Id extends string = string> {
+  change: ChangeEvent<Id>;
+  decision: DecisionEvent;
+  error: import('./errors.js').ConsentError;
+}
+
+/** A consent instance made by `createConsent`. `Id` is the union of purpose ids when the config is a literal. */
+export interface Consent<Id extends string = string> {
+  /** Settles once stored decisions are loaded (one IndexedDB read). Never rejects. */
+  readonly ready: Promise<void>;
+  /** The validated config. */
+  readonly config: ConsentConfig<Id>;
+  /** The locale chosen from `config.locale` or `navigator.languages`. */
+  readonly locale: string;
+  /** True when the storage failed and decisions live only for this page view. */
+  readonly memoryOnly: boolean;
+  /** Granted right now? Synchronous, no I/O. Necessary purposes are always granted. */
+  has(id: Id): boolean;
+  /** One purpose's state, or every purpose's. */
+  state(id: Id): PurposeState;
+  state(): { readonly [K in Id]: PurposeState };
+  /** Resolves once `id` is granted; rejects with `ConsentDeniedError` on a no. */
+  require(id: Id, options?: RequireOptions): Promise<void>;
+  /** Wraps `fn` so that it runs only while `id` is granted; calls before a decision are held (bounded). */
+  gate<A extends unknown[]>(id: Id, fn: (...args: A) => unknown, options?: GateOptions): (...args: A) => void;
+  /** Records decisions. Resolves when they are stored (or kept in memory after a storage fault). */
+  decide(choices: { readonly [K in Id]?: boolean }, options?: DecideOptions): Promise<void>;
+  /** "Accept all" (`true`: every non-necessary purpose that is not sensitive) or "Reject all" (`false`). */
+  decideAll(granted: boolean, options?: DecideOptions): Promise<void>;
+  /** Withdraws consent for one purpose, or for every purpose. */
+  withdraw(id?: Id, options?: DecideOptions): Promise<void>;
+  /** Forgets every stored decision (the proof log is kept). */
+  reset(): Promise<void>;
+  /** Listens to an event; returns the unsubscribe function. `replay` calls a `change` listener at once. */
+  on<E extends keyof ConsentEvents<Id>>(event: E, listener: (payload: ConsentEvents<Id>[E]) => void, options?: { readonly replay?: boolean }): () => void;
+  /** The proof log, oldest first. */
+  receipts(): Promise<Receipt[]>;
+  /** Checks the proof log's hash chain. */
+  verifyReceipts(): Promise<ReceiptCheck>;
+  /** SHA-256 of a purpose's disclosure in a locale, as stored in records and receipts. */
+  disclosureHash(id: Id, locale?: string): Promise<string>;
+  /** Opens the first layer (needs the widgets). */
+  show(): void;
+  /** Opens the preferences (needs the widgets). */
+  showPreferences(): void;
+  /** Plugs the dialogs in; returns the function that unplugs them. */
+  attach(ui: ConsentUI): () => void;
+}
