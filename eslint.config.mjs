@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's type-checked rules, plus the one-way dependency rule: the headless core (src/)
 // never imports the UI (widgets/) or Preact.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -34,6 +35,7 @@ export default tseslint.config(
   },
   {
     files: ['test/**', 'bench/**', 'demo/**', '*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -2,7 +2,7 @@
 // One base class; subclasses only where callers branch (bad config, a no, storage faults).
 
 /** Stable codes of every error Optin raises or emits. */
-export type ConsentErrorCode = 'config' | 'denied' | 'storage' | 'timeout' | 'dropped' | 'listener';
+export type ConsentErrorCode = 'config' | 'denied' | 'storage' | 'timeout' | 'dropped' | 'callback';
 
 /** Base of every Optin error. Branch on `code`, not on the message. */
 export class ConsentError extends Error {
@@ -39,9 +39,12 @@ export class ConsentDeniedError extends ConsentError {
   }
 }
 
-/** IndexedDB was missing, blocked, failed or full. Decisions are kept in memory for this page view only. */
+/**
+ * IndexedDB was missing, blocked, failed or full (decisions are then kept for this page view only), or a stored
+ * record was unreadable (that purpose is asked again).
+ */
 export class ConsentStorageError extends ConsentError {
   constructor(message: string, cause?: unknown) {
-    super('storage', message + ': decisions are kept for this page view only. Check that IndexedDB is available (not in a blocked private mode) and has space.', { cause });
+    super('storage', message, { cause });
   }
 }

@@ -1,5 +1,6 @@
 // The shapes Optin works with: the config a site owner writes, the decisions it stores, and the events it emits.
 // Types only; nothing here runs.
+import type { ConsentError } from './errors.js';
 
 /** A text in one language, or one per locale (`{ en: 'Analytics', 'zh-CN': '统计分析' }`). */
 export type LocalizedText = string | { readonly [locale: string]: string };
@@ -142,7 +143,7 @@ export interface DecisionEvent {
 export interface ConsentEvents<Id extends string = string> {
   change: ChangeEvent<Id>;
   decision: DecisionEvent;
-  error: import('./errors.js').ConsentError;
+  error: ConsentError;
 }
 
 /** A consent instance made by `createConsent`. `Id` is the union of purpose ids when the config is a literal. */

@@ -1,0 +1,46 @@
+// The proof log: every decision appends a receipt holding the SHA-256 of the receipt before it, so an edit,
+// a removal or a reordering shows up in verifyReceipts(). Appends are serialized, across tabs too.
+import { sha256 } from './hash.js';
+import type { Store } from './store.js';
+import type { Receipt, ReceiptCheck } from './types.js';
+
+type Head = { seq: number; hash: string };
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
+export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>): Promise<Receipt> {
+  const append = async () => {
+    const [head] = (await store.read(['h'])) as [Head | undefined];
+    const receipt: Receipt = { ...entry, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
+    await store.write([
+      [['r', receipt.seq], receipt],
+      ['h', { seq: receipt.seq, hash: await sha256(JSON.stringify(receipt)) }],
+    ]);
+    return receipt;
+  };
+  // Web Locks keep two tabs from writing the same sequence number; the promise queue does it within a page.
+  const locked = () => globalThis.navigator?.locks?.request('optin-receipts', append) ?? append();
+  const next = queue.then(locked, locked);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** Every receipt, oldest first. */
+export async function readReceipts(store: Store): Promise<Receipt[]> {
+  return (await store.list('r')) as Receipt[];
+}
+
+/** Walks the chain and names the first receipt that was changed, removed or reordered. */
+export async function verifyReceipts(store: Store): Promise<ReceiptCheck> {
+  const [list, [head]] = await Promise.all([readReceipts(store), store.read(['h']) as Promise<[Head | undefined]>]);
+  let prev = '';
+  for (const [index, receipt] of list.entries()) {
+    if (receipt.seq !== index) return { ok: false, index, reason: `receipt ${index} is missing or out of order` };
+    if (receipt.prev !== prev) return { ok: false, index: index - 1, reason: `receipt ${index - 1} was changed` };
+    prev = await sha256(JSON.stringify(receipt));
+  }
+  // The head remembers the last receipt, so a removed or edited last entry shows too.
+  if (list.length && (head?.seq !== list.length - 1 || head.hash !== prev)) return { ok: false, index: list.length - 1, reason: 'the last receipt was changed or receipts were removed after it' };
+  if (!list.length && head) return { ok: false, index: 0, reason: 'receipts were removed' };
+  return { ok: true, count: list.length };
+}

@@ -1,0 +1,336 @@
+// createConsent end to end on fake-indexeddb: defaults, persistence, re-asking, faults, require, gate, tabs.
+import { createStore, get, set } from 'idb-keyval';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentError } from '../src/index.js';
+import { config, freshName, purposes, settle } from './fixtures.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+const DAY = 864e5;
+
+describe('defaults (PRE-03, off until yes)', () => {
+  it('denies every non-necessary purpose on a fresh store and always grants necessary ones', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'undecided' });
+    expect(consent.has('analytics')).toBe(false);
+    expect(consent.has('necessary')).toBe(true);
+    await expect(consent.require('necessary')).resolves.toBeUndefined();
+  });
+});
+
+describe('persistence', () => {
+  it('keeps decisions across a second instance on the same database', async () => {
+    const cfg = config();
+    const first = createConsent(cfg);
+    await first.decide({ analytics: true, marketing: false });
+    const second = createConsent(cfg);
+    expect(second.has('analytics')).toBe(false); // not loaded yet: no consent assumed
+    await second.ready;
+    expect(second.state()).toMatchObject({ analytics: 'granted', marketing: 'denied', 'credit-scoring': 'undecided' });
+  });
+
+  it('stores what the person was shown: policy version, disclosure hash, locale, method, expiry', async () => {
+    const cfg = config({ expiresAfterDays: 30 });
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true }, { method: 'preferences', locale: 'zh-CN' });
+    const record = (await get(['d', 'analytics'], createStore(cfg.storageName, 'keyval'))) as Record<string, number> & { at: number; expires: number };
+    expect(record).toMatchObject({ v: 1, purpose: 'analytics', granted: true, policy: '2026-11', locale: 'zh-CN', method: 'preferences', hash: await consent.disclosureHash('analytics', 'zh-CN') });
+    expect(record.expires - record.at).toBe(30 * DAY);
+    expect(await consent.disclosureHash('analytics', 'zh-CN')).not.toBe(await consent.disclosureHash('analytics', 'en'));
+  });
+
+  it.each([
+    ['the policy version changes', { policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }],
+    ['the disclosure text changes', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p)) }],
+    ['the recipients change', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, recipients: [{ name: 'Other Stats', country: 'US' }] } : p)) }],
+  ])('asks again when %s (GATE-03, GATE-04)', async (_, change) => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true, marketing: false });
+    const later = createConsent({ ...cfg, ...change });
+    await later.ready;
+    expect(later.state('analytics')).toBe('undecided');
+  });
+
+  it('asks again once a decision expires (GATE-05)', async () => {
+    const cfg = config({ expiresAfterDays: 10 });
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true });
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 10 * DAY + 1);
+    expect(consent.has('analytics')).toBe(false);
+    const later = createConsent(cfg);
+    await later.ready;
+    expect(later.state('analytics')).toBe('undecided');
+  });
+});
+
+describe('faults never become a yes (PRE-04)', () => {
+  it('falls back to memory with an error event when IndexedDB throws on open; nothing rejects', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const cfg = config();
+    const consent = createConsent(cfg);
+    const errors: ConsentError[] = [];
+    consent.on('error', (e) => errors.push(e));
+    await consent.ready;
+    expect(consent.memoryOnly).toBe(true);
+    expect(errors.map((e) => e.code)).toEqual(['storage']);
+    await consent.decide({ analytics: true });
+    expect(consent.has('analytics')).toBe(true);
+    expect(await consent.receipts()).toHaveLength(1);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(false);
+  });
+
+  it('works for the page view when indexedDB does not exist at all', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const consent = createConsent(config());
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    await consent.ready;
+    await consent.decideAll(false);
+    expect(consent.state('analytics')).toBe('denied');
+    expect(errors).toEqual(['storage']);
+    vi.unstubAllGlobals();
+  });
+
+  it('a failed write falls back to memory and removes the older stored decision', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.has('analytics')).toBe(true);
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.withdraw('analytics');
+    expect(consent.has('analytics')).toBe(false);
+    expect(errors).toEqual(['storage']);
+    vi.restoreAllMocks();
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('undecided'); // never the old yes
+  });
+
+  it.each([
+    ['garbage', 'not a record'],
+    ['a record for another purpose', { v: 1, purpose: 'marketing', granted: true, at: 1, expires: 9e15, policy: '2026-11', hash: 'x', locale: 'en', method: 'api' }],
+    ['a record of a newer schema', { v: 2, purpose: 'analytics', granted: true, at: 1, expires: 9e15, policy: '2026-11', hash: 'x', locale: 'en', method: 'api' }],
+    ['a record with a forged hash', { v: 1, purpose: 'analytics', granted: true, at: 1, expires: 9e15, policy: '2026-11', hash: 'forged', locale: 'en', method: 'api' }],
+  ])('ignores %s and asks again', async (_, value) => {
+    const cfg = config();
+    await set(['d', 'analytics'], value, createStore(cfg.storageName, 'keyval'));
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.state('analytics')).toBe('undecided');
+  });
+
+  it('reports an unreadable record through an error event', async () => {
+    const cfg = config();
+    await set(['d', 'analytics'], { v: 1, granted: 'yes' }, createStore(cfg.storageName, 'keyval'));
+    const consent = createConsent(cfg);
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.message));
+    await consent.ready;
+    expect(errors[0]).toMatch(/"analytics" is unreadable/);
+  });
+
+  it('reads a record written by this schema with extra fields a later release added, without widening it', async () => {
+    const cfg = config();
+    const probe = createConsent(cfg);
+    const hash = await probe.disclosureHash('analytics', 'en');
+    await set(['d', 'analytics'], { v: 1, purpose: 'analytics', granted: false, at: 1, expires: Date.now() + DAY, policy: '2026-11', hash, locale: 'en', method: 'banner', note: 'extra' }, createStore(cfg.storageName, 'keyval'));
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.state('analytics')).toBe('denied');
+  });
+});
+
+describe('require', () => {
+  it('settles a granted purpose within a microtask, without I/O', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ analytics: true });
+    let done = false;
+    void consent.require('analytics').then(() => (done = true));
+    await Promise.resolve();
+    expect(done).toBe(true);
+  });
+
+  it('resolves on a later yes and rejects on a later no (GATE-02)', async () => {
+    const consent = createConsent(config());
+    const yes = consent.require('analytics');
+    const no = consent.require('marketing');
+    await settle();
+    void consent.decide({ analytics: true, marketing: false });
+    await expect(yes).resolves.toBeUndefined();
+    await expect(no).rejects.toBeInstanceOf(ConsentDeniedError);
+    await expect(no).rejects.toMatchObject({ code: 'denied', purpose: 'marketing' });
+  });
+
+  it('rejects at once on an earlier no, and waits again with ask: true', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ analytics: false });
+    await expect(consent.require('analytics')).rejects.toBeInstanceOf(ConsentDeniedError);
+    const again = consent.require('analytics', { ask: true });
+    await settle();
+    void consent.decide({ analytics: true });
+    await expect(again).resolves.toBeUndefined();
+  });
+
+  it('rejects on abort and on timeout, and nothing is granted', async () => {
+    const consent = createConsent(config());
+    const controller = new AbortController();
+    const aborted = consent.require('analytics', { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(consent.require('analytics', { timeoutMs: 10 })).rejects.toMatchObject({ code: 'timeout' });
+    await expect(consent.require('analytics', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(consent.has('analytics')).toBe(false);
+  });
+
+  it('names the nearest purpose for an unknown id', async () => {
+    const consent = createConsent(config());
+    const wrong = 'credit-scorng' as 'analytics';
+    await expect(consent.require(wrong)).rejects.toBeInstanceOf(ConsentConfigError);
+    await expect(consent.require(wrong)).rejects.toThrow(/did you mean "credit-scoring"/);
+  });
+
+  it('asks the attached dialogs, and a closed prompt rejects without recording anything', async () => {
+    const consent = createConsent(config());
+    const prompt = vi.fn(() => Promise.resolve(false));
+    consent.attach({ show() {}, showPreferences() {}, prompt });
+    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ code: 'denied', dismissed: true });
+    expect(prompt).toHaveBeenCalledWith('credit-scoring', { ask: false });
+    expect(consent.state('credit-scoring')).toBe('undecided');
+    expect(await consent.receipts()).toEqual([]);
+  });
+});
+
+describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
+  it('Accept all never grants a sensitive purpose; Reject all denies every optional one', async () => {
+    const consent = createConsent(config());
+    await consent.decideAll(true, { method: 'banner' });
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted', 'credit-scoring': 'undecided' });
+    await consent.decideAll(false, { method: 'banner' });
+    expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied', necessary: 'granted' });
+  });
+
+  it('withdrawing clears the purpose’s cookies and localStorage and stops its gate', async () => {
+    const consent = createConsent(config());
+    const track = vi.fn();
+    const send = consent.gate('analytics', track);
+    await consent.decide({ analytics: true });
+    localStorage.setItem('_stats', 'id-123');
+    document.cookie = '_stats=id-123; path=/';
+    send();
+    await consent.withdraw();
+    send();
+    expect(track).toHaveBeenCalledTimes(1);
+    expect(localStorage.getItem('_stats')).toBeNull();
+    expect(document.cookie).not.toContain('_stats=id-123');
+  });
+
+  it('refuses to switch off a necessary purpose silently and rejects bad values', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ necessary: false });
+    expect(consent.has('necessary')).toBe(true);
+    await expect(consent.decide({ analytics: 'yes' as unknown as boolean })).rejects.toThrow(/decide\.analytics: must be true or false/);
+  });
+
+  it('reset forgets decisions but keeps the proof', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true });
+    await consent.reset();
+    expect(consent.state('analytics')).toBe('undecided');
+    expect(await consent.receipts()).toHaveLength(1);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('undecided');
+  });
+});
+
+describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
+  it('denies sale purposes with method signal, Accept all does not turn them on, and the opt-out outlives the signal', async () => {
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    await settle();
+    expect(consent.state('marketing')).toBe('denied');
+    await consent.decideAll(true);
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    expect((await consent.receipts())[0]).toMatchObject({ method: 'signal', choices: { marketing: false } });
+    vi.unstubAllGlobals();
+    const later = createConsent(cfg);
+    await later.ready;
+    expect(later.state('marketing')).toBe('denied');
+  });
+});
+
+describe('events', () => {
+  it('isolates a throwing listener, reports it, and mirrors events on window', async () => {
+    const consent = createConsent(config());
+    const seen: string[] = [];
+    const windowEvents: unknown[] = [];
+    const onWindow = (e: Event) => windowEvents.push((e as CustomEvent).detail);
+    window.addEventListener('consent:change', onWindow);
+    consent.on('change', () => {
+      throw new Error('broken listener');
+    });
+    consent.on('change', (e) => seen.push(...e.changed));
+    consent.on('error', (e) => seen.push(e.code));
+    await consent.decide({ analytics: true });
+    window.removeEventListener('consent:change', onWindow);
+    expect(seen).toEqual(['callback', 'analytics']);
+    expect(windowEvents).toHaveLength(1);
+    expect(consent.has('analytics')).toBe(true);
+  });
+
+  it('replays the current state to a late change listener and stops after unsubscribe', async () => {
+    const consent = createConsent(config());
+    const listener = vi.fn();
+    const off = consent.on('change', listener, { replay: true });
+    expect(listener).toHaveBeenCalledWith({ states: consent.state(), changed: [] });
+    off();
+    await consent.decide({ analytics: true });
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('other tabs (GATE-08)', () => {
+  it('a decision in one instance reaches another through BroadcastChannel and runs its held calls', async () => {
+    const storageName = freshName();
+    const tabA = createConsent(config({ storageName }));
+    const tabB = createConsent(config({ storageName }));
+    await Promise.all([tabA.ready, tabB.ready]);
+    const sent: number[] = [];
+    const send = tabB.gate('analytics', (n: number) => sent.push(n));
+    send(1);
+    send(2);
+    await tabA.decide({ analytics: true });
+    await vi.waitFor(() => expect(tabB.has('analytics')).toBe(true));
+    expect(sent).toEqual([1, 2]);
+    await tabA.withdraw('analytics');
+    await vi.waitFor(() => expect(tabB.has('analytics')).toBe(false));
+    send(3);
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it('ignores a forged message from another tab', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ records: [{ v: 1, purpose: 'credit-scoring', granted: true, at: 1, expires: 9e15, policy: '2026-11', hash: 'forged', locale: 'en', method: 'api' }] });
+    channel.postMessage('nonsense');
+    await settle(50);
+    channel.close();
+    expect(tab.has('credit-scoring')).toBe(false);
+  });
+});

@@ -1,0 +1,29 @@
+// Disclosure hashing: the exact text shown in a locale, SHA-256, stable across key order.
+import { describe, expect, it, vi } from 'vitest';
+import { disclosureText, sha256 } from '../src/hash.js';
+
+const purpose = { id: 'analytics', title: { en: 'Analytics', 'zh-CN': '统计分析' }, description: 'Counts visits.', data: ['pages'], retention: '1 year', recipients: [{ name: 'Stats Co', country: 'DE' }] };
+
+describe('hash', () => {
+  it('is the standard SHA-256', async () => {
+    expect(await sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('falls back to a labelled weak hash where crypto.subtle is missing (plain http)', async () => {
+    vi.stubGlobal('crypto', {});
+    try {
+      expect(await sha256('abc')).toMatch(/^weak:[0-9a-f]+$/);
+      expect(await sha256('abc')).not.toBe(await sha256('abd'));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('covers the locale and every disclosed field, not the order of keys', () => {
+    const en = disclosureText(purpose, 'en', 'en');
+    expect(en).toContain('Analytics');
+    expect(disclosureText(purpose, 'zh-CN', 'en')).toContain('统计分析');
+    expect(disclosureText({ ...purpose, recipients: [{ country: 'DE', name: 'Stats Co' }] }, 'en', 'en')).toBe(en);
+    expect(disclosureText({ ...purpose, retention: '2 years' }, 'en', 'en')).not.toBe(en);
+  });
+});

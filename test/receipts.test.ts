@@ -1,0 +1,68 @@
+// The proof log: one receipt per decision, chained by SHA-256, and every kind of tampering caught.
+import { createStore, set, del } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { appendReceipt, readReceipts, verifyReceipts } from '../src/receipts.js';
+import { idbStore, memoryStore } from '../src/store.js';
+import { createConsent } from '../src/index.js';
+import { config, freshName } from './fixtures.js';
+
+const entry = (n: number) => ({ at: 1_700_000_000_000 + n, policy: 'v1', method: 'api' as const, locale: 'en', choices: { analytics: n % 2 == 0 }, hashes: { analytics: 'h' + n } });
+
+async function chain(count: number) {
+  const name = freshName();
+  const store = idbStore(name);
+  for (let i = 0; i < count; i++) await appendReceipt(store, entry(i));
+  return { store, raw: createStore(name, 'keyval') };
+}
+
+describe('receipts (REC-01, REC-02)', () => {
+  it('records every decision, refusals and withdrawals too, in order', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ analytics: true }, { method: 'banner' });
+    await consent.withdraw('analytics', { method: 'preferences' });
+    await consent.decide({ analytics: true, 'credit-scoring': true }, { method: 'prompt', locale: 'zh-CN' });
+    const log = await consent.receipts();
+    expect(log.map((r) => [r.seq, r.method, r.choices])).toEqual([
+      [0, 'banner', { analytics: true }],
+      [1, 'preferences', { analytics: false }],
+      [2, 'prompt', { analytics: true, 'credit-scoring': true }],
+    ]);
+    expect(log[2]).toMatchObject({ policy: '2026-11', locale: 'zh-CN', hashes: { 'credit-scoring': await consent.disclosureHash('credit-scoring', 'zh-CN') } });
+    expect(log[1]!.prev).toMatch(/^[0-9a-f]{64}$/);
+    expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 3 });
+  });
+
+  it('keeps one unbroken chain when decisions are made at the same moment', async () => {
+    const store = memoryStore();
+    await Promise.all([0, 1, 2, 3].map((i) => appendReceipt(store, entry(i))));
+    expect((await readReceipts(store)).map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+    expect(await verifyReceipts(store)).toEqual({ ok: true, count: 4 });
+  });
+
+  it('catches a changed entry', async () => {
+    const { store, raw } = await chain(4);
+    const [, second] = await readReceipts(store);
+    await set(['r', 1], { ...second, choices: { analytics: true } }, raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 1 });
+  });
+
+  it('catches a removed entry in the middle and at the end', async () => {
+    const { store, raw } = await chain(4);
+    await del(['r', 3], raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 2 });
+    await del(['r', 1], raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 1 });
+  });
+
+  it('catches reordered entries and a changed last entry', async () => {
+    const { store, raw } = await chain(3);
+    const list = await readReceipts(store);
+    await set(['r', 2], { ...list[2], at: 0 }, raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 2 });
+    await set(['r', 2], list[2], raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: true, count: 3 });
+    await set(['r', 0], { ...list[1], seq: 0 }, raw);
+    await set(['r', 1], { ...list[0], seq: 1 }, raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,29 @@
+// Reading stored records back: only well-formed records of our schema count; everything else is undecided.
+import { describe, expect, it } from 'vitest';
+import { isCurrent, readRecord } from '../src/records.js';
+
+const good = { v: 1, purpose: 'analytics', granted: true, at: 1, expires: 100, policy: 'p1', hash: 'h', locale: 'en', method: 'banner' };
+
+describe('readRecord', () => {
+  it('accepts a well-formed record', () => expect(readRecord(good, 'analytics')).toEqual(good));
+  it.each([
+    ['null', null],
+    ['a string', 'granted'],
+    ['a newer schema', { ...good, v: 2 }],
+    ['no schema', { ...good, v: undefined }],
+    ['another purpose', { ...good, purpose: 'marketing' }],
+    ['a string granted', { ...good, granted: 'true' }],
+    ['a NaN time', { ...good, at: NaN }],
+    ['a missing hash', { ...good, hash: undefined }],
+    ['an unknown method', { ...good, method: 'scroll' }],
+  ])('ignores %s', (_, raw) => expect(readRecord(raw, 'analytics')).toBeUndefined());
+});
+
+describe('isCurrent', () => {
+  it('holds while policy, disclosure and expiry all match', () => expect(isCurrent(good as never, 'p1', 'h', 99)).toBe(true));
+  it('lapses on a new policy, a new disclosure or expiry', () => {
+    expect(isCurrent(good as never, 'p2', 'h', 99)).toBe(false);
+    expect(isCurrent(good as never, 'p1', 'h2', 99)).toBe(false);
+    expect(isCurrent(good as never, 'p1', 'h', 100)).toBe(false);
+  });
+});
