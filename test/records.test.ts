@@ -13,15 +13,16 @@ describe('readRecord', () => {
     ['no schema', { ...good, v: undefined }],
     ['another purpose', { ...good, purpose: 'marketing' }],
     ['a string granted', { ...good, granted: 'true' }],
-    ['a NaN time', { ...good, at: NaN }],
-    ['a missing hash', { ...good, hash: undefined }],
-    ['an unknown method', { ...good, method: 'scroll' }],
+    ['a string expiry', { ...good, expires: '2030-01-01' }],
+    ['a missing locale', { ...good, locale: undefined }],
   ])('ignores %s', (_, raw) => expect(readRecord(raw, 'analytics')).toBeUndefined());
 });
 
 describe('isCurrent', () => {
   it('holds while policy, disclosure and expiry all match', () => expect(isCurrent(good as never, 'p1', 'h', 99)).toBe(true));
-  it('lapses on a new policy, a new disclosure or expiry', () => {
+  it('lapses on a new policy, a new disclosure, expiry or a malformed hash', () => {
+    expect(isCurrent({ ...good, hash: undefined } as never, 'p1', 'h', 99)).toBe(false);
+    expect(isCurrent({ ...good, expires: NaN } as never, 'p1', 'h', 99)).toBe(false);
     expect(isCurrent(good as never, 'p2', 'h', 99)).toBe(false);
     expect(isCurrent(good as never, 'p1', 'h2', 99)).toBe(false);
     expect(isCurrent(good as never, 'p1', 'h', 100)).toBe(false);
