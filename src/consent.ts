@@ -35,7 +35,6 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const locale = config.locale ?? pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], globalThis.navigator?.languages ?? [], 'en');
   const name = config.storageName ?? 'optin';
   const records = new Map<string, DecisionRecord>();
-  const decidedHere = new Set<string>();
   const waiters = createWaiters();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
@@ -64,8 +63,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
 
   // Storage failed: from now on decisions live in memory only, and the person is told through `error`.
-  const toMemory = (cause: unknown, what: string) => {
-    if (!memoryOnly) report(new ConsentStorageError(`IndexedDB ${what} failed: decisions are kept for this page view only. Check that IndexedDB is available and has space.`, cause));
+  const toMemory = (cause: unknown) => {
+    if (!memoryOnly) report(new ConsentStorageError('IndexedDB failed: decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
     memoryOnly = true;
     store = memoryStore();
   };
@@ -101,45 +100,40 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     } catch (cause) {
       // An older stored decision must not come back after a reload (a withdrawn yes turning into a yes again).
       store.write([], keys).catch(() => undefined);
-      toMemory(cause, 'write');
+      toMemory(cause);
     }
   };
 
-  const receive = async (message: SyncMessage) => {
-    if (typeof message != 'object' || !message) return;
+  // A record from storage or another tab counts only if it parses and still matches what we would show.
+  const current = async (raw: unknown, id: string) => {
+    const record = purposes.has(id) ? readRecord(raw, id) : undefined;
+    return record && isCurrent(record, config.policy.version, await hashOf(id, record.locale), Date.now()) ? record : undefined;
+  };
+  const applyCurrent = async (list: unknown[], ids: readonly string[]) =>
+    apply((await Promise.all(list.map((raw, i) => current(raw, ids[i]!)))).filter((r) => r != undefined));
+
+  const receive = (message: SyncMessage) => {
     if ('reset' in message) {
       records.clear();
       return events.emit('change', { states: states(), changed: optional });
     }
-    const now = Date.now();
-    const fresh: DecisionRecord[] = [];
-    for (const raw of Array.isArray(message.records) ? message.records : []) {
-      const record = readRecord(raw, (raw)?.purpose);
-      if (record && purposes.has(record.purpose) && isCurrent(record, config.policy.version, await hashOf(record.purpose, record.locale), now)) fresh.push(record);
-    }
-    apply(fresh);
+    const list = Array.isArray(message.records) ? (message.records as unknown[]) : [];
+    return applyCurrent(list, list.map((raw) => (raw as DecisionRecord | null)?.purpose ?? ''));
   };
-  const sync = createSync(name, (message) => void receive(message).catch(report));
+  const sync = createSync(name, (message) => void Promise.resolve(message && receive(message)).catch(report));
 
   const load = async () => {
     let raw: unknown[];
     try {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out (blocked)')), OPEN_TIMEOUT)));
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('open timed out (blocked)')), OPEN_TIMEOUT)));
       raw = await Promise.race([store.read(optional.map((id) => ['d', id])), timeout]).finally(() => clearTimeout(timer));
     } catch (cause) {
-      return toMemory(cause, 'open');
+      return toMemory(cause);
     }
-    const now = Date.now();
-    const loaded = await Promise.all(
-      optional.map(async (id, i) => {
-        const record = readRecord(raw[i], id);
-        if (raw[i] != null && !record) report(new ConsentStorageError(`The stored decision for "${id}" is unreadable or from a newer Optin; it counts as undecided and will be asked again.`));
-        // A decision made while we were loading is newer than anything stored.
-        return record && !decidedHere.has(id) && isCurrent(record, config.policy.version, await hashOf(id, record.locale), now) ? record : undefined;
-      }),
-    );
-    apply(loaded.filter((r) => r != undefined));
+    raw.forEach((r, i) => r != null && !readRecord(r, optional[i]!) && report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin: it counts as undecided.`)));
+    // A decision made (here or in another tab) while we were loading is newer than anything stored.
+    await applyCurrent(raw.map((r, i) => (records.has(optional[i]!) ? undefined : r)), optional);
     honourGlobalPrivacyControl();
   };
 
@@ -195,7 +189,6 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         check(id, 'decide');
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
         if (purposes.get(id)!.necessary) continue;
-        decidedHere.add(id);
         list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy: config.policy.version, hash: '', locale: shown, method });
       }
       apply(list);
@@ -221,10 +214,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
     async reset() {
       records.clear();
-      decidedHere.clear();
       events.emit('change', { states: states(), changed: optional });
       sync.post({ reset: true });
-      await store.write([], optional.map((id) => ['d', id])).catch((cause: unknown) => toMemory(cause, 'write'));
+      await store.write([], optional.map((id) => ['d', id])).catch((cause: unknown) => toMemory(cause));
     },
 
     on(event, listener, { replay = false } = {}) {
