@@ -1,42 +1,39 @@
-// Calls held while a purpose is undecided: bounded per purpose, run once each in order after a yes, dropped
-// after a no. Held calls live in memory for this page view only, never in storage.
+// What waits for a purpose's decision, in memory for this page view only: calls held by gate() (bounded, run once
+// each in order after a yes, dropped after a no) and require() calls (settled by the answer).
 import { ConsentError } from './errors.js';
 
-/** The queues of held calls, one per purpose. */
-export interface Holds {
-  hold(purpose: string, call: () => void, limit: number): void;
-  /** Runs and forgets every call held for `purpose`, in the order they were made. */
-  release(purpose: string): void;
-  /** Forgets every call held for `purpose` without running it. */
-  drop(purpose: string): void;
+/** Something waiting for a decision: `yes` runs after a yes, `no` (when given) after a no. */
+export interface Waiter {
+  yes(): void;
+  no?(): void;
 }
 
-/** Creates the queues; `report` receives dropped calls and errors thrown by released ones. */
-export function createHolds(report: (error: ConsentError) => void): Holds {
-  const held = new Map<string, (() => void)[]>();
-  return {
-    hold(purpose, call, limit) {
-      const queue = held.get(purpose) ?? [];
-      held.set(purpose, queue);
-      queue.push(call);
-      if (queue.length > limit) {
-        queue.shift();
-        report(new ConsentError('dropped', `More than ${limit} calls held for "${purpose}" before a decision: the oldest was dropped. Raise gate(id, fn, { limit }) or collect less before consent.`));
-      }
-    },
-    release(purpose) {
-      const queue = held.get(purpose) ?? [];
-      held.delete(purpose);
-      for (const call of queue) {
-        try {
-          call();
-        } catch (cause) {
-          report(new ConsentError('callback', `A held call for "${purpose}" threw when it ran after consent.`, { cause }));
-        }
-      }
-    },
-    drop(purpose) {
-      held.delete(purpose);
-    },
-  };
+/** Waiters per purpose id, oldest first. */
+export type Queues = Map<string, Waiter[]>;
+
+/** Adds `waiter` for `id`; when more than `limit` wait, drops the oldest and returns it. */
+export function enqueue(queues: Queues, id: string, waiter: Waiter, limit = Infinity): Waiter | undefined {
+  const queue = queues.get(id) ?? [];
+  queues.set(id, queue);
+  queue.push(waiter);
+  return queue.length > limit ? queue.shift() : undefined;
+}
+
+/** Takes `waiter` out (a require() call that stopped waiting). */
+export function dequeue(queues: Queues, id: string, waiter: Waiter): void {
+  queues.set(id, queues.get(id)?.filter((w) => w != waiter) ?? []);
+}
+
+/** Settles and forgets every waiter of `id`, in order; one that throws is reported and the others still run. */
+export function settle(queues: Queues, id: string, granted: boolean, report: (error: ConsentError) => void): void {
+  const queue = queues.get(id) ?? [];
+  queues.delete(id);
+  for (const waiter of queue) {
+    try {
+      if (granted) waiter.yes();
+      else waiter.no?.();
+    } catch (cause) {
+      report(new ConsentError('callback', `A call waiting for "${id}" threw when it ran; the decision stands.`, { cause }));
+    }
+  }
 }

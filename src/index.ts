@@ -1,5 +1,6 @@
 // The public surface of the headless core (`import … from 'optin'`). Everything a site needs without the UI;
 // the dialogs live in `optin/widgets` and plug in through `consent.attach()`.
+export { blockElements } from './blocking.js';
 export { createConsent } from './consent.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
 export type { ConfigIssue, ConsentErrorCode } from './errors.js';

@@ -1,16 +1,16 @@
-// The stored decision record: how one is read back and when it still counts. A record that does not parse,
-// or comes from a newer schema than this SDK knows, counts as no decision: never trust what we cannot read.
+// The stored decision record: how one is read back and when it still counts. A record that does not parse, or
+// comes from a newer schema than this SDK knows, counts as no decision: never trust what we cannot read.
 import type { DecisionRecord } from './types.js';
 
 /** Schema version written by this SDK. Older versions are upgraded on read; newer ones are ignored. */
 export const SCHEMA = 1;
 
-/** The record for `purpose`, or undefined when `raw` is missing, malformed or of an unknown newer schema. */
-export function readRecord(raw: unknown, purpose: string): DecisionRecord | undefined {
+/** The record in `raw` when it parses and is about one of `ids`; undefined when missing, malformed or newer. */
+export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord | undefined {
   const r = raw as Partial<DecisionRecord> | null | undefined;
   // A future schema may mean something we cannot see (a narrower grant, a new condition): treat it as undecided.
   // The fields checked here decide what the record grants; policy and hash are compared by isCurrent().
-  const ok = r?.v === SCHEMA && r.purpose === purpose && typeof r.granted == 'boolean' && typeof r.expires == 'number' && typeof r.locale == 'string';
+  const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.expires == 'number' && typeof r.locale == 'string';
   return ok ? (r as DecisionRecord) : undefined;
 }
 

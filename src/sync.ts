@@ -2,15 +2,12 @@
 // Browsers without BroadcastChannel simply see the change on their next load.
 import type { DecisionRecord } from './types.js';
 
-/** What one tab tells the others. */
-export type SyncMessage = { records: DecisionRecord[] } | { reset: true };
+/** What one tab tells the others. What arrives is unchecked: any script of the origin can post on the channel. */
+export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true };
 
-/** Opens the channel for database `name`; returns `post` and `close`. */
-export function createSync(name: string, receive: (message: SyncMessage) => void) {
+/** Opens the channel for database `name`; returns `post`. */
+export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
   const channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel('optin:' + name) : undefined;
-  if (channel) channel.onmessage = (event: MessageEvent<SyncMessage>) => receive(event.data);
-  return {
-    post: (message: SyncMessage) => channel?.postMessage(message),
-    close: () => channel?.close(),
-  };
+  if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
+  return { post: (message: SyncMessage) => channel?.postMessage(message) };
 }

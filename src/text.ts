@@ -15,7 +15,7 @@ export function localize(value: LocalizedText | undefined, locale: string, fallb
  * The first of the browser's languages that we can show, matched exactly or by language (`zh-Hans-CN` and
  * `zh` → `zh-CN`), else `fallback`.
  */
-export function pickLocale(available: readonly string[], wanted: readonly string[], fallback: string): string {
+export function pickLocale(available: readonly string[], wanted: readonly string[], fallback = 'en'): string {
   for (const want of wanted) {
     const lower = want.toLowerCase();
     const exact = available.find((a) => a.toLowerCase() == lower);

@@ -38,8 +38,11 @@ export interface Purpose<Id extends string = string> {
 
 /** Everything `createConsent` needs. Validated as a whole: see `ConsentConfigError`. */
 export interface ConsentConfig<Id extends string = string> {
-  /** Who decides about the data: shown on the first layer. */
-  readonly controller: { readonly name: string; readonly contact: string };
+  /**
+   * Who decides about the data: shown on the first layer. `country` (e.g. `'CN'`) lets the dialogs mark a
+   * recipient in another country as a cross-border transfer (PIPL Art. 39, GDPR Art. 44).
+   */
+  readonly controller: { readonly name: string; readonly contact: string; readonly country?: string };
   /** A new `version` asks everyone again. `url`: http(s) or a same-origin path. */
   readonly policy: { readonly version: string; readonly url: string };
   readonly purposes: readonly Purpose<Id>[];

@@ -108,7 +108,7 @@ describe('validateConfig', () => {
     ['an own root __proto__', withOwnKey(base(), '__proto__', { polluted: true }), '__proto__', 'prototype pollution'],
     ['a root constructor key', root({ constructor: {} }), 'constructor', 'prototype pollution'],
     // controller
-    ['no controller', root({ controller: DROP }), 'controller', 'an object { name, contact }'],
+    ['no controller', root({ controller: DROP }), 'controller', 'an object { name, contact'],
     ['a string controller', root({ controller: 'Daily Lantern' }), 'controller', 'an object'],
     ['an empty controller name', controller({ name: '' }), 'controller.name', 'a non-empty string'],
     ['a numeric controller name', controller({ name: 42 }), 'controller.name', 'a non-empty string'],

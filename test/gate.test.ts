@@ -1,8 +1,8 @@
 // gate(): calls before a decision are held (bounded), run once in order on a yes, dropped on a no.
 import { describe, expect, it, vi } from 'vitest';
-import { createHolds } from '../src/gate.js';
+import { dequeue, enqueue, settle as settleQueue, type Queues } from '../src/gate.js';
 import { createConsent, type ConsentError } from '../src/index.js';
-import { config, settle } from './fixtures.js';
+import { config } from './fixtures.js';
 
 describe('gate (GATE-07 as DESIGN.md decides)', () => {
   it('holds calls before a decision and runs them once each, in order, on a yes', async () => {
@@ -63,19 +63,37 @@ describe('gate (GATE-07 as DESIGN.md decides)', () => {
     expect(count).toBe(100);
   });
 
-  it('a held call that throws does not stop the others or the decision', async () => {
+  it('a waiter that throws does not stop the others; each runs once, in order', () => {
     const report = vi.fn();
-    const holds = createHolds(report);
-    const ran: number[] = [];
-    holds.hold('a', () => ran.push(1), 10);
-    holds.hold('a', () => {
-      throw new Error('boom');
-    }, 10);
-    holds.hold('a', () => ran.push(3), 10);
-    holds.release('a');
-    expect(ran).toEqual([1, 3]);
+    const queues: Queues = new Map();
+    const ran: string[] = [];
+    enqueue(queues, 'a', { yes: () => ran.push('yes 1'), no: () => ran.push('no 1') });
+    enqueue(queues, 'a', { yes: () => { throw new Error('boom'); } });
+    const third = { yes: () => ran.push('yes 3') };
+    enqueue(queues, 'a', third);
+    enqueue(queues, 'a', { yes: () => ran.push('yes 4') });
+    dequeue(queues, 'a', third);
+    settleQueue(queues, 'a', true, report);
+    settleQueue(queues, 'a', true, report);
+    expect(ran).toEqual(['yes 1', 'yes 4']);
     expect(report).toHaveBeenCalledWith(expect.objectContaining({ code: 'callback' }));
-    await settle(0);
+  });
+
+  it('a no runs only the waiters that asked to hear it, and drops the rest', () => {
+    const queues: Queues = new Map();
+    const ran: string[] = [];
+    enqueue(queues, 'a', { yes: () => ran.push('gated call') });
+    enqueue(queues, 'a', { yes: () => ran.push('yes'), no: () => ran.push('rejected') });
+    settleQueue(queues, 'a', false, vi.fn());
+    settleQueue(queues, 'a', true, vi.fn());
+    expect(ran).toEqual(['rejected']);
+  });
+
+  it('enqueue drops and returns the oldest beyond the limit', () => {
+    const queues: Queues = new Map();
+    const first = { yes: vi.fn() };
+    expect(enqueue(queues, 'a', first, 1)).toBeUndefined();
+    expect(enqueue(queues, 'a', { yes: vi.fn() }, 1)).toBe(first);
   });
 
   it('refuses an unknown purpose at once', () => {

@@ -5,7 +5,7 @@ import { isCurrent, readRecord } from '../src/records.js';
 const good = { v: 1, purpose: 'analytics', granted: true, at: 1, expires: 100, policy: 'p1', hash: 'h', locale: 'en', method: 'banner' };
 
 describe('readRecord', () => {
-  it('accepts a well-formed record', () => expect(readRecord(good, 'analytics')).toEqual(good));
+  it('accepts a well-formed record', () => expect(readRecord(good, ['analytics'])).toEqual(good));
   it.each([
     ['null', null],
     ['a string', 'granted'],
@@ -15,7 +15,7 @@ describe('readRecord', () => {
     ['a string granted', { ...good, granted: 'true' }],
     ['a string expiry', { ...good, expires: '2030-01-01' }],
     ['a missing locale', { ...good, locale: undefined }],
-  ])('ignores %s', (_, raw) => expect(readRecord(raw, 'analytics')).toBeUndefined());
+  ])('ignores %s', (_, raw) => expect(readRecord(raw, ['analytics'])).toBeUndefined());
 });
 
 describe('isCurrent', () => {

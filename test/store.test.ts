@@ -13,10 +13,10 @@ describe.each([
     expect(await store.read([['d', 'a'], ['d', 'b'], 'h'])).toEqual([{ x: 1 }, undefined, 2]);
   });
 
-  it('puts and deletes in one write', async () => {
+  it('puts and deletes (an undefined value) in one write', async () => {
     const store = make();
     await store.write([[['d', 'a'], 1]]);
-    await store.write([[['d', 'b'], 2]], [['d', 'a']]);
+    await store.write([[['d', 'b'], 2], [['d', 'a'], undefined]]);
     expect(await store.read([['d', 'a'], ['d', 'b']])).toEqual([undefined, 2]);
   });
 

@@ -1,0 +1,134 @@
+// Declarative blocking: `<script type="text/plain" data-consent>` and `<iframe data-consent data-src>` stay inert
+// until their purpose is granted, then run or load once, in document order; never after a no.
+import { nearest } from './nearest.js';
+import { localize } from './text.js';
+import type { Consent } from './types.js';
+
+const SELECTOR = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+// An http(s) URL or a same-origin path, as the config validator wants: never javascript:, data: or `//other`.
+const WEB = /^(https?:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
+// The placeholder's text; a site overrides it with `texts: { [locale]: { blockedContent: '…{purpose}…' } }`.
+const TEXTS: { readonly [locale: string]: string } = {
+  en: 'Show content that needs your consent for “{purpose}”',
+  'zh-CN': '显示需要您同意“{purpose}”的内容',
+};
+
+/**
+ * Keeps declared third-party scripts and embeds inert until their purpose is granted (re-checked on every
+ * `change`), including elements added later. A granted `<script type="text/plain" data-consent="id">` is
+ * replaced by a real script (type from `data-type`, nonce kept) once; an `<iframe data-consent="id"
+ * data-src="…">` gets its `src`, and until then a button before it asks for consent (class `optin-placeholder`;
+ * its text can be set per locale as `texts[locale].blockedContent` with `{purpose}` in it). Unknown ids and unsafe
+ * URLs are ignored with a console warning. Returns the stop function.
+ * @example
+ * // <script type="text/plain" data-consent="analytics" src="https://stats.example/tag.js"></script>
+ * // <iframe data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe>
+ * const stop = blockElements(consent);
+ */
+export function blockElements(consent: Consent, root: ParentNode = document): () => void {
+  const doc = root.ownerDocument ?? (root as Document);
+  const ids = consent.config.purposes.map((p) => p.id);
+  // Scripts already queued to run, and elements already warned about: each is handled once.
+  const done = new WeakSet<Element>();
+  const loaded = new WeakSet<HTMLIFrameElement>();
+  const placeholders = new Map<HTMLIFrameElement, HTMLButtonElement>();
+  const queue: HTMLScriptElement[] = [];
+  let loading = 0;
+
+  const ignore = (el: Element, why: string) => {
+    done.add(el);
+    console.warn(`Optin: ${why}; this element stays blocked.`, el);
+  };
+
+  // Runs queued scripts in order.
+  const run = () => {
+    for (let old = queue[0]; old; old = queue[0]) {
+      // An inline script waits for the external ones before it, as the page would have made it wait.
+      if (loading && !old.hasAttribute('src')) return;
+      queue.shift();
+      if (!old.isConnected) continue;
+      const script = doc.createElement('script');
+      for (const { name, value } of old.attributes) if (name != 'type' && name != 'data-type') script.setAttribute(name, value);
+      const type = old.getAttribute('data-type');
+      if (type) script.type = type;
+      // Browsers hide a parsed nonce attribute's value (nonce hiding); only the property still holds it.
+      if (old.nonce) script.nonce = old.nonce;
+      script.text = old.text;
+      // Inserted scripts are async by default; several would then run in whatever order they arrive.
+      if (script.src && !old.hasAttribute('async')) {
+        script.async = false;
+        loading++;
+        const next = () => {
+          loading--;
+          run();
+        };
+        script.addEventListener('load', next);
+        script.addEventListener('error', next);
+      }
+      old.replaceWith(script);
+    }
+  };
+
+  const frame = (el: HTMLIFrameElement, id: string) => {
+    let button = placeholders.get(el);
+    if (consent.has(id)) {
+      button?.remove();
+      placeholders.delete(el);
+      if (!loaded.has(el)) el.src = el.dataset.src!;
+      loaded.add(el);
+      return;
+    }
+    // Withdrawn after it loaded: unload it, since an open embed keeps collecting.
+    if (loaded.delete(el)) el.src = 'about:blank';
+    if (!button) {
+      const purpose = consent.config.purposes.find((p) => p.id == id)!;
+      const text = consent.config.texts?.[consent.locale]?.blockedContent ?? TEXTS[consent.locale] ?? TEXTS.en!;
+      placeholders.set(el, (button = doc.createElement('button')));
+      button.type = 'button';
+      button.className = 'optin-placeholder';
+      button.textContent = text.replace('{purpose}', localize(purpose.title, consent.locale));
+      // A no or a closed prompt is an answer, not a fault: the embed just stays blocked.
+      button.addEventListener('click', () => void consent.require(id, { ask: true }).catch(() => undefined));
+    }
+    if (button.nextSibling != el) el.before(button);
+  };
+
+  const scan = () => {
+    // While the parser is still adding an inline script its text may be cut short: wait for the whole page.
+    if (doc.readyState == 'loading') return;
+    for (const [el, button] of placeholders) {
+      if (el.isConnected) continue;
+      button.remove();
+      placeholders.delete(el);
+    }
+    for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR)) {
+      const id = el.dataset.consent!;
+      if (done.has(el)) continue;
+      if (!ids.includes(id)) {
+        const near = nearest(id, ids);
+        ignore(el, `data-consent="${id}" is not a purpose in the config${near ? ` (did you mean "${near}"?)` : ''}`);
+      } else if (el.localName == 'iframe') {
+        if (WEB.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
+        else ignore(el, `data-src="${el.dataset.src}" is not an http(s) URL or a same-origin path`);
+      } else if (consent.has(id)) {
+        done.add(el);
+        queue.push(el as HTMLScriptElement);
+      }
+    }
+    run();
+  };
+
+  const observer = new MutationObserver(scan);
+  observer.observe(root, { childList: true, subtree: true });
+  const off = consent.on('change', scan);
+  doc.addEventListener('DOMContentLoaded', scan);
+  scan();
+  return () => {
+    observer.disconnect();
+    off();
+    doc.removeEventListener('DOMContentLoaded', scan);
+    for (const button of placeholders.values()) button.remove();
+    placeholders.clear();
+    queue.length = 0;
+  };
+}
