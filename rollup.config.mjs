@@ -12,7 +12,8 @@ const preactDeps = (id) => id === 'preact' || id.startsWith('preact/');
 // The widgets import the core through src/index.ts; in the ESM build that import becomes the package's own
 // 'optin' entry, so an app that uses both ships one copy of the core.
 const coreAsPackage = (id) => id === 'idb-keyval' || preactDeps(id) || id === coreEntry;
-const quiet = { onwarn(warning, warn) { if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning); } };
+// makeAbsoluteExternalsRelative: false keeps the core's absolute path as is, so `paths` can map it to 'optin'.
+const quiet = { makeAbsoluteExternalsRelative: false, onwarn(warning, warn) { if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning); } };
 
 export default [
   { ...quiet, input: 'src/index.ts', external: ['idb-keyval'], plugins: [ts()], output: { file: 'dist/optin.js', format: 'es' } },

@@ -3,7 +3,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // Classic JSX (h, Fragment from preact), as tsconfig.json: no jsx-runtime in the bundle.
+  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
   test: {
     projects: [
       {

@@ -1,0 +1,77 @@
+// The first layer: who asks and for what, three equal answers, nothing granted by Enter, Escape or closing.
+import { describe, expect, it } from 'vitest';
+import { mounted, press } from './dialogs.js';
+import { settle } from './fixtures.js';
+
+describe('banner (CHO-02, CHO-05, PRE-05)', () => {
+  it('is a labelled, non-modal dialog in the language shown, naming the controller, the purposes and withdrawal', async () => {
+    const { get } = await mounted();
+    const banner = get('dialog', 'Your privacy choices');
+    expect(banner.getAttribute('aria-modal')).toBeNull();
+    expect(banner.lang).toBe('en');
+    expect(banner.textContent).toContain('Daily Lantern Ltd. asks for your consent');
+    expect(banner.textContent).toContain('Analytics, Advertising');
+    expect(banner.textContent).toContain('withdraw your consent at any time');
+    expect(banner.textContent).toMatch(/never part of “Accept all”: Credit scoring/);
+    expect(get('link', 'privacy@lantern.example').getAttribute('href')).toBe('mailto:privacy@lantern.example');
+    expect(get('link', 'Privacy policy').getAttribute('href')).toBe('https://lantern.example/privacy');
+  });
+
+  it('offers Accept all, Reject all and Customize as the same element with the same class', async () => {
+    const { get } = await mounted();
+    const buttons = ['Accept all', 'Reject all', 'Customize'].map((name) => get('button', name));
+    expect(buttons.map((b) => [b.tagName, b.className])).toEqual(Array(3).fill(['BUTTON', 'btn']));
+  });
+
+  it('takes focus on its heading, never on Accept all, and Enter there grants nothing (CHO-05)', async () => {
+    const { get, focused, consent } = await mounted();
+    expect(focused()).toBe(get('heading', 'Your privacy choices'));
+    press('Enter', focused()!);
+    await settle();
+    expect(consent.state('analytics')).toBe('undecided');
+  });
+
+  it('Accept all grants what it says and never the sensitive purpose; the banner goes and "Choices saved" is announced', async () => {
+    const { get, query, consent } = await mounted();
+    get('button', 'Accept all').click();
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'granted', 'credit-scoring': 'undecided' });
+    expect(query('dialog')).toBeNull();
+    expect(get('status').textContent).toBe('Choices saved');
+    await settle();
+    expect((await consent.receipts())[0]).toMatchObject({ method: 'banner', locale: 'en', choices: { analytics: true, marketing: true } });
+  });
+
+  it('Reject all denies every non-necessary purpose with one click, as many as Accept all takes', async () => {
+    const { get, consent } = await mounted();
+    get('button', 'Reject all').click();
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
+  });
+
+  it.each([
+    ['Escape', ({ get }: Awaited<ReturnType<typeof mounted>>) => press('Escape', get('button', 'Accept all'))],
+    ['the close button', ({ get }: Awaited<ReturnType<typeof mounted>>) => get('button', 'Close').click()],
+  ])('%s records nothing and does not show it again this page view', async (_, close) => {
+    const dialogs = await mounted();
+    close(dialogs);
+    await settle();
+    expect(dialogs.query('dialog')).toBeNull();
+    expect(dialogs.consent.state('analytics')).toBe('undecided');
+    expect(await dialogs.consent.receipts()).toEqual([]);
+    expect(dialogs.get('button', 'Privacy settings')).toBeTruthy();
+  });
+
+  it('does not come back once every purpose it covers is decided; show() opens it on request', async () => {
+    const { consent, query, get } = await mounted();
+    await consent.decide({ analytics: false, marketing: true });
+    expect(query('dialog')).toBeNull();
+    consent.show();
+    expect(get('dialog', 'Your privacy choices')).toBeTruthy();
+  });
+
+  it('Customize opens the preferences in its place', async () => {
+    const { get, query } = await mounted();
+    get('button', 'Customize').click();
+    expect(get('dialog', 'Privacy settings')).toBeTruthy();
+    expect(query('dialog', 'Your privacy choices')).toBeNull();
+  });
+});

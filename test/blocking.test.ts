@@ -1,0 +1,245 @@
+// blockElements: declared scripts run once, in document order, only after a yes; embeds load only after a yes.
+// External scripts come from a temp folder through happy-dom's virtual server, so they really load and run too.
+// Scripts run in this file's page (happy-dom runs none unless told to):
+// @vitest-environment-options {"settings":{"enableJavaScriptEvaluation":true,"suppressInsecureJavaScriptEnvironmentWarning":true}}
+import nodeConsole from 'node:console';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// Re-exports @testing-library/dom, whose role queries compute the accessible name as assistive technology does.
+import { getByRole } from '@testing-library/preact';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { blockElements } from '../src/blocking.js';
+import { createConsent } from '../src/index.js';
+import { config, settle } from './fixtures.js';
+
+type Win = Window & { ran?: string[]; happyDOM: { settings: { fetch: { virtualServers: { url: string; directory: string }[] | null } } } };
+const win = window as unknown as Win;
+const ran = () => win.ran ?? [];
+const mark = (name: string) => `window.ran = (window.ran || []).concat(${JSON.stringify(name)})`;
+const plain = (id: string, name: string, extra = '') => `<script type="text/plain" data-consent="${id}"${extra}>${mark(name)}</script>`;
+
+let stops: (() => void)[] = [];
+const setup = async (html: string, overrides = {}) => {
+  document.body.innerHTML = html;
+  const consent = createConsent(config(overrides));
+  await consent.ready;
+  stops.push(blockElements(consent));
+  return consent;
+};
+
+beforeAll(() => {
+  // External scripts come from this folder as https://cdn.test/<name>.js; each one records its name.
+  const dir = mkdtempSync(join(tmpdir(), 'optin-blocking-'));
+  for (const name of ['x', 'y']) writeFileSync(join(dir, `${name}.js`), mark(name));
+  win.happyDOM.settings.fetch.virtualServers = [{ url: 'https://cdn.test/', directory: dir }];
+});
+afterAll(() => void (win.happyDOM.settings.fetch.virtualServers = null));
+beforeEach(() => {
+  delete win.ran;
+  // happy-dom loads no frames and says so, on Node's own console, for every one; anything else still shows.
+  const error = nodeConsole.error.bind(nodeConsole);
+  vi.spyOn(nodeConsole, 'error').mockImplementation((...args: unknown[]) => void (/Iframe page loading is disabled/.test(String(args[0])) || error(...args)));
+});
+afterEach(() => {
+  for (const stop of stops) stop();
+  stops = [];
+  document.body.innerHTML = '';
+  vi.restoreAllMocks();
+});
+
+describe('scripts (PRE-01: nothing runs before a yes)', () => {
+  it('runs nothing while undecided, then each granted script once, in document order', async () => {
+    const consent = await setup(plain('analytics', 'a1') + plain('marketing', 'm') + plain('analytics', 'a2'));
+    expect(ran()).toEqual([]);
+    await consent.decide({ analytics: true });
+    expect(ran()).toEqual(['a1', 'a2']);
+    await consent.decide({ marketing: true });
+    expect(ran()).toEqual(['a1', 'a2', 'm']);
+    await consent.withdraw('analytics');
+    await consent.decide({ analytics: true });
+    await settle();
+    expect(ran()).toEqual(['a1', 'a2', 'm']);
+  });
+
+  it('keeps document order when one decision grants several purposes', async () => {
+    const consent = await setup(plain('analytics', 'a1') + plain('marketing', 'm') + plain('analytics', 'a2'));
+    await consent.decideAll(true);
+    expect(ran()).toEqual(['a1', 'm', 'a2']);
+  });
+
+  it('never runs a script after a no or a withdrawal', async () => {
+    const consent = await setup(plain('analytics', 'a') + plain('marketing', 'm'));
+    await consent.decide({ analytics: false });
+    await consent.decideAll(false);
+    await settle();
+    expect(ran()).toEqual([]);
+    expect(document.querySelectorAll('script[type="text/plain"]')).toHaveLength(2);
+  });
+
+  it('runs scripts of a necessary purpose at once', async () => {
+    await setup(plain('necessary', 'n'));
+    expect(ran()).toEqual(['n']);
+  });
+
+  it('handles scripts added later (single-page apps), before and after the yes', async () => {
+    const consent = await setup('');
+    document.body.insertAdjacentHTML('beforeend', plain('analytics', 'early'));
+    await settle();
+    expect(ran()).toEqual([]);
+    await consent.decide({ analytics: true });
+    expect(ran()).toEqual(['early']);
+    document.body.insertAdjacentHTML('beforeend', `<div>${plain('analytics', 'late')}</div>`);
+    await settle();
+    expect(ran()).toEqual(['early', 'late']);
+  });
+
+  it('replaces the inert script with a real one: attributes kept, type from data-type, nonce kept', async () => {
+    const consent = await setup(plain('analytics', 'm', ' id="tag" nonce="r4nd0m" data-type="module" data-x="1"') + plain('marketing', 'c', ' class="ads"'));
+    await consent.decideAll(true);
+    const module = document.getElementById('tag') as HTMLScriptElement;
+    expect(module.getAttribute('type')).toBe('module');
+    expect(module.getAttribute('nonce')).toBe('r4nd0m');
+    expect(module.dataset).toMatchObject({ consent: 'analytics', x: '1' });
+    expect(module.hasAttribute('data-type')).toBe(false);
+    const classic = document.querySelector('script.ads') as HTMLScriptElement;
+    expect(classic.hasAttribute('type')).toBe(false);
+    expect(classic.text).toBe(mark('c'));
+    expect(document.querySelectorAll('script[type="text/plain"]')).toHaveLength(0);
+  });
+
+  it('copies the nonce from the property, where browsers hide it after parsing', async () => {
+    document.body.innerHTML = plain('analytics', 'a', ' nonce=""');
+    Object.defineProperty(document.querySelector('script')!, 'nonce', { value: 'hidden-value' });
+    const consent = createConsent(config());
+    stops.push(blockElements(consent));
+    await consent.decide({ analytics: true });
+    expect((document.querySelector('script') as HTMLScriptElement & { nonce: string }).nonce).toBe('hidden-value');
+  });
+
+  it('runs external scripts in order (async off) and an inline one only after the external ones before it', async () => {
+    // `defer` makes happy-dom load x.js later, as browsers load every inserted script (it means nothing there).
+    const consent = await setup(
+      plain('analytics', '', ' src="https://cdn.test/x.js" defer') + plain('analytics', 'inline') + plain('analytics', '', ' src="https://cdn.test/y.js"'),
+    );
+    const inserted: HTMLScriptElement[] = [];
+    new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => inserted.push(n as HTMLScriptElement)))).observe(document.body, { childList: true });
+    await consent.decide({ analytics: true });
+    await settle();
+    expect(ran()).toEqual(['x', 'inline', 'y']);
+    expect(inserted.filter((s) => s.src).map((s) => s.async)).toEqual([false, false]);
+  });
+
+  it('waits for the whole page while the parser is still adding scripts', async () => {
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    await setup(plain('necessary', 'n'));
+    expect(ran()).toEqual([]);
+    state.mockReturnValue('interactive');
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(ran()).toEqual(['n']);
+  });
+
+  it('ignores an unknown purpose with a warning that names it, and keeps the element blocked', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const consent = await setup(plain('analytcs', 'typo'));
+    await consent.decideAll(true);
+    expect(ran()).toEqual([]);
+    expect(warn).toHaveBeenCalledOnce();
+    expect(String(warn.mock.calls[0]![0])).toMatch(/"analytcs".*did you mean "analytics"/);
+  });
+
+  it('does nothing more once stopped', async () => {
+    const consent = await setup(plain('analytics', 'a') + '<iframe data-consent="analytics" data-src="/embed"></iframe>');
+    stops.pop()!();
+    expect(document.querySelector('button')).toBeNull();
+    await consent.decide({ analytics: true });
+    document.body.insertAdjacentHTML('beforeend', plain('analytics', 'b'));
+    await settle();
+    expect(ran()).toEqual([]);
+    expect(document.querySelector('iframe')!.hasAttribute('src')).toBe(false);
+  });
+});
+
+describe('iframes', () => {
+  const frame = '<iframe data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe>';
+
+  it('gets its src only after a yes; until then a button before it asks for the purpose by name', async () => {
+    const consent = await setup(frame);
+    const iframe = document.querySelector('iframe')!;
+    expect(iframe.hasAttribute('src')).toBe(false);
+    const button = getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ });
+    expect(button.getAttribute('type')).toBe('button');
+    expect(button.nextElementSibling).toBe(iframe);
+    await consent.decide({ marketing: false });
+    await settle();
+    expect(iframe.hasAttribute('src')).toBe(false);
+    await consent.decide({ marketing: true });
+    expect(iframe.getAttribute('src')).toBe('https://video.example/embed/1');
+    expect(document.querySelector('button')).toBeNull();
+  });
+
+  it('asks with ask: true on a click, and a no stays inside (no unhandled rejection)', async () => {
+    const consent = await setup(frame);
+    await consent.decide({ marketing: false });
+    const require = vi.spyOn(consent, 'require');
+    const rejected = vi.fn();
+    window.addEventListener('unhandledrejection', rejected);
+    process.on('unhandledRejection', rejected);
+    // The dialogs answer "closed without answering", so require() rejects.
+    consent.attach({ show() {}, showPreferences() {}, prompt: () => Promise.resolve(false) });
+    getByRole(document.body, 'button').click();
+    expect(require).toHaveBeenCalledWith('marketing', { ask: true });
+    await expect(require.mock.results[0]!.value).rejects.toMatchObject({ code: 'denied', dismissed: true });
+    await settle();
+    window.removeEventListener('unhandledrejection', rejected);
+    process.off('unhandledRejection', rejected);
+    expect(rejected).not.toHaveBeenCalled();
+    expect(document.querySelector('iframe')!.hasAttribute('src')).toBe(false);
+  });
+
+  it('unloads the embed and shows the button again when consent is withdrawn', async () => {
+    const consent = await setup(frame);
+    await consent.decide({ marketing: true });
+    await consent.withdraw('marketing');
+    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('about:blank');
+    expect(getByRole(document.body, 'button').nextElementSibling).toBe(document.querySelector('iframe'));
+    await consent.decide({ marketing: true });
+    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('https://video.example/embed/1');
+  });
+
+  it.each(['javascript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', '/\\evil.example'])(
+    'never applies the data-src %s, even after a yes',
+    async (src) => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const consent = await setup(`<iframe data-consent="marketing" data-src="${src.replace(/"/g, '&quot;').replace(/</g, '&lt;')}"></iframe>`);
+      await consent.decide({ marketing: true });
+      await settle();
+      expect(document.querySelector('iframe')!.hasAttribute('src')).toBe(false);
+      expect(warn).toHaveBeenCalledOnce();
+    },
+  );
+
+  it('accepts a same-origin path', async () => {
+    const consent = await setup('<iframe data-consent="marketing" data-src="/embed/map?x=1"></iframe>');
+    await consent.decide({ marketing: true });
+    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('/embed/map?x=1');
+  });
+
+  it('handles embeds added later, and drops the button of an embed that was removed', async () => {
+    await setup('<main></main>');
+    document.querySelector('main')!.innerHTML = frame;
+    await settle();
+    expect(document.querySelectorAll('button')).toHaveLength(1);
+    document.querySelector('main')!.innerHTML = '';
+    await settle();
+    expect(document.querySelectorAll('button')).toHaveLength(0);
+  });
+
+  it('speaks the locale: built-in zh-CN text, or the site’s own text', async () => {
+    await setup(frame.replace('marketing', 'analytics'), { locale: 'zh-CN' });
+    expect(getByRole(document.body, 'button').textContent).toBe('显示需要您同意“统计分析”的内容');
+    stops.pop()!();
+    await setup(frame.replace('marketing', 'analytics'), { texts: { en: { blockedContent: 'Load the {purpose} video' } } });
+    expect(getByRole(document.body, 'button').textContent).toBe('Load the Analytics video');
+  });
+});

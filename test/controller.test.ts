@@ -1,0 +1,199 @@
+// The dialogs' state machine without a DOM: when the banner shows, what each answer records, how require() prompts.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConsentDeniedError, createConsent, type Consent } from '../src/index.js';
+import { createController, type View } from '../widgets/controller.js';
+import { config, settle } from './fixtures.js';
+
+afterEach(() => vi.unstubAllGlobals());
+
+async function setup(overrides = {}) {
+  const consent = createConsent(config(overrides));
+  const views: View[] = [];
+  const c = createController(consent, 'en', (view) => views.push(view));
+  consent.attach(c.ui);
+  await consent.ready;
+  await settle(0);
+  return { consent, c, views };
+}
+/** The method of the newest receipt for each purpose. */
+const methods = async (consent: Consent) => Object.fromEntries((await consent.receipts()).flatMap((r) => Object.keys(r.choices).map((id) => [id, r.method])));
+
+describe('banner', () => {
+  it('shows once decisions are loaded, while a purpose it covers is undecided', async () => {
+    const { c, consent } = await setup();
+    expect(c.view().banner).toBe(true);
+    await consent.decide({ analytics: true, marketing: false });
+    expect(c.view().banner).toBe(false);
+  });
+
+  it('does not show before the stored decisions are read (no flash for a returning visitor)', () => {
+    const consent = createConsent(config());
+    const c = createController(consent, 'en', () => undefined);
+    expect(c.view().banner).toBe(false);
+  });
+
+  it('Accept all grants every non-necessary purpose but the sensitive one (SEP-01), recorded as banner', async () => {
+    const { c, consent } = await setup();
+    c.answerBanner(true);
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'granted', 'credit-scoring': 'undecided' });
+    await settle();
+    expect(await methods(consent)).toEqual({ analytics: 'banner', marketing: 'banner' });
+    expect(c.view()).toMatchObject({ banner: false, saved: 1 });
+  });
+
+  it('Reject all denies every non-necessary purpose, the sensitive one too', async () => {
+    const { c, consent } = await setup();
+    c.answerBanner(false);
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
+  });
+
+  it('closing records nothing, hides it for this page view, and show() brings it back (PRE-05)', async () => {
+    const { c, consent } = await setup();
+    c.closeBanner();
+    expect(c.view().banner).toBe(false);
+    await consent.decide({ 'credit-scoring': false });
+    expect(c.view().banner).toBe(false);
+    expect(consent.state('analytics')).toBe('undecided');
+    c.ui.show();
+    expect(c.view().banner).toBe(true);
+    await settle();
+    expect(await methods(consent)).toEqual({ 'credit-scoring': 'api' });
+  });
+
+  it('under a Global Privacy Control signal, Accept all leaves sales off (GPC-02)', async () => {
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    const { c, consent } = await setup();
+    expect(consent.state('marketing')).toBe('denied');
+    c.answerBanner(true);
+    expect(consent.state('marketing')).toBe('denied');
+    expect(consent.state('analytics')).toBe('granted');
+  });
+});
+
+describe('preferences', () => {
+  it('open with every switch off until a yes was given, and save exactly what they show', async () => {
+    const { c, consent } = await setup();
+    await consent.decide({ marketing: true });
+    c.openPreferences();
+    expect(c.view().preferences).toEqual({ analytics: false, marketing: true, 'credit-scoring': false });
+    c.toggle('credit-scoring');
+    c.toggle('marketing');
+    c.save();
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'denied', 'credit-scoring': 'granted' });
+    expect(c.view()).toMatchObject({ preferences: undefined, banner: false });
+    await settle();
+    expect(await methods(consent)).toEqual({ analytics: 'preferences', marketing: 'preferences', 'credit-scoring': 'preferences' });
+  });
+
+  it('their Accept all never switches on a sensitive purpose; a sensitive switch the person set stays as set', async () => {
+    const { c, consent } = await setup();
+    c.openPreferences();
+    c.save(true);
+    expect(consent.state('credit-scoring')).toBe('denied');
+    c.openPreferences();
+    c.toggle('credit-scoring');
+    c.save(true);
+    expect(consent.state('credit-scoring')).toBe('granted');
+    c.openPreferences();
+    c.save(false);
+    expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
+  });
+
+  it('closing them records nothing and brings the banner back', async () => {
+    const { c, consent } = await setup();
+    c.openPreferences();
+    c.toggle('analytics');
+    c.closePreferences();
+    expect(consent.state('analytics')).toBe('undecided');
+    expect(c.view()).toMatchObject({ banner: true, preferences: undefined });
+  });
+});
+
+describe('prompt (require)', () => {
+  it('asks for an undecided sensitive purpose even while the banner is open, and settles require on the answer', async () => {
+    const { c, consent } = await setup();
+    const yes = consent.require('credit-scoring');
+    const again = consent.require('credit-scoring');
+    await settle(0);
+    expect(c.view()).toMatchObject({ banner: true, prompt: 'credit-scoring' });
+    c.answerPrompt(true);
+    await expect(Promise.all([yes, again])).resolves.toEqual([undefined, undefined]);
+    expect(c.view().prompt).toBeUndefined();
+    await settle();
+    expect(await methods(consent)).toEqual({ 'credit-scoring': 'prompt' });
+  });
+
+  it("Don't allow rejects require and records the no; later calls reject at once without asking (no nagging)", async () => {
+    const { c, consent } = await setup();
+    const asked = consent.require('credit-scoring');
+    await settle(0);
+    c.answerPrompt(false);
+    await expect(asked).rejects.toBeInstanceOf(ConsentDeniedError);
+    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ code: 'denied', dismissed: false });
+    expect(c.view().prompt).toBeUndefined();
+  });
+
+  it('ask: true asks again after a no', async () => {
+    const { c, consent } = await setup();
+    await consent.decide({ 'credit-scoring': false });
+    const asked = consent.require('credit-scoring', { ask: true });
+    await settle(0);
+    expect(c.view().prompt).toBe('credit-scoring');
+    c.answerPrompt(true);
+    await expect(asked).resolves.toBeUndefined();
+  });
+
+  it('closing the prompt rejects require as dismissed and records nothing', async () => {
+    const { c, consent } = await setup();
+    const asked = consent.require('credit-scoring');
+    await settle(0);
+    c.closePrompt();
+    await expect(asked).rejects.toMatchObject({ code: 'denied', dismissed: true });
+    expect(consent.state('credit-scoring')).toBe('undecided');
+    expect(await consent.receipts()).toEqual([]);
+  });
+
+  it('waits for the banner for a purpose it covers, instead of stacking a prompt on it', async () => {
+    const { c, consent } = await setup();
+    const analytics = consent.require('analytics');
+    const marketing = consent.require('marketing');
+    await settle(0);
+    expect(c.view().prompt).toBeUndefined();
+    c.answerBanner(true);
+    await expect(Promise.all([analytics, marketing])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('a closed banner answers nothing: the waiting require rejects as dismissed', async () => {
+    const { c, consent } = await setup();
+    const analytics = consent.require('analytics');
+    await settle(0);
+    c.closeBanner();
+    await expect(analytics).rejects.toMatchObject({ code: 'denied', dismissed: true });
+  });
+
+  it('prompts wait while the preferences are open, one purpose at a time', async () => {
+    const { c, consent } = await setup();
+    c.closeBanner();
+    c.openPreferences();
+    const analytics = consent.require('analytics');
+    const scoring = consent.require('credit-scoring');
+    await settle(0);
+    expect(c.view().prompt).toBeUndefined();
+    c.closePreferences();
+    expect(c.view().prompt).toBe('analytics');
+    c.answerPrompt(true);
+    await expect(analytics).resolves.toBeUndefined();
+    expect(c.view().prompt).toBe('credit-scoring');
+    c.answerPrompt(false);
+    await expect(scoring).rejects.toBeInstanceOf(ConsentDeniedError);
+  });
+
+  it('a decision made elsewhere (another tab, the API) closes the prompt it answers', async () => {
+    const { c, consent } = await setup();
+    const asked = consent.require('credit-scoring');
+    await settle(0);
+    await consent.decide({ 'credit-scoring': true });
+    await expect(asked).resolves.toBeUndefined();
+    expect(c.view().prompt).toBeUndefined();
+  });
+});

@@ -1,0 +1,75 @@
+// What a purpose discloses, and how config text is shown: as text, never as HTML; links only to safe places.
+import { h, render } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { createConsent, type ConsentConfig } from '../src/index.js';
+import { createController } from '../widgets/controller.js';
+import { Disclosure, Link, countryName } from '../widgets/disclosure.js';
+import { en } from '../widgets/texts.js';
+import { mounted } from './dialogs.js';
+import { config, purposes } from './fixtures.js';
+
+const draw = (node: h.JSX.Element) => {
+  const box = document.createElement('div');
+  render(node, box);
+  return box;
+};
+
+describe('links (security)', () => {
+  it.each(['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', '//evil.example/x', '/\\evil.example', 'vbscript:x', ' javascript:x'])(
+    'renders %s as plain text, not a link',
+    (url) => {
+      const box = draw(<Link url={url} text="policy" />);
+      expect(box.querySelector('a')).toBeNull();
+      expect(box.textContent).toBe('policy');
+    },
+  );
+
+  it.each([
+    ['https://lantern.example/privacy', '_blank'],
+    ['mailto:privacy@lantern.example', '_blank'],
+    ['/privacy', null],
+  ])('links %s (same-origin paths in the same tab)', (url, target) => {
+    const a = draw(<Link url={url} text="policy" />).querySelector('a')!;
+    expect(a.getAttribute('href')).toBe(url);
+    expect(a.getAttribute('target')).toBe(target);
+    expect(a.rel).toBe('noopener noreferrer');
+  });
+});
+
+describe('config text is text (never HTML)', () => {
+  it('shows markup and script in titles, descriptions and names as the characters written', async () => {
+    const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script><b>bold</b>';
+    const withMarkup: ConsentConfig = {
+      ...config(),
+      controller: { name: hostile, contact: 'privacy@lantern.example' },
+      purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, title: hostile, description: 'javascript:alert(1) ' + hostile, recipients: [{ name: hostile, url: 'https://stats.example' }] } : p)),
+    };
+    const { root, consent } = await mounted(withMarkup);
+    consent.showPreferences();
+    expect(root.querySelector('img, script, b')).toBeNull();
+    expect(root.textContent).toContain(hostile);
+    expect(root.textContent).toContain('javascript:alert(1)');
+    expect((window as { pwned?: number }).pwned).toBeUndefined();
+  });
+
+  it('does not render a link whose URL turned unsafe after validation', async () => {
+    const policy = { version: '2026-11', url: '/privacy' };
+    const { consent, root } = await mounted({ policy });
+    policy.url = 'javascript:alert(1)';
+    consent.showPreferences();
+    expect([...root.querySelectorAll('a')].map((a) => a.getAttribute('href'))).not.toContain('javascript:alert(1)');
+    expect(root.textContent).toContain('Privacy policy');
+  });
+});
+
+describe('Disclosure', () => {
+  it('names the recipient country in the language shown, and marks a transfer abroad only when the controller says where it is', () => {
+    expect(countryName('de', 'zh-CN')).toBe('德国');
+    expect(countryName('not a code', 'en')).toBe('not a code');
+    const consent = createConsent(config());
+    const c = createController(consent, 'en', () => undefined);
+    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purposes[1]} id="d" />);
+    expect(box.textContent).toContain('Stats Co (Germany)');
+    expect(box.textContent).not.toContain('cross-border');
+  });
+});

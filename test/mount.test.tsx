@@ -1,0 +1,68 @@
+// mountDialogs: a shadow root of its own, styles without inline <style> or style="", both locales, clean unmount.
+import { describe, expect, it } from 'vitest';
+import { createConsent } from '../src/index.js';
+import { mountDialogs } from '../widgets/index.js';
+import { mounted } from './dialogs.js';
+import { config, purposes, settle } from './fixtures.js';
+
+/** Every layer drawn at once is not possible (one modal at a time), so: banner, then preferences, then prompt. */
+async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
+  const texts = [dialogs.root.textContent];
+  dialogs.consent.showPreferences();
+  texts.push(dialogs.root.textContent);
+  dialogs.get('button', /Reject all|全部拒绝/).click();
+  void dialogs.consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+  await settle(0);
+  texts.push(dialogs.root.textContent);
+  return texts.join('\n');
+}
+
+describe('mountDialogs', () => {
+  it('renders into an open shadow root on an <optin-consent> host, styled by an adopted stylesheet only (CSP)', async () => {
+    const { host, root } = await mounted();
+    expect(host.parentElement).toBe(document.body);
+    expect(host.shadowRoot!.adoptedStyleSheets).toHaveLength(1);
+    expect(root.querySelector('style, [style]')).toBeNull();
+    expect(document.querySelector('style, [style]')).toBeNull();
+  });
+
+  it('unmounts completely: host removed, the core unplugged (require waits headless again)', async () => {
+    const consent = createConsent(config());
+    const unmount = mountDialogs(consent);
+    await consent.ready;
+    unmount();
+    expect(document.querySelector('optin-consent')).toBeNull();
+    const waiting = consent.require('credit-scoring', { timeoutMs: 10 });
+    await expect(waiting).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('leaves the floating button out when asked to', async () => {
+    const { query, get } = await mounted({}, { floatingButton: false });
+    get('button', 'Reject all').click();
+    expect(query('button', 'Privacy settings')).toBeNull();
+  });
+
+  it('shows zh-CN with no English left but the site’s own names, and records the locale shown', async () => {
+    document.documentElement.lang = 'zh-CN';
+    try {
+      const zh = purposes.map((p) => ({ ...p, title: { en: 'x', 'zh-CN': `用途${p.id.length}` }, description: { en: 'x', 'zh-CN': '说明。' }, ...('necessary' in p ? {} : { data: [{ en: 'x', 'zh-CN': '数据' }], retention: { en: 'x', 'zh-CN': '一年' } }), recipients: [] }));
+      const dialogs = await mounted({ controller: { name: '每日灯笼', contact: '/contact' }, purposes: zh });
+      expect(dialogs.consent.locale).toBe('zh-CN');
+      for (const layer of dialogs.all('dialog')) expect(layer.lang).toBe('zh-CN');
+      const text = await everyLayer(dialogs);
+      expect(text.replace('/contact', '')).not.toMatch(/[A-Za-z]/);
+      await settle();
+      expect((await dialogs.consent.receipts())[0]!.locale).toBe('zh-CN');
+    } finally {
+      document.documentElement.lang = '';
+    }
+  });
+
+  it('shows every string of the English table somewhere in its layers', async () => {
+    const dialogs = await mounted({ controller: { name: 'Daily Lantern Ltd.', contact: 'privacy@lantern.example', country: 'CN' } });
+    const text = await everyLayer(dialogs);
+    for (const phrase of ['Your privacy choices', 'Accept all', 'Reject all', 'Customize', 'Privacy settings', 'Save choices', 'Always on', 'Data collected', 'Shared with', 'Kept for', 'cross-border transfer', 'Allow Credit scoring?', 'Don’t allow', 'Choices saved']) {
+      expect(text).toContain(phrase);
+    }
+  });
+});

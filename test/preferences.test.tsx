@@ -1,0 +1,94 @@
+// The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
+import { describe, expect, it } from 'vitest';
+import { mounted, press } from './dialogs.js';
+import { settle } from './fixtures.js';
+
+const open = async (...args: Parameters<typeof mounted>) => {
+  const dialogs = await mounted(...args);
+  dialogs.consent.showPreferences();
+  return dialogs;
+};
+
+describe('preferences (CHO-01, INF-01, WDR-01)', () => {
+  it('start with every switch off (aria-checked="false") and the necessary purpose locked on with its reason', async () => {
+    const { all, get } = await open();
+    const switches = all('switch');
+    expect(switches.map((s) => s.getAttribute('aria-checked'))).toEqual(['false', 'false', 'false']);
+    expect(switches.map((s) => s.textContent)).toEqual(['Off', 'Off', 'Off']);
+    expect(get('switch', 'Analytics').getAttribute('aria-describedby')).toBeTruthy();
+    const dialog = get('dialog', 'Privacy settings');
+    expect(dialog.textContent).toContain('Always on');
+    expect(dialog.textContent).toContain('cannot be switched off');
+  });
+
+  it('disclose for each purpose what data, why, who receives it and how long; a recipient abroad is marked', async () => {
+    const { get } = await open({ controller: { name: 'Daily Lantern Ltd.', contact: '/contact', country: 'CN' } });
+    const text = get('dialog', 'Privacy settings').textContent;
+    expect(text).toContain('pages visited, device type');
+    expect(text).toContain('Counts page views to improve articles.');
+    expect(text).toContain('Kept for13 months');
+    expect(text).toMatch(/Stats Co \(cross-border transfer to Germany\)/);
+    expect(text).toMatch(/Lumen Credit Bureau \(China\)/);
+    expect(text).toContain('No one else: only Daily Lantern Ltd.');
+    expect(text).toContain('Sensitive: needs your separate consent');
+  });
+
+  it('save exactly what the switches show, with method preferences', async () => {
+    const { get, consent, query } = await open();
+    get('switch', 'Credit scoring').click();
+    get('switch', 'Analytics').click();
+    get('switch', 'Analytics').click();
+    get('switch', 'Advertising').click();
+    expect(get('switch', 'Advertising').getAttribute('aria-checked')).toBe('true');
+    get('button', 'Save choices').click();
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'granted', 'credit-scoring': 'granted' });
+    expect(query('dialog', 'Privacy settings')).toBeNull();
+    expect(get('status').textContent).toBe('Choices saved');
+    await settle();
+    expect((await consent.receipts())[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': true } });
+  });
+
+  it('show a yes already given as on, and withdraw it in as few clicks as it took to give (WDR-01)', async () => {
+    const { get, consent } = await mounted();
+    get('button', 'Accept all').click();
+    get('button', 'Privacy settings').click();
+    expect(get('switch', 'Analytics').getAttribute('aria-checked')).toBe('true');
+    get('button', 'Reject all').click();
+    expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied' });
+  });
+
+  it('are a modal dialog: focus moves in, Tab wraps inside, Escape records nothing and gives focus back', async () => {
+    const { get, focused, consent, all } = await mounted();
+    press('Escape', get('button', 'Accept all'));
+    const opener = get('button', 'Privacy settings');
+    opener.focus();
+    opener.click();
+    const dialog = get('dialog', 'Privacy settings') as HTMLDialogElement;
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    expect(dialog.open).toBe(true);
+    expect(focused()).toBe(get('heading', 'Privacy settings'));
+    const controls = [...dialog.querySelectorAll<HTMLElement>('a[href],button')];
+    controls.at(-1)!.focus();
+    press('Tab', focused()!);
+    expect(focused()).toBe(controls[0]);
+    press('Tab', focused()!, { shiftKey: true });
+    expect(focused()).toBe(controls.at(-1));
+    all('switch')[0]!.click();
+    press('Escape', focused()!);
+    await settle();
+    expect(consent.state('analytics')).toBe('undecided');
+    expect(await consent.receipts()).toEqual([]);
+    expect(focused()).toBe(opener);
+  });
+
+  it('say that a Global Privacy Control signal was honoured (GPC-03)', async () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      const { get } = await open();
+      expect(get('switch', 'Advertising').getAttribute('aria-checked')).toBe('false');
+      expect(get('dialog', 'Privacy settings').textContent).toContain('Global Privacy Control signal and we honour it');
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    }
+  });
+});

@@ -1,0 +1,267 @@
+// The script-tag build: the built files (dist/, from `npm run build`) run as a page runs them, and the source with
+// the dialogs mocked for what the page cannot show (mount options, a failing mount, a page still loading).
+// Scripts run in this file's page (happy-dom runs none unless told to):
+// @vitest-environment-options {"settings":{"enableJavaScriptEvaluation":true,"suppressInsecureJavaScriptEnvironmentWarning":true}}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createConsent, type Consent, type ConsentConfigError } from '../src/index.js';
+import type { Stub } from '../widgets/stub.js';
+import { config, settle } from './fixtures.js';
+
+const mountDialogs = vi.hoisted(() => vi.fn((_consent: unknown, _options?: unknown) => () => undefined));
+vi.mock('../widgets/index.js', () => ({ mountDialogs }));
+
+const MARK = Symbol.for('optin');
+const win = window as unknown as { consent?: Stub | Consent; [MARK]?: true };
+const files: { stub: string; global: string } = { stub: '', global: '' };
+
+beforeAll(() => {
+  for (const [key, name] of [['stub', 'optin-stub.js'], ['global', 'optin.global.js']] as const) {
+    try {
+      // A path, not `new URL(…)`: in happy-dom, URL is the page's, which knows no file: URLs.
+      files[key] = readFileSync(join(fileURLToPath(import.meta.url), '../../dist', name), 'utf8');
+    } catch (cause) {
+      throw new Error(`dist/${name} is missing: run \`npx rollup -c\` (or \`npm run build\`) before these tests.`, { cause });
+    }
+  }
+});
+
+afterEach(async () => {
+  // Earlier instances keep running in this window: leave none of their purposes granted.
+  if (win.consent && !('q' in win.consent)) await win.consent.withdraw();
+  delete win.consent;
+  delete win[MARK];
+  document.head.innerHTML = document.body.innerHTML = '';
+  vi.restoreAllMocks();
+  mountDialogs.mockReset();
+});
+
+/** Runs code as an inline script of the page, with `attributes` on its tag. */
+const run = (code: string, attributes: Record<string, string> = {}) => {
+  const script = document.createElement('script');
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  script.textContent = code;
+  document.head.append(script);
+};
+const configTag = (text: string) => document.body.insertAdjacentHTML('beforeend', `<script type="application/json" id="optin-config">${text}</script>`);
+const real = () => win.consent as Consent;
+const stubbed = () => {
+  run(files.stub);
+  return win.consent as Stub;
+};
+const quiet = (method: 'warn' | 'error') => vi.spyOn(console, method).mockImplementation(() => undefined);
+/** The rejection reason of `promise`, caught at once: a rejection nobody handles yet fails the run. */
+const reason = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ConsentConfigError);
+const logged = (spy: ReturnType<typeof quiet>) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')).join('\n');
+
+describe('the built files', () => {
+  it('loaded twice, makes one instance that replaces the stub and replays its queue in order', async () => {
+    const cfg = config();
+    configTag(JSON.stringify(cfg));
+    const stub = stubbed();
+    const sent: unknown[] = [];
+    const send = stub.gate('analytics', (x: unknown) => sent.push(x));
+    send(1);
+    const decided = stub.decide({ analytics: true });
+    send(2);
+    const required = stub.require('analytics');
+    const withdrawn = stub.withdraw('analytics');
+    send(3);
+    const typo = reason(stub.require('credit-scorng'));
+    const open = vi.spyOn(indexedDB, 'open');
+    const warn = quiet('warn');
+    run(files.global);
+    run(files.global);
+    await settle();
+
+    expect(real()).not.toBe(stub);
+    expect(real()).not.toHaveProperty('q');
+    expect((real() as unknown as Record<symbol, unknown>)[MARK]).toBe(true);
+    expect(open.mock.calls.filter(([name]) => name == cfg.storageName)).toHaveLength(1);
+    expect(logged(warn)).toMatch(/already on this page/);
+    // Held until the yes, then sent; after the withdrawal, dropped: so the calls were replayed in order.
+    expect(sent).toEqual([1, 2]);
+    await expect(Promise.all([decided, required, withdrawn])).resolves.toEqual([undefined, undefined, undefined]);
+    expect(real().state('analytics')).toBe('denied');
+    expect(await typo).toMatchObject({ code: 'config', message: expect.stringContaining('did you mean "credit-scoring"') });
+    expect(stub.q).toHaveLength(0);
+  });
+
+  it('forwards calls made later through a kept reference to the stub', async () => {
+    configTag(JSON.stringify(config()));
+    const stub = stubbed();
+    run(files.global);
+    await settle();
+    await stub.decide({ marketing: true });
+    expect(real().has('marketing')).toBe(true);
+    const track = vi.fn();
+    const send = stub.gate('marketing', track);
+    send('now');
+    expect(track).toHaveBeenCalledExactlyOnceWith('now');
+    expect(stub.q).toHaveLength(0);
+  });
+
+  it('works without the stub, reading the config file named by data-config on its own tag', async () => {
+    const cfg = config();
+    const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response(JSON.stringify(cfg), { headers: { 'content-type': 'application/json' } }));
+    run(files.global, { 'data-config': '/optin.json' });
+    await settle();
+    expect(fetch).toHaveBeenCalledWith('/optin.json', { credentials: 'same-origin' });
+    expect(real().config.storageName).toBe(cfg.storageName);
+  });
+
+  it('mirrors events on window as consent:change, already for the decisions it loads', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const seen: [string[], boolean][] = [];
+    const listener = (event: Event) => seen.push([(event as CustomEvent<{ changed: string[] }>).detail.changed, real().has('analytics')]);
+    window.addEventListener('consent:change', listener);
+    configTag(JSON.stringify(cfg));
+    run(files.global);
+    await settle();
+    window.removeEventListener('consent:change', listener);
+    // The page's listener reads the real instance, not the stub's "false".
+    expect(seen).toEqual([[['analytics'], true]]);
+  });
+
+  describe('a broken config: no dialog, nothing granted, every issue logged, queued calls refused', () => {
+    const bad = { controller: { name: '', contact: 'nobody' }, policy: { version: '1', url: 'javascript:alert(1)' }, purposes: [{ id: 'Analytics', title: 'A' }], expiresAfterDays: 999 };
+
+    const boot = async (setup: () => void) => {
+      setup();
+      const stub = stubbed();
+      const gated = vi.fn();
+      const send = stub.gate('analytics', gated);
+      send('before');
+      const required = reason(stub.require('analytics'));
+      const decided = reason(stub.decide({ analytics: true }));
+      stub.show();
+      const error = quiet('error');
+      const before = document.body.innerHTML;
+      run(files.global);
+      await settle();
+      send('after');
+      expect(win.consent).toBe(stub);
+      expect(stub.has()).toBe(false);
+      expect(gated).not.toHaveBeenCalled();
+      expect(document.body.innerHTML).toBe(before);
+      const refused = (await required)!;
+      expect(refused).toMatchObject({ code: 'config', issues: expect.any(Array) });
+      expect(await decided).toBe(refused);
+      // Calls made after the failure are refused at once, not queued for ever.
+      expect(await reason(stub.require('analytics'))).toBe(refused);
+      expect(stub.q).toHaveLength(0);
+      expect(error).toHaveBeenCalledOnce();
+      expect(logged(error)).toMatch(/Optin did not start/);
+      return { refused, log: logged(error) };
+    };
+
+    it('invalid: the log and the rejection list every issue', async () => {
+      let expected: ConsentConfigError | undefined;
+      try {
+        createConsent(bad as never);
+      } catch (error) {
+        expected = error as ConsentConfigError;
+      }
+      expect(expected!.issues.length).toBeGreaterThan(4);
+      const { refused, log } = await boot(() => configTag(JSON.stringify(bad)));
+      expect(refused.issues).toEqual(expected!.issues);
+      for (const { path, message } of expected!.issues) expect(log).toContain(`${path}: ${message}`);
+    });
+
+    it('bad JSON', async () => {
+      const { refused } = await boot(() => configTag('{ "policy": '));
+      expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^is not valid JSON/) }]);
+    });
+
+    it('no config tag', async () => {
+      const { refused } = await boot(() => undefined);
+      expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^not found: add <script type="application\/json" id="optin-config">/) }]);
+    });
+  });
+
+  it.each([
+    ['an unsafe data-config URL, never fetched', 'javascript:alert(1)', 0, /must be an http\(s\) URL or a same-origin path/],
+    ['a data-config file that answers 404', '/missing.json', 1, /answered HTTP 404/],
+  ])('refuses %s', async (_, url, fetches, message) => {
+    const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response('not here', { status: 404 }));
+    const error = quiet('error');
+    const stub = stubbed();
+    const required = reason(stub.require('analytics'));
+    run(files.global, { 'data-config': url });
+    await settle();
+    expect(fetch).toHaveBeenCalledTimes(fetches);
+    expect(await required).toMatchObject({ issues: [{ path: 'data-config', message: expect.stringMatching(message) }] });
+    expect(error).toHaveBeenCalledOnce();
+  });
+
+  it('has no eval or new Function (strict CSP)', () => {
+    expect(files.global).not.toMatch(/\beval\(|new Function\b/);
+  });
+});
+
+describe('the source, with the dialogs mocked', () => {
+  /** Runs widgets/script-tag.ts afresh, as if from a tag with `attributes`. */
+  const boot = async (attributes: Record<string, string> = {}) => {
+    const tag = document.createElement('script');
+    for (const [name, value] of Object.entries(attributes)) tag.setAttribute(name, value);
+    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag);
+    vi.resetModules();
+    await import('../widgets/script-tag.js');
+    await settle();
+  };
+
+  it('mounts the dialogs with the floating button, unless data-floating-button="false"', async () => {
+    configTag(JSON.stringify(config()));
+    await boot();
+    expect(mountDialogs).toHaveBeenCalledExactlyOnceWith(real(), { floatingButton: true });
+    await real().withdraw();
+    delete win[MARK];
+    mountDialogs.mockClear();
+    await boot({ 'data-floating-button': 'false' });
+    expect(mountDialogs).toHaveBeenCalledExactlyOnceWith(real(), { floatingButton: false });
+  });
+
+  it('fails closed when the dialogs cannot mount: nothing exposed, queued calls rejected, nothing thrown', async () => {
+    configTag(JSON.stringify(config()));
+    const stub = stubbed();
+    const required = reason(stub.require('analytics'));
+    const boom = new Error('no shadow DOM here');
+    mountDialogs.mockImplementation(() => {
+      throw boom;
+    });
+    const error = quiet('error');
+    await boot();
+    expect(win.consent).toBe(stub);
+    expect(await required).toBe(boom);
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/did not start/), boom);
+  });
+
+  it('waits for the page to be parsed when its tag has no defer (the config may come later)', async () => {
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    await boot();
+    expect(mountDialogs).not.toHaveBeenCalled();
+    configTag(JSON.stringify(config()));
+    state.mockReturnValue('interactive');
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle();
+    expect(mountDialogs).toHaveBeenCalledOnce();
+    expect(real().has('analytics')).toBe(false);
+  });
+
+  it('keeps a replayed call that throws from stopping the others', async () => {
+    configTag(JSON.stringify(config()));
+    const stub = stubbed();
+    const send = stub.gate('necessary', () => {
+      throw new Error('tracker bug');
+    });
+    send();
+    const required = stub.require('necessary');
+    const error = quiet('error');
+    await boot();
+    await expect(required).resolves.toBeUndefined();
+    expect(logged(error)).toMatch(/queued before the script loaded failed.*tracker bug/);
+  });
+});

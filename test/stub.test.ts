@@ -1,0 +1,113 @@
+// The inline stub, as built (dist/optin-stub.js, run by `npm run build` before the unit tests): what it queues,
+// in which format, and how its gated functions forward once bound. The replay itself: script-tag.test.ts.
+// Scripts run in this file's page (happy-dom runs none unless told to):
+// @vitest-environment-options {"settings":{"enableJavaScriptEvaluation":true,"suppressInsecureJavaScriptEnvironmentWarning":true}}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Stub } from '../widgets/stub.js';
+
+let source = '';
+beforeAll(() => {
+  try {
+    // A path, not `new URL(…)`: in happy-dom, URL is the page's, which knows no file: URLs.
+    source = readFileSync(join(fileURLToPath(import.meta.url), '../../dist/optin-stub.js'), 'utf8');
+  } catch (cause) {
+    throw new Error('dist/optin-stub.js is missing: run `npx rollup -c` (or `npm run build`) before these tests.', { cause });
+  }
+});
+
+const win = window as unknown as { consent?: unknown };
+/** Runs the built stub as a page would: an inline script. */
+const paste = () => {
+  const script = document.createElement('script');
+  script.textContent = source;
+  document.head.append(script);
+  return win.consent as Stub;
+};
+
+afterEach(() => {
+  delete win.consent;
+  document.head.innerHTML = '';
+});
+
+describe('the built stub', () => {
+  it('is a few hundred bytes', () => {
+    expect(source.length).toBeLessThan(600);
+    expect(gzipSync(source).length).toBeLessThan(350);
+    expect(source).not.toMatch(/\beval\b|new Function/);
+  });
+
+  it('defines window.consent with the queue and every early method; has() is false', () => {
+    const stub = paste();
+    expect(Object.keys(stub).sort()).toEqual(['decide', 'decideAll', 'gate', 'has', 'q', 'require', 'show', 'showPreferences', 'withdraw']);
+    expect(stub.q).toEqual([]);
+    expect(stub.has()).toBe(false);
+  });
+
+  it('does nothing when window.consent already exists (a second paste, or the real instance)', () => {
+    const first = paste();
+    first.show();
+    expect(paste()).toBe(first);
+    expect(first.q).toHaveLength(1);
+    const real = { has: () => true };
+    win.consent = real;
+    expect(paste()).toBe(real);
+  });
+
+  it('queues promise calls as [name, args, resolve, reject], settling the promise it returned', async () => {
+    const stub = paste();
+    const required = stub.require('analytics', { ask: true });
+    const decided = stub.decide({ analytics: true });
+    void stub.decideAll(false);
+    void stub.withdraw();
+    expect(stub.q.map(([name, args]) => [name, args])).toEqual([
+      ['require', ['analytics', { ask: true }]],
+      ['decide', [{ analytics: true }]],
+      ['decideAll', [false]],
+      ['withdraw', []],
+    ]);
+    const [, , resolve] = stub.q[0]!;
+    const [, , , reject] = stub.q[1]!;
+    (resolve as (v: unknown) => void)(undefined);
+    (reject as (e: unknown) => void)(new Error('no'));
+    await expect(required).resolves.toBeUndefined();
+    await expect(decided).rejects.toThrow('no');
+  });
+
+  it('queues show and showPreferences as [name, args]', () => {
+    const stub = paste();
+    stub.show();
+    stub.showPreferences();
+    expect(stub.q).toEqual([
+      ['show', []],
+      ['showPreferences', []],
+    ]);
+  });
+
+  it('gate: queues its creation, then its calls in order; once bound, calls go straight to the real function', () => {
+    const stub = paste();
+    const track = () => undefined;
+    const send = stub.gate('analytics', track, { hold: false });
+    send('a', 1);
+    stub.show();
+    send('b');
+    expect(stub.q.map(([name, args]) => [name, args])).toEqual([
+      ['gate', ['analytics', track, { hold: false }]],
+      ['call', ['a', 1]],
+      ['show', []],
+      ['call', ['b']],
+    ]);
+    expect(stub.q[1]![2]).toBe(send);
+    const real = vi.fn();
+    (stub.q[0]![2] as (fn: unknown) => void)(real);
+    send('c');
+    expect(real).toHaveBeenCalledExactlyOnceWith('c');
+    expect(stub.q).toHaveLength(4);
+    // A replay of the queued calls goes through the bound function too.
+    (stub.q[1]![2] as (...args: unknown[]) => void)(...stub.q[1]![1]);
+    expect(real).toHaveBeenLastCalledWith('a', 1);
+  });
+});

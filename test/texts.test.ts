@@ -1,0 +1,31 @@
+// The built-in strings: English and Simplified Chinese complete and key for key, overridable, filled as text.
+import { describe, expect, it } from 'vitest';
+import { createConsent } from '../src/index.js';
+import { en, fill, LOCALES, textsFor, zhCN } from '../widgets/texts.js';
+import { config } from './fixtures.js';
+
+describe('texts (INF-05)', () => {
+  it('zh-CN has every English key and nothing else, each translated (no Latin letters outside placeholders)', () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, value] of Object.entries(zhCN)) {
+      expect(value, key).not.toBe(en[key as keyof typeof en]);
+      expect(value.replace(/\{\w+\}/g, ''), key).not.toMatch(/[A-Za-z]/);
+    }
+  });
+
+  it('keeps every placeholder of the English text in the Chinese one', () => {
+    const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) expect(placeholders(zhCN[key]), key).toEqual(placeholders(en[key]));
+  });
+
+  it('lets config.texts override any string of a locale, and falls back to English for a locale not built in', () => {
+    const consent = createConsent(config({ texts: { 'zh-CN': { acceptAll: '同意全部' }, fr: { acceptAll: 'Tout accepter' } } }));
+    expect(textsFor(consent, 'zh-CN')).toMatchObject({ acceptAll: '同意全部', rejectAll: '全部拒绝' });
+    expect(textsFor(consent, 'fr')).toMatchObject({ acceptAll: 'Tout accepter', rejectAll: 'Reject all' });
+    expect(Object.keys(LOCALES)).toEqual(['en', 'zh-CN']);
+  });
+
+  it('fills placeholders with the value as given, and leaves unknown ones', () => {
+    expect(fill('{controller} asks; {other}', { controller: '<b>Lantern</b>' })).toBe('<b>Lantern</b> asks; {other}');
+  });
+});

@@ -1,0 +1,53 @@
+// The first layer: who asks, for what, that a yes can be withdrawn and where, and three equal buttons.
+// Non-modal (the page stays usable); focus never starts on "Accept all", so Enter on load grants nothing.
+import { h } from 'preact';
+import { Link, say } from './disclosure.js';
+import type { Props } from './props.js';
+import { fill } from './texts.js';
+
+/** An email address as a mailto link; other contacts are already http(s) URLs or paths. */
+const contactUrl = (contact: string) => (contact.includes('@') && !contact.includes('/') ? 'mailto:' + contact : contact);
+
+/** The banner. Closing it (× or Escape) records nothing. */
+export function Banner(props: Props) {
+  const { consent, t, locale, c } = props;
+  const { controller, policy, purposes } = consent.config;
+  const titles = (sensitive: boolean) =>
+    purposes
+      .filter((p) => !p.necessary && !p.sensitive == !sensitive)
+      .map((p) => say(props, p.title))
+      .join(t.listSeparator);
+  const separate = titles(true);
+  const button = (action: string, text: string, onClick: () => void) => (
+    <button type="button" class="btn" data-action={action} onClick={onClick}>
+      {text}
+    </button>
+  );
+  return (
+    <section
+      class="layer banner"
+      role="dialog"
+      aria-labelledby="optin-banner-title"
+      aria-describedby="optin-banner-text"
+      lang={locale}
+      onKeyDown={(event) => event.key == 'Escape' && c.closeBanner()}
+    >
+      <h2 id="optin-banner-title" tabIndex={-1}>
+        {t.bannerTitle}
+      </h2>
+      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles(false) })}</p>
+      {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
+      <p class="muted">
+        {t.contact}: <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
+      </p>
+      <div class="actions">
+        {button('accept', t.acceptAll, () => c.answerBanner(true))}
+        {button('reject', t.rejectAll, () => c.answerBanner(false))}
+        {button('customize', t.customize, c.openPreferences)}
+      </div>
+      <button type="button" class="close" aria-label={t.close} title={t.close} onClick={c.closeBanner}>
+        ×
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+// Finds the config of a script-tag install: the file named by `data-config` on Optin's own script tag, else the
+// JSON in `<script type="application/json" id="optin-config">`. Every failure names what to fix.
+import { ConsentConfigError } from '../src/index.js';
+
+// An http(s) URL or a same-origin path, as the config validator wants for links: never `//other-host`.
+const WEB = /^(https?:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
+
+const problem = (path: string, message: string) => new ConsentConfigError([{ path, message }]);
+
+const parse = (text: string, path: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw problem(path, `is not valid JSON (${(error as Error).message}): check quotes, commas and brackets`);
+  }
+};
+
+/**
+ * Reads the raw config for the script-tag build; `createConsent` validates it. `script` is Optin's own tag
+ * (`document.currentScript`). Rejects with a `ConsentConfigError` when the tag is missing, the JSON is broken
+ * or the file cannot be loaded.
+ * @example
+ * // <script src="/optin.global.js" data-config="/optin.json" defer></script>
+ * const config = await readConfig(document.currentScript);
+ */
+export async function readConfig(script: Element | null, doc: Document = document): Promise<unknown> {
+  const url = script?.getAttribute('data-config');
+  if (url != null) {
+    if (!WEB.test(url)) throw problem('data-config', `must be an http(s) URL or a same-origin path like '/optin.json', not "${url}"`);
+    let response: Response;
+    try {
+      response = await fetch(url, { credentials: 'same-origin' });
+    } catch (cause) {
+      throw problem('data-config', `${url} could not be loaded (${String(cause)}): check the URL, and CORS for another origin`);
+    }
+    if (!response.ok) throw problem('data-config', `${url} answered HTTP ${response.status}: check the URL`);
+    return parse(await response.text(), 'data-config');
+  }
+  const tag = doc.getElementById('optin-config');
+  if (!tag) {
+    throw problem(
+      '#optin-config',
+      'not found: add <script type="application/json" id="optin-config">{ … }</script> to the page, or data-config="/optin.json" to the Optin script tag',
+    );
+  }
+  return parse(tag.textContent ?? '', '#optin-config');
+}

@@ -1,0 +1,160 @@
+// Which dialog is open and why: the banner while choices are missing, the preferences on request, one purpose
+// prompt at a time for require(). All dialog state lives here; the Preact views only draw it (tests need no DOM).
+import type { Consent, ConsentUI, DecisionMethod, Purpose } from '../src/index.js';
+
+/** What the dialogs show now. */
+export interface View {
+  readonly banner: boolean;
+  /** The preferences' switches while they are open. */
+  readonly preferences: { readonly [id: string]: boolean } | undefined;
+  /** Purpose of the open prompt (prompts wait while the preferences are open). */
+  readonly prompt: string | undefined;
+  /** Grows with each saved decision, so the same "Choices saved" is announced again. */
+  readonly saved: number;
+}
+
+/** The dialogs' state machine; `ui` is what the core calls through `consent.attach()`. */
+export interface Controller {
+  readonly ui: ConsentUI;
+  readonly view: () => View;
+  /** Banner buttons: Accept all (true) or Reject all (false). */
+  readonly answerBanner: (granted: boolean) => void;
+  readonly closeBanner: () => void;
+  readonly openPreferences: () => void;
+  readonly toggle: (id: string) => void;
+  /** Saves the switches as they are, or, with `all`, every purpose the "all" buttons cover. */
+  readonly save: (all?: boolean) => void;
+  readonly closePreferences: () => void;
+  readonly answerPrompt: (granted: boolean) => void;
+  readonly closePrompt: () => void;
+  readonly stop: () => void;
+}
+
+type Answer = (answered: boolean) => void;
+
+/** True when the browser sends a Global Privacy Control signal. */
+export const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
+
+/**
+ * Creates the controller for `consent`. Decisions are recorded with `locale`, the language the dialogs show;
+ * `draw` is called with each new view.
+ */
+export function createController(consent: Consent, locale: string, draw: (view: View) => void): Controller {
+  const purposes = consent.config.purposes;
+  const optional = purposes.filter((p) => !p.necessary);
+  // Purposes the banner asks about: "Accept all" never covers necessary or sensitive ones.
+  const covered = (id: string) => optional.some((p) => p.id == id && !p.sensitive);
+  const undecided = () => optional.some((p) => covered(p.id) && consent.state(p.id) == 'undecided');
+  const prompts = new Map<string, { promise: Promise<boolean>; answer: Answer }>();
+  // require() calls that wait for the banner's answer instead of stacking a prompt on it, with their purpose.
+  const bannerWaiters = new Map<Answer, string>();
+  let loaded = false;
+  // Closing the banner hides it for this page view (no nagging); show() brings it back.
+  let dismissed = false;
+  let forced = false;
+  let view: View = { banner: false, preferences: undefined, prompt: undefined, saved: 0 };
+
+  const update = (patch: Partial<View> = {}) => {
+    const next = { ...view, ...patch };
+    view = { ...next, banner: loaded && !dismissed && (forced || undecided()), prompt: next.preferences ? undefined : prompts.keys().next().value };
+    draw(view);
+  };
+  // Answers the calls waiting for the banner whose purpose is now decided, or (`all`) every one: a purpose the
+  // banner left undecided (closed, or a sale under a privacy signal) answers "not answered" and require() rejects.
+  const settleBanner = (all: boolean) => {
+    for (const [answer, id] of bannerWaiters) {
+      const decided = consent.state(id) != 'undecided';
+      if (!all && !decided) continue;
+      bannerWaiters.delete(answer);
+      answer(decided);
+    }
+  };
+  const settlePrompt = (id: string | undefined, answered: boolean) => {
+    prompts.get(id!)?.answer(answered);
+    prompts.delete(id!);
+  };
+  // decide() rejects only for an unknown id or a non-boolean, which the dialogs never pass; storage faults arrive
+  // as `error` events and the decision still holds for this page view.
+  const record = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => {
+    forced = false;
+    // The decision takes effect synchronously inside decide(), so states are current right after this call.
+    consent.decide(choices, { method, locale }).catch(() => undefined);
+  };
+
+  const offChange = consent.on('change', ({ changed }) => {
+    // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it.
+    for (const id of changed) settlePrompt(id, true);
+    settleBanner(false);
+    update();
+  });
+  void consent.ready.then(() => {
+    loaded = true;
+    update();
+  });
+
+  const openPreferences = () => update({ preferences: Object.fromEntries(optional.map((p) => [p.id, consent.has(p.id)])) });
+
+  const ui: ConsentUI = {
+    show() {
+      dismissed = false;
+      forced = true;
+      update({ preferences: undefined });
+    },
+    showPreferences: openPreferences,
+    prompt(id, { ask }) {
+      // The banner already asks about this purpose: one dialog at a time, and its answer settles the call.
+      if (!ask && view.banner && covered(id)) return new Promise<boolean>((answer) => bannerWaiters.set(answer, id));
+      let entry = prompts.get(id);
+      if (!entry) {
+        let answer: Answer = () => undefined;
+        const promise = new Promise<boolean>((resolve) => (answer = resolve));
+        prompts.set(id, (entry = { promise, answer }));
+        update();
+      }
+      return entry.promise;
+    },
+  };
+
+  return {
+    ui,
+    view: () => view,
+    answerBanner(granted) {
+      // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
+      record(Object.fromEntries(optional.filter((p) => !granted || !(p.sensitive || (p.sale && privacySignal()))).map((p) => [p.id, granted])), 'banner');
+      settleBanner(true);
+      update({ saved: view.saved + 1 });
+    },
+    closeBanner() {
+      dismissed = true;
+      forced = false;
+      settleBanner(true);
+      update();
+    },
+    openPreferences,
+    toggle: (id) => update({ preferences: { ...view.preferences, [id]: !view.preferences?.[id] } }),
+    save(all) {
+      const on = view.preferences ?? {};
+      // "Accept all" here turns on what the banner's would, and leaves a sensitive switch as the person set it.
+      const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || !(p.sensitive || (p.sale && privacySignal()))));
+      record(Object.fromEntries(optional.map((p) => [p.id, chosen(p)])), 'preferences');
+      settleBanner(true);
+      update({ preferences: undefined, saved: view.saved + 1 });
+    },
+    closePreferences: () => update({ preferences: undefined }),
+    answerPrompt(granted) {
+      const id = view.prompt!;
+      settlePrompt(id, true);
+      record({ [id]: granted }, 'prompt');
+      update({ saved: view.saved + 1 });
+    },
+    closePrompt() {
+      settlePrompt(view.prompt, false);
+      update();
+    },
+    stop() {
+      offChange();
+      bannerWaiters.forEach((_, answer) => answer(false));
+      for (const id of [...prompts.keys()]) settlePrompt(id, false);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The root of the dialogs: draws what the controller says is open (banner, preferences, prompt), the floating
+// "Privacy settings" button and the status region that announces "Choices saved".
+import { Fragment, h } from 'preact';
+import { Banner } from './banner.js';
+import { Preferences } from './preferences.js';
+import type { Props } from './props.js';
+import { Prompt } from './prompt.js';
+
+/** Everything the widgets render into their shadow root. */
+export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
+  const { consent, t, locale, c, view, floatingButton } = props;
+  const purpose = consent.config.purposes.find((p) => p.id == view.prompt);
+  return (
+    <Fragment>
+      {view.banner && !view.preferences && <Banner {...props} />}
+      {view.preferences && <Preferences {...props} />}
+      {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
+      {floatingButton && !view.banner && (
+        <button type="button" class="fab" lang={locale} onClick={c.openPreferences}>
+          {t.settings}
+        </button>
+      )}
+      <div class="status" role="status" lang={locale}>
+        {/* A no-break space alternates, so a second save is announced again. */}
+        {view.saved ? t.saved + (view.saved % 2 ? '' : '\u00a0') : ''}
+      </div>
+    </Fragment>
+  );
+}

@@ -1,0 +1,67 @@
+// What a person reads about one purpose before deciding: why, what data, who receives it (and in which country),
+// how long it is kept. Shared by the preferences and the prompt, so both show the text the core hashes.
+import { Fragment, h } from 'preact';
+import { localize, type LocalizedText, type Purpose, type Recipient } from '../src/index.js';
+import type { Props } from './props.js';
+import { fill } from './texts.js';
+
+// Links open only to the web, to mail, or to a page of this site: never javascript:, data: or `//other-host`.
+const SAFE_URL = /^(https?:\/\/[^\s/?#\\]+\S*|mailto:\S+|\/(?![/\\])\S*)$/i;
+
+/** `text` as a link when `url` is a safe http(s), mailto or same-origin URL, else as plain text. */
+export const Link = ({ url, text }: { readonly url: string | undefined; readonly text: string }) =>
+  url && SAFE_URL.test(url) ? (
+    <a href={url} target={url[0] == '/' ? undefined : '_blank'} rel="noopener noreferrer">
+      {text}
+    </a>
+  ) : (
+    <Fragment>{text}</Fragment>
+  );
+
+/** A config text in the language shown. */
+export const say = ({ consent, locale }: Props, value: LocalizedText | undefined) => localize(value, locale, consent.config.locale ?? 'en');
+
+/** A country code as a name in `locale` ('DE' → 'Germany' / '德国'), or as given where the browser cannot name it. */
+export function countryName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+function recipient(props: Props, r: Recipient) {
+  const home = props.consent.config.controller.country;
+  const country = r.country && countryName(r.country, props.locale);
+  // A recipient in another country than the controller's is a transfer abroad (PIPL Art. 39, GDPR Art. 44).
+  const abroad = home && r.country && r.country.toUpperCase() != home.toUpperCase();
+  return (
+    <li key={r.name}>
+      <Link url={r.url} text={r.name} />
+      {country ? ' (' : ''}
+      {abroad ? <strong>{fill(props.t.abroad, { country: country! })}</strong> : country}
+      {country ? ')' : ''}
+    </li>
+  );
+}
+
+/** The disclosure of `purpose`; its description gets `id`, so a switch or a dialog can point to it. */
+export function Disclosure(props: Props & { readonly purpose: Purpose; readonly id: string }) {
+  const { purpose: p, t, consent, id } = props;
+  const recipients = p.recipients ?? [];
+  return (
+    <Fragment>
+      <p id={id}>{say(props, p.description)}</p>
+      {!p.necessary && (
+        <dl>
+          <dt>{t.data}</dt>
+          <dd>{(p.data ?? []).map((d) => say(props, d)).join(t.listSeparator)}</dd>
+          <dt>{t.recipients}</dt>
+          <dd>{recipients.length ? <ul>{recipients.map((r) => recipient(props, r))}</ul> : fill(t.noRecipients, { controller: consent.config.controller.name })}</dd>
+          <dt>{t.retention}</dt>
+          <dd>{say(props, p.retention)}</dd>
+        </dl>
+      )}
+    </Fragment>
+  );
+}

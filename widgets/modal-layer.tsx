@@ -1,0 +1,48 @@
+// The frame of a modal layer: a native <dialog> with its name, description and language, a sticky heading that
+// takes focus on open, a close button, and the keys: Escape closes (never a yes), Tab stays inside.
+import { type ComponentChildren, h } from 'preact';
+import { trapTab } from './modal.js';
+
+/** Props of `ModalLayer`. */
+export interface ModalLayerProps {
+  readonly name: string;
+  readonly title: string;
+  readonly lang: string;
+  readonly close: string;
+  readonly onClose: () => void;
+  readonly children: ComponentChildren;
+}
+
+/** A modal layer named `name` (ids `optin-<name>-title` and `optin-<name>-text` label and describe it). */
+export function ModalLayer({ name, title, lang, close, onClose, children }: ModalLayerProps) {
+  return (
+    <dialog
+      class={'layer modal ' + name}
+      lang={lang}
+      aria-modal="true"
+      aria-labelledby={`optin-${name}-title`}
+      aria-describedby={`optin-${name}-text`}
+      onKeyDown={(event) => {
+        if (event.key == 'Escape') {
+          event.preventDefault();
+          onClose();
+        } else if (event.key == 'Tab') trapTab(event, event.currentTarget);
+      }}
+      // The browser's own close request (Escape, assistive tech) closes our way, so the state stays ours.
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <div class="head">
+        <h2 id={`optin-${name}-title`} tabIndex={-1} data-autofocus>
+          {title}
+        </h2>
+      </div>
+      {children}
+      <button type="button" class="close" aria-label={close} title={close} onClick={onClose}>
+        ×
+      </button>
+    </dialog>
+  );
+}

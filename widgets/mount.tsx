@@ -1,0 +1,69 @@
+// mountDialogs: puts the dialogs in a shadow root on a host element of their own (page CSS cannot reach in, ours
+// cannot leak out), plugs them into the core, and moves focus as layers open and close.
+import { h, render } from 'preact';
+import type { Consent } from '../src/index.js';
+import { createController, type View } from './controller.js';
+import { Dialogs } from './dialogs.js';
+import { activeElement, openModal } from './modal.js';
+import { adoptStyles } from './styles.js';
+import { textsFor } from './texts.js';
+
+/** Options of `mountDialogs`. */
+export interface MountOptions {
+  /** Show the small "Privacy settings" button that stays on the page (default true). */
+  readonly floatingButton?: boolean;
+  /** Language of the dialogs; default `consent.locale`. Decisions record the one shown. */
+  readonly locale?: string;
+  /** Where the host element goes; default `document.body`. */
+  readonly container?: Element;
+}
+
+/**
+ * Renders the consent dialogs for `consent` and returns the function that removes them. The banner appears once
+ * stored decisions are loaded, while any purpose it covers is undecided; `consent.show()`,
+ * `consent.showPreferences()` and `consent.require()` open the layers. The host element is `<optin-consent>`:
+ * set the `--optin-*` custom properties on it to theme the dialogs.
+ * @example
+ * import { createConsent } from 'optin';
+ * import { mountDialogs } from 'optin/widgets';
+ * const consent = createConsent(config);
+ * const unmount = mountDialogs(consent, { floatingButton: false });
+ * document.querySelector('#privacy')!.addEventListener('click', () => consent.showPreferences());
+ */
+export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
+  const locale = options.locale ?? consent.locale;
+  const t = textsFor(consent, locale);
+  // A custom element name: page rules aimed at divs, asides or sections never match the host.
+  const host = document.createElement('optin-consent');
+  const root = host.attachShadow({ mode: 'open' });
+  adoptStyles(root);
+  (options.container ?? document.body).append(host);
+  // The modal layer open now ('prefs' or a prompt's purpose), and where focus was before the first one opened.
+  let modal: string | undefined;
+  let opener: HTMLElement | null = null;
+  let banner = false;
+
+  const draw = (view: View) => {
+    const next = view.preferences ? 'prefs' : view.prompt;
+    if (next && !modal) opener = activeElement();
+    render(<Dialogs consent={consent} t={t} locale={locale} c={controller} view={view} floatingButton={options.floatingButton ?? true} />, root);
+    if (next != modal) {
+      const dialog = root.querySelector('dialog');
+      if (dialog) openModal(dialog);
+      else if (opener?.isConnected) opener.focus();
+      modal = next;
+    }
+    // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button.
+    if (view.banner && !banner && !modal && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
+    banner = view.banner;
+  };
+  const controller = createController(consent, locale, draw);
+  const detach = consent.attach(controller.ui);
+  draw(controller.view());
+  return () => {
+    detach();
+    controller.stop();
+    render(null, root);
+    host.remove();
+  };
+}

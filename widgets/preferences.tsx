@@ -1,0 +1,63 @@
+// The second layer: every purpose with its switch (off until the person turns it on) and its full disclosure.
+// Save records exactly what the switches show; the "all" buttons never switch on a sensitive purpose.
+import { h } from 'preact';
+import type { Purpose } from '../src/index.js';
+import { privacySignal } from './controller.js';
+import { Disclosure, Link, say } from './disclosure.js';
+import { ModalLayer } from './modal-layer.js';
+import type { Props } from './props.js';
+import { fill } from './texts.js';
+
+/** The preferences dialog. */
+export function Preferences(props: Props) {
+  const { consent, t, locale, c, view } = props;
+  const on = view.preferences ?? {};
+  const row = (p: Purpose, i: number) => {
+    const notes = [p.necessary && t.necessary, p.sensitive && t.sensitive, p.sale && privacySignal() && !on[p.id] && t.signal];
+    return (
+      <li class="purpose" key={p.id}>
+        <div class="row">
+          <h3 id={`optin-title-${i}`}>{say(props, p.title)}</h3>
+          {p.necessary ? (
+            <span class="badge">{t.alwaysOn}</span>
+          ) : (
+            // A switch shows "on" only for a yes already given: never pre-ticked (GDPR Recital 32, Planet49).
+            <button
+              type="button"
+              role="switch"
+              class="switch"
+              aria-checked={on[p.id] ? 'true' : 'false'}
+              aria-labelledby={`optin-title-${i}`}
+              aria-describedby={`optin-text-${i}`}
+              onClick={() => c.toggle(p.id)}
+            >
+              <span class="track" />
+              <span aria-hidden="true">{on[p.id] ? t.on : t.off}</span>
+            </button>
+          )}
+        </div>
+        {notes.map((note) => note && <p class="note">{note}</p>)}
+        <Disclosure {...props} purpose={p} id={`optin-text-${i}`} />
+      </li>
+    );
+  };
+  return (
+    <ModalLayer name="prefs" title={t.preferencesTitle} lang={locale} close={t.close} onClose={c.closePreferences}>
+      <p id="optin-prefs-text">
+        {fill(t.preferencesText, { controller: consent.config.controller.name })} <Link url={consent.config.policy.url} text={t.policy} />
+      </p>
+      <ul class="purposes">{consent.config.purposes.map(row)}</ul>
+      <div class="actions">
+        <button type="button" class="btn" data-action="reject" onClick={() => c.save(false)}>
+          {t.rejectAll}
+        </button>
+        <button type="button" class="btn" data-action="accept" onClick={() => c.save(true)}>
+          {t.acceptAll}
+        </button>
+        <button type="button" class="btn" data-action="save" onClick={() => c.save()}>
+          {t.save}
+        </button>
+      </div>
+    </ModalLayer>
+  );
+}

@@ -1,0 +1,32 @@
+// The one-purpose prompt that require() opens: the purpose's full disclosure and two equal answers, the yes naming
+// the purpose ("Allow credit scoring"). It is the separate consent a sensitive purpose needs (PIPL Art. 29).
+import { h } from 'preact';
+import type { Purpose } from '../src/index.js';
+import { Disclosure, Link, say } from './disclosure.js';
+import { ModalLayer } from './modal-layer.js';
+import type { Props } from './props.js';
+import { fill } from './texts.js';
+
+/** The purpose prompt. Closing it answers nothing: the waiting require() rejects and nothing is recorded. */
+export function Prompt(props: Props & { readonly purpose: Purpose }) {
+  const { consent, t, locale, c, purpose } = props;
+  const title = say(props, purpose.title);
+  return (
+    <ModalLayer name="prompt" title={fill(t.promptTitle, { purpose: title })} lang={locale} close={t.close} onClose={c.closePrompt}>
+      <p id="optin-prompt-text">{fill(t.promptText, { controller: consent.config.controller.name })}</p>
+      {purpose.sensitive && <p class="note">{t.sensitive}</p>}
+      <Disclosure {...props} id="optin-prompt-purpose" />
+      <p>
+        <Link url={consent.config.policy.url} text={t.policy} />
+      </p>
+      <div class="actions">
+        <button type="button" class="btn" data-action="deny" onClick={() => c.answerPrompt(false)}>
+          {t.deny}
+        </button>
+        <button type="button" class="btn" data-action="allow" onClick={() => c.answerPrompt(true)}>
+          {fill(t.allow, { purpose: title })}
+        </button>
+      </div>
+    </ModalLayer>
+  );
+}

@@ -1,0 +1,89 @@
+// The script-tag build (dist/optin.global.js): reads the page's config, creates the page's one consent instance
+// with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
+import { blockElements, createConsent, type Consent, type ConsentConfig } from '../src/index.js';
+import { readConfig } from './config-source.js';
+import { mountDialogs } from './index.js';
+import type { Stub, StubCall } from './stub.js';
+
+// Symbol.for, so that a second copy of this file (another bundle, another version) sees the mark of the first.
+const MARK = Symbol.for('optin');
+
+type Fn = (...args: unknown[]) => unknown;
+type Global = { consent?: unknown; [MARK]?: true };
+
+// In both handlers, `fn` is the third item of a queued call: resolve, bind or the gated function (see stub.ts).
+
+/** Makes one queued call on the real instance; the stub's promise settles as the real call does. */
+const replay =
+  (consent: Consent): ((call: StubCall) => void) =>
+  ([name, args, fn, reject]) => {
+    if (name == 'call') return void fn(...args);
+    if (name == 'gate') {
+      // Bound even when gate() throws (unknown id), or the stub would queue that function's calls for ever.
+      let gated: Fn = () => undefined;
+      try {
+        gated = (consent.gate as Fn)(...args) as Fn;
+      } finally {
+        fn(gated);
+      }
+      return;
+    }
+    const call = () => (consent[name] as Fn).apply(consent, args);
+    if (name == 'show' || name == 'showPreferences') return void call();
+    // A promise, so that a synchronous throw (withdraw of an unknown id) rejects the stub's promise too.
+    void new Promise((resolve) => resolve(call())).then(fn, reject);
+  };
+
+/** After a failed start: queued promises reject with the error, gates drop their calls, dialogs stay closed. */
+const refuse =
+  (error: unknown): ((call: StubCall) => void) =>
+  ([name, , fn, reject]) => {
+    if (name == 'gate') fn(() => undefined);
+    else reject?.(error);
+  };
+
+/** Handles the queued calls in order, then each later one at once (a page may have kept the stub object). */
+function drain(stub: Stub | undefined, handle: (call: StubCall) => void): void {
+  const q = stub?.q;
+  if (!Array.isArray(q)) return;
+  const safely = (call: StubCall) => {
+    try {
+      handle(call);
+    } catch (error) {
+      console.error('Optin: a call queued before the script loaded failed.', error);
+    }
+  };
+  // By index: a replayed call may queue another one (a gated function that calls the stub), which runs in turn.
+  for (let i = 0; i < q.length; i++) safely(q[i]!);
+  q.length = 0;
+  q.push = (...calls) => {
+    calls.forEach(safely);
+    return 0;
+  };
+}
+
+async function boot(): Promise<void> {
+  // Only set while this file's own code first runs, so read before the first await.
+  const script = document.currentScript;
+  const w = window as Global;
+  if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing.');
+  Object.defineProperty(w, MARK, { value: true, configurable: true });
+  const stub = w.consent as Stub | undefined;
+  try {
+    // A script tag without defer may run before the config tag and <body> exist.
+    if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
+    const consent = createConsent((await readConfig(script)) as ConsentConfig);
+    mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
+    blockElements(consent);
+    Object.defineProperty(consent, MARK, { value: true });
+    // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has().
+    w.consent = consent;
+    drain(stub, replay(consent));
+  } catch (error) {
+    console.error('Optin did not start: no dialog is shown, nothing is granted and declared scripts stay blocked.', error);
+    drain(stub, refuse(error));
+  }
+}
+
+// The last resort of "never break the host page": boot() reports its own errors; nothing may escape it.
+boot().catch(() => undefined);

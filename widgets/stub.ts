@@ -1,0 +1,61 @@
+// The inline stub a page pastes before the Optin script tag (built as dist/optin-stub.js): `window.consent` queues
+// calls until the script-tag build replaces it with the real instance and replays them in order.
+//
+// Queue format, `window.consent.q`: one array per call, oldest first, replayed by widgets/script-tag.ts:
+//   [name, args, resolve, reject]  name 'require' | 'decide' | 'decideAll' | 'withdraw': the stub returned a promise
+//                                  that settles as the real call does
+//   [name, args]                   name 'show' | 'showPreferences'
+//   ['gate', args, bind]           `bind(realGated)` makes the function the stub's gate() returned forward to
+//                                  `realGated` from then on (`bind(() => {})` drops its calls)
+//   ['call', args, gated]          a call of such a function made before it was bound; replayed as gated(...args)
+// Kept to plain closures and no imports: it is pasted into every page, so every byte counts.
+
+type Fn = (...args: unknown[]) => unknown;
+
+/** One queued call; see the header comment. */
+export type StubCall =
+  | [name: 'require' | 'decide' | 'decideAll' | 'withdraw', args: unknown[], resolve: (value: unknown) => void, reject: (error: unknown) => void]
+  | [name: 'show' | 'showPreferences', args: unknown[]]
+  | [name: 'gate', args: unknown[], bind: (gated: Fn) => void]
+  | [name: 'call', args: unknown[], gated: Fn];
+
+/** What the stub puts on `window.consent` until the real instance replaces it. */
+export interface Stub {
+  readonly q: StubCall[];
+  require: (...args: unknown[]) => Promise<unknown>;
+  decide: (...args: unknown[]) => Promise<unknown>;
+  decideAll: (...args: unknown[]) => Promise<unknown>;
+  withdraw: (...args: unknown[]) => Promise<unknown>;
+  show: (...args: unknown[]) => void;
+  showPreferences: (...args: unknown[]) => void;
+  gate: (...args: unknown[]) => (...args: unknown[]) => void;
+  /** Always false: there is no consent before the stored decisions are read. */
+  has: () => false;
+}
+
+const w = window as { consent?: unknown };
+if (!w.consent) {
+  const q: StubCall[] = [];
+  const later =
+    (name: 'require' | 'decide' | 'decideAll' | 'withdraw') =>
+    (...args: unknown[]) =>
+      new Promise((resolve, reject) => void q.push([name, args, resolve, reject]));
+  const now = (name: 'show' | 'showPreferences') => (...args: unknown[]) => void q.push([name, args]);
+  const stub: Stub = {
+    q,
+    require: later('require'),
+    decide: later('decide'),
+    decideAll: later('decideAll'),
+    withdraw: later('withdraw'),
+    show: now('show'),
+    showPreferences: now('showPreferences'),
+    has: () => false,
+    gate(...args) {
+      let real: Fn | undefined;
+      const gated = (...call: unknown[]) => void (real ? real(...call) : q.push(['call', call, gated]));
+      q.push(['gate', args, (fn: Fn) => (real = fn)]);
+      return gated;
+    },
+  };
+  w.consent = stub;
+}
