@@ -68,10 +68,13 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(get('dialog', 'Your privacy choices')).toBeTruthy();
   });
 
-  it('Customize opens the preferences in its place', async () => {
-    const { get, query } = await mounted();
-    get('button', 'Customize').click();
-    expect(get('dialog', 'Privacy settings')).toBeTruthy();
-    expect(query('dialog', 'Your privacy choices')).toBeNull();
+  it('Customize opens the preferences over it, and closing them gives focus back to Customize', async () => {
+    const { get, focused } = await mounted();
+    const customize = get('button', 'Customize');
+    customize.focus();
+    customize.click();
+    expect((get('dialog', 'Privacy settings') as HTMLDialogElement).open).toBe(true);
+    press('Escape', focused()!);
+    expect(focused()).toBe(customize);
   });
 });

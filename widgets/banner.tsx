@@ -10,7 +10,7 @@ const contactUrl = (contact: string) => (contact.includes('@') && !contact.inclu
 
 /** The banner. Closing it (× or Escape) records nothing. */
 export function Banner(props: Props) {
-  const { consent, t, locale, c } = props;
+  const { consent, t, locale, c, view } = props;
   const { controller, policy, purposes } = consent.config;
   const titles = (sensitive: boolean) =>
     purposes
@@ -25,7 +25,8 @@ export function Banner(props: Props) {
   );
   return (
     <section
-      class="layer banner"
+      // Hidden, not removed, under a modal layer: focus can then go back to its Customize button.
+      class={'layer banner' + (view.preferences || view.prompt ? ' under' : '')}
       role="dialog"
       aria-labelledby="optin-banner-title"
       aria-describedby="optin-banner-text"
@@ -38,7 +39,8 @@ export function Banner(props: Props) {
       <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles(false) })}</p>
       {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
       <p class="muted">
-        {t.contact}: <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
+        {t.contact}
+        <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
       </p>
       <div class="actions">
         {button('accept', t.acceptAll, () => c.answerBanner(true))}

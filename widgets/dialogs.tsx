@@ -12,7 +12,7 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
   const purpose = consent.config.purposes.find((p) => p.id == view.prompt);
   return (
     <Fragment>
-      {view.banner && !view.preferences && <Banner {...props} />}
+      {view.banner && <Banner {...props} />}
       {view.preferences && <Preferences {...props} />}
       {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
       {floatingButton && !view.banner && (

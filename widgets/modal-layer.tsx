@@ -38,11 +38,11 @@ export function ModalLayer({ name, title, lang, close, onClose, children }: Moda
         <h2 id={`optin-${name}-title`} tabIndex={-1} data-autofocus>
           {title}
         </h2>
+        <button type="button" class="close" aria-label={close} title={close} onClick={onClose}>
+          ×
+        </button>
       </div>
       {children}
-      <button type="button" class="close" aria-label={close} title={close} onClick={onClose}>
-        ×
-      </button>
     </dialog>
   );
 }

@@ -50,7 +50,8 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     if (next != modal) {
       const dialog = root.querySelector('dialog');
       if (dialog) openModal(dialog);
-      else if (opener?.isConnected) opener.focus();
+      // Back where it was; when that is gone (the banner's Customize, once answered), to "Privacy settings".
+      else (opener?.isConnected ? opener : root.querySelector<HTMLElement>('.fab'))?.focus();
       modal = next;
     }
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button.

@@ -16,6 +16,7 @@ export const css = `
 .layer{padding:var(--optin-space);overflow:auto}
 .banner{position:fixed;z-index:var(--optin-z);left:8px;right:8px;bottom:8px;max-width:60em;max-height:calc(100vh - 16px);margin:0 auto;padding-right:52px;animation:optin-in .2s ease-out}
 .modal{width:min(44em,calc(100% - 16px));max-height:calc(100% - 16px);margin:auto;padding-top:0}
+.under{visibility:hidden}
 .modal::backdrop{background:#000a}
 @keyframes optin-in{from{transform:translateY(16px);opacity:0}}
 h2{font-size:1.25em;line-height:1.3;margin:0 0 .5em;padding-right:44px}
@@ -29,12 +30,13 @@ ul{padding-left:1.25em}
 .abroad{font-weight:600}
 a{color:var(--optin-accent);text-decoration:underline}
 button{font:inherit;color:inherit;cursor:pointer}
-.head{position:sticky;top:0;z-index:1;margin:0 calc(-1*var(--optin-space));padding:var(--optin-space) var(--optin-space) 0;background:var(--optin-bg)}
+.head{position:sticky;top:0;z-index:1;display:flex;align-items:flex-start;gap:8px;margin:0 calc(-1*var(--optin-space));padding:12px 8px 0 var(--optin-space);background:var(--optin-bg)}
+.head h2{flex:1;padding:0;margin-top:8px}
 .actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(9em,1fr));gap:8px;margin-top:var(--optin-space)}
 .modal .actions{position:sticky;bottom:calc(-1*var(--optin-space));margin:var(--optin-space) calc(-1*var(--optin-space)) calc(-1*var(--optin-space));padding:12px var(--optin-space);background:var(--optin-bg);border-top:1px solid var(--optin-border)}
 .btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600;overflow-wrap:anywhere}
 .close{position:absolute;top:8px;right:8px;width:44px;height:44px;border:0;border-radius:50%;background:none;font-size:1.5em;line-height:1}
-.modal .close{top:var(--optin-space);right:var(--optin-space);position:absolute;transform:translate(8px,-8px)}
+.head .close{position:static;flex:none}
 .purpose{list-style:none;padding:12px 0;border-top:1px solid var(--optin-border)}
 .purposes{padding:0}
 .row{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;margin-bottom:.25em}
@@ -48,7 +50,7 @@ button{font:inherit;color:inherit;cursor:pointer}
 .status{position:fixed;z-index:var(--optin-z);left:50%;bottom:56px;transform:translateX(-50%);padding:6px 14px}
 .status:empty{width:1px;height:1px;padding:0;border:0;overflow:hidden;clip-path:inset(50%)}
 :focus-visible{outline:3px solid var(--optin-accent);outline-offset:2px}
-h2:focus-visible{outline-offset:4px}
+h2:focus-visible{outline-width:2px;outline-offset:2px}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 @media (forced-colors:active){.track::after{background:CanvasText}[aria-checked=true] .track{background:Highlight}}
 `;

@@ -251,6 +251,14 @@
     document.body.appendChild(img);
   });
 
+  // ---- Reading time (analytics): a beat every two seconds while the page is open, as trackers do -------------
+  // hold: false, so beats from before a decision are dropped rather than sent in a burst after a yes; after a
+  // withdrawal the gate stops them at once.
+  var beat = consent() ? consent().gate('analytics', function () {
+    navigator.sendBeacon('/collect/analytics/heartbeat', JSON.stringify({ page: location.pathname }));
+  }, { hold: false }) : function () {};
+  setInterval(function () { beat(); }, 2000);
+
   // ---- Credit score (credit-scoring, sensitive: asked for when the person clicks) ----------------------------
   var creditButton = document.getElementById('credit-check');
   var creditResult = document.getElementById('credit-result');

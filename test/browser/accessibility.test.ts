@@ -1,0 +1,114 @@
+// What a keyboard user and assistive technology meet in real Chromium: every control reachable and usable with Tab,
+// Shift+Tab, Enter, Space and Escape; focus kept in modal layers and given back; axe-core clean in every layer.
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { banner, collected, focusedName, hits, open, until } from './browser.js';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Presses Tab until the focused control is named `name`; fails after `max` presses. */
+async function tabTo(page: Page, name: string | RegExp, { max = 40, back = false } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const { text } = await focusedName(page);
+    if (typeof name == 'string' ? text == name : name.test(text)) return;
+  }
+  throw new Error(`"${String(name)}" was not reached with ${back ? 'Shift+Tab' : 'Tab'}`);
+}
+
+describe('keyboard only (A11Y-02, A11Y-03, A11Y-04)', () => {
+  it('banner, preferences and prompt: reach and operate every control; focus stays in modal layers and returns; Escape never grants', async () => {
+    const page = await open();
+    await banner(page);
+    // The banner takes focus on its heading; Enter there grants nothing.
+    expect(await focusedName(page)).toMatchObject({ tag: 'h2', text: 'Your privacy choices' });
+    await page.keyboard.press('Enter');
+    for (const name of ['privacy@lantern.example', 'Privacy policy', 'Accept all', 'Reject all', 'Customize', 'Close']) {
+      await page.keyboard.press('Tab');
+      expect((await focusedName(page)).text).toBe(name);
+    }
+    await tabTo(page, 'Customize', { back: true });
+    await page.keyboard.press('Enter');
+    expect(await focusedName(page)).toMatchObject({ tag: 'h2', text: 'Privacy settings', inDialog: true });
+
+    // Tab and Shift+Tab cycle inside the preferences, past their last and first controls.
+    const controls = await page.getByRole('dialog', { name: 'Privacy settings' }).locator('a[href], button').count();
+    for (let i = 0; i < controls + 2; i++) {
+      await page.keyboard.press('Tab');
+      expect((await focusedName(page)).inDialog, `Tab ${i + 1}`).toBe(true);
+    }
+    for (let i = 0; i < controls + 2; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect((await focusedName(page)).inDialog, `Shift+Tab ${i + 1}`).toBe(true);
+    }
+    // Space switches; Escape closes without saving and gives focus back to Customize.
+    await tabTo(page, 'Analytics');
+    expect(await focusedName(page)).toMatchObject({ role: 'switch' });
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('switch', { name: 'Analytics' }).getAttribute('aria-checked')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await focusedName(page)).toMatchObject({ text: 'Customize' });
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('undecided');
+
+    // Save the switches by keyboard: Enter on Customize, Space on a switch, Enter on Save choices.
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Personalised recommendations');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Save choices');
+    await page.keyboard.press('Enter');
+    await until(() => hits('personalisation') == 1, 'the recommendations allowed by keyboard');
+    expect(hits('analytics')).toBe(0);
+
+    // The prompt: Enter on the page's button opens it; Escape answers nothing and gives focus back to that button.
+    await page.getByRole('button', { name: 'Check my credit score' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).waitFor();
+    expect(await focusedName(page)).toMatchObject({ tag: 'h2', inDialog: true });
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect((await focusedName(page)).inDialog).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    expect(await focusedName(page)).toMatchObject({ tag: 'button', text: 'Check my credit score' });
+    await expect.poll(() => page.locator('#credit-result').textContent()).toContain('No score checked');
+    expect(hits('credit-scoring')).toBe(0);
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Allow Credit scoring');
+    await page.keyboard.press('Enter');
+    await until(() => hits('credit-scoring') == 1, 'the score request after Allow');
+    expect(await focusedName(page)).toMatchObject({ text: 'Check my credit score' });
+    expect(collected().filter((c) => c.startsWith('credit-scoring'))).toEqual(['credit-scoring /collect/credit-scoring/score']);
+  });
+});
+
+describe('axe-core (A11Y-11)', () => {
+  for (const lang of ['en', 'zh-CN']) {
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`finds no violations in the banner, the preferences and the prompt (${lang}, ${scheme})`, async () => {
+        const page = await open(`/?lang=${lang}`);
+        await page.emulateMedia({ colorScheme: scheme });
+        const audit = async (layer: string) => {
+          await page.addScriptTag({ path: axePath });
+          const result = await page.evaluate(() =>
+            (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe.run(
+              { include: [['optin-consent']] },
+              { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+            ),
+          );
+          expect(result.violations.map((v) => `${layer}: ${v.id} (${v.help}) at ${JSON.stringify(v.nodes.map((n) => n.target))}`)).toEqual([]);
+        };
+        const dialog = await banner(page);
+        expect(await dialog.getAttribute('lang')).toBe(lang);
+        await audit('banner');
+        await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+        await page.getByRole('dialog', { name: /Privacy settings|隐私设置/ }).waitFor();
+        await audit('preferences');
+        await page.keyboard.press('Escape');
+        await page.locator('#credit-check').click();
+        await page.getByRole('dialog', { name: /Allow|允许/ }).waitFor();
+        await audit('prompt');
+      });
+    }
+  }
+});

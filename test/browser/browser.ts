@@ -1,0 +1,101 @@
+// Real Chromium (the system's, never a downloaded one) against the demo server on 127.0.0.1, one fresh browser
+// context per test, with what the tests read: the server's own log, page errors, IndexedDB and the dialogs.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startServer, type DemoServer } from '../../demo/server.mjs';
+
+
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+// The flags this machine needs: no sandbox as root, and no background traffic to Google's hosts.
+const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The browser, the demo server and this test's context; fresh context and empty server log for every test. */
+export const env = {} as { browser: Browser; server: DemoServer; context: BrowserContext; errors: string[] };
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `Chromium was not found at ${executablePath}. The browser tests drive the system's Chromium and never download one: ` +
+        'install it with `sudo apt-get install -y chromium` (Debian/Ubuntu), or set CHROME_PATH to a Chromium or Chrome binary.',
+    );
+  }
+  env.server = await startServer({ port: 0 });
+  env.browser = await chromium.launch({ executablePath, args, headless: true });
+});
+afterAll(async () => {
+  await env.browser?.close();
+  await env.server?.close();
+});
+beforeEach(async () => {
+  env.server.clearLog();
+  env.server.clearCspReports();
+  env.errors = [];
+  env.context = await env.browser.newContext({ viewport: { width: 1100, height: 800 } });
+  // The page may reach the demo server only: anything else would be a request no test accounts for.
+  await env.context.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
+});
+afterEach(async () => {
+  await env.context.close();
+  expect(env.errors, 'uncaught errors in the page').toEqual([]);
+});
+
+/** A new tab of this test's context on `path` of the demo, with its uncaught errors collected. */
+export async function open(path = '/', context = env.context): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => env.errors.push(error.message));
+  await page.goto(new URL(path, env.server.url).href);
+  return page;
+}
+
+/** The collection requests the server received, as `purpose path`. */
+export const collected = (): string[] => env.server.log.map((e) => `${e.purpose} ${e.path}`);
+/** How many collection requests reached the server for `purpose`. */
+export const hits = (purpose: string): number => env.server.log.filter((e) => e.purpose == purpose).length;
+
+/** Waits until `check` holds (the server log, a DOM state), or fails with `what`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeout = 5000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('Timed out waiting for: ' + what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The banner once it shows (Playwright's role queries look inside the open shadow root). */
+export async function banner(page: Page) {
+  const dialog = page.getByRole('dialog', { name: /Your privacy choices|您的隐私选择/ });
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** The decision stored for `purpose` in the page's real IndexedDB (Optin's own database), or undefined. */
+export const stored = (page: Page, purpose: string) =>
+  page.evaluate(
+    (id) =>
+      new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open('optin');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('keyval')) return resolve(undefined);
+          const get = db.transaction('keyval').objectStore('keyval').get(['d', id]);
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    purpose,
+  );
+
+/** The accessible name and role of the focused element, looking inside shadow roots. */
+export const focusedName = (page: Page) =>
+  page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    const el = active as HTMLElement | null;
+    const inside = !!el && el.getRootNode() !== document;
+    // The accessible name as our controls give it: aria-label, else aria-labelledby (in the same root), else the text.
+    const labelledBy = el?.getAttribute('aria-labelledby');
+    const label = labelledBy && (el!.getRootNode() as Document | ShadowRoot).getElementById(labelledBy)?.textContent;
+    return { tag: el?.tagName.toLowerCase(), text: (el?.getAttribute('aria-label') || label || el?.textContent || '').trim(), role: el?.getAttribute('role') ?? '', inDialog: inside && !!el.closest('dialog, [role=dialog]') };
+  });

@@ -1,0 +1,117 @@
+// What leaves the page, read from the demo server's own log: nothing before a yes, exactly what was allowed after
+// one, nothing after a no or a withdrawal; decisions kept in the real IndexedDB and shared with other tabs.
+import { describe, expect, it } from 'vitest';
+import { banner, collected, env, hits, open, stored, until } from './browser.js';
+
+const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('collection (PRE-01, GATE-01)', () => {
+  it('fresh visit: nothing reaches the server while the page idles, every switch is off, and Accept and Reject look the same', async () => {
+    const page = await open();
+    const dialog = await banner(page);
+    await idle();
+    expect(collected()).toEqual([]);
+    const accept = dialog.getByRole('button', { name: 'Accept all' });
+    const reject = dialog.getByRole('button', { name: 'Reject all' });
+    const look = (button: typeof accept) =>
+      button.evaluate((el) => {
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return { width: Math.round(box.width), height: Math.round(box.height), color: style.color, background: style.backgroundColor, border: style.borderColor, font: style.font };
+      });
+    expect(await look(reject)).toEqual(await look(accept));
+    await page.getByRole('button', { name: 'Customize' }).click();
+    const switches = page.getByRole('switch');
+    expect(await switches.count()).toBe(5);
+    for (const value of await switches.evaluateAll((all) => all.map((s) => s.getAttribute('aria-checked')))) expect(value).toBe('false');
+    expect(collected()).toEqual([]);
+  });
+
+  it('Reject all, reload: still nothing collected, no banner, and the denial is in the real IndexedDB', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => (await stored(page, 'analytics')) !== undefined, 'the stored decision');
+    await page.reload();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle();
+    expect(collected()).toEqual([]);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    for (const purpose of ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring']) {
+      expect(await stored(page, purpose), purpose).toMatchObject({ granted: false, method: 'banner', policy: '2026-11', v: 1 });
+    }
+    expect(await page.locator('#collection-calls li[data-status=blocked]').count()).toBe(4);
+  });
+
+  it('Accept all: analytics, recommendations, pixel and video load; credit scoring only on its own yes, once; kept after a reload', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => ['analytics', 'personalisation', 'marketing', 'video'].every((p) => hits(p) > 0), 'every accepted purpose to reach the server');
+    expect(collected()).toEqual(expect.arrayContaining(['analytics /trackers/analytics.js', 'analytics /collect/analytics/pageview', 'personalisation /collect/personalisation/recommendations', 'marketing /collect/marketing/pixel.gif', 'video /collect/video/embed']));
+    await expect.poll(() => page.locator('#recommendations li').count()).toBe(3);
+    expect(await page.locator('iframe[data-consent=video]').getAttribute('src')).toBe('/collect/video/embed');
+    expect(hits('credit-scoring')).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { consent: { has(id: string): boolean } }).consent.has('credit-scoring'))).toBe(false);
+
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Allow Credit scoring?' });
+    await prompt.waitFor();
+    expect(hits('credit-scoring')).toBe(0);
+    await prompt.getByRole('button', { name: 'Allow Credit scoring' }).click();
+    await expect.poll(() => page.locator('#credit-result').textContent()).toContain('712');
+    expect(hits('credit-scoring')).toBe(1);
+    expect(await stored(page, 'credit-scoring')).toMatchObject({ granted: true, method: 'prompt' });
+
+    await page.reload();
+    await page.locator('#collection-calls li').first().waitFor();
+    await idle(1000);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { consent: { has(id: string): boolean } }).consent.has('credit-scoring'))).toBe(true);
+    expect(hits('credit-scoring')).toBe(1);
+  });
+
+  it('withdrawal in the preferences stops collection at once: the log stays flat while the page keeps running', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    // The page sends a reading-time beat every two seconds through gate('analytics').
+    await until(() => collected().includes('analytics /collect/analytics/heartbeat'), 'a reading-time beat', 5000);
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.getByRole('button', { name: 'Reject all' }).click();
+    await preferences.waitFor({ state: 'detached' });
+    const after = env.server.log.length;
+    await idle(4500);
+    expect(collected().slice(after)).toEqual([]);
+    expect(await page.locator('iframe[data-consent=video]').getAttribute('src')).toBe('about:blank');
+    expect(await stored(page, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
+  });
+
+  it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
+    const first = await open();
+    const second = await open();
+    await banner(second);
+    await idle(500);
+    expect(hits('personalisation')).toBe(0);
+    await (await banner(first)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('personalisation') == 2 && hits('marketing') == 2, 'both tabs’ held calls');
+    await expect.poll(() => second.locator('#recommendations li').count()).toBe(3);
+    expect(await second.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('IndexedDB unavailable: nothing collected, the banner still works for the page view, no uncaught error', async () => {
+    await env.context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+    const page = await open();
+    await idle();
+    expect(collected()).toEqual([]);
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('personalisation') == 1 && collected().includes('analytics /collect/analytics/pageview'), 'collection allowed for this page view');
+    // Leave first, so that a beacon still in flight from this page view is not taken for one of the next.
+    await page.goto('about:blank');
+    await idle(300);
+    env.server.clearLog();
+    await page.goto(env.server.url);
+    // Nothing survives the reload: it is a first visit again, asked again and silent.
+    await banner(page);
+    await idle();
+    expect(collected()).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+// Never break the host page, and never let the host page break the dialogs: a strict Content-Security-Policy,
+// hostile page CSS and a 320 px wide phone.
+import { describe, expect, it } from 'vitest';
+import { banner, env, hits, open, until } from './browser.js';
+
+describe('host pages (principle 7)', () => {
+  it("works under Content-Security-Policy: default-src 'self' with the stub as a file, and reports no violation", async () => {
+    await env.context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    const page = await open('/strict');
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => void (message.type() == 'error' && consoleErrors.push(message.text())));
+    const dialog = await banner(page);
+    // The dialogs are styled (an adopted stylesheet), not raw: the buttons are laid out as the CSS says.
+    expect(await dialog.getByRole('button', { name: 'Accept all' }).evaluate((el) => getComputedStyle(el).minHeight)).toBe('44px');
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('analytics') >= 2 && hits('video') == 1 && hits('personalisation') == 1, 'the allowed collection under the CSP');
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    await page.getByRole('button', { name: 'Allow Credit scoring' }).click();
+    await until(() => hits('credit-scoring') == 1, 'the score request');
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(env.server.cspReports).toEqual([]);
+  });
+
+  it('shows a readable, usable banner on a page with hostile CSS', async () => {
+    const page = await open('/?hostile=1');
+    const dialog = await banner(page);
+    // The page's own text is gone (transparent), ours is not.
+    expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).color)).toBe('rgba(0, 0, 0, 0)');
+    for (const name of ['Accept all', 'Reject all', 'Customize']) {
+      const look = await dialog.getByRole('button', { name }).evaluate((el) => {
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return { opacity: style.opacity, color: style.color, fontSize: parseFloat(style.fontSize), visible: box.width >= 24 && box.height >= 24 };
+      });
+      expect(look, name).toEqual({ opacity: '1', color: 'rgb(255, 255, 255)', fontSize: expect.any(Number) as number, visible: true });
+      expect(look.fontSize, name).toBeGreaterThanOrEqual(14);
+    }
+    expect(await dialog.locator('p').first().evaluate((el) => getComputedStyle(el).color)).not.toBe('rgba(0, 0, 0, 0)');
+    await dialog.getByRole('button', { name: 'Reject all' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('denied');
+  });
+
+  it('at 320 x 640, Accept all and Reject all are both fully visible without sideways scrolling', async () => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await open('/');
+    const dialog = await banner(page);
+    for (const name of ['Accept all', 'Reject all']) {
+      const box = (await dialog.getByRole('button', { name }).boundingBox())!;
+      expect(box.x, name).toBeGreaterThanOrEqual(0);
+      expect(box.y, name).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, name).toBeLessThanOrEqual(320);
+      expect(box.y + box.height, name).toBeLessThanOrEqual(640);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    const box = (await preferences.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(320);
+    expect(await preferences.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  });
+});
