@@ -75,13 +75,13 @@ export const stored = (page: Page, purpose: string) =>
     (id) =>
       new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open('optin');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error("open failed"));
         open.onsuccess = () => {
           const db = open.result;
           if (!db.objectStoreNames.contains('keyval')) return resolve(undefined);
           const get = db.transaction('keyval').objectStore('keyval').get(['d', id]);
           get.onsuccess = () => resolve(get.result);
-          get.onerror = () => reject(get.error);
+          get.onerror = () => reject(get.error ?? new Error("get failed"));
         };
       }),
     purpose,
