@@ -27,7 +27,6 @@ dd{margin:0 0 .25em}
 ul{padding-left:1.25em}
 .muted,.note{color:var(--optin-muted)}
 .note{font-size:.9em}
-.abroad{font-weight:600}
 a{color:var(--optin-accent);text-decoration:underline}
 button{font:inherit;color:inherit;cursor:pointer}
 .head{position:sticky;top:0;z-index:1;display:flex;align-items:flex-start;gap:8px;margin:0 calc(-1*var(--optin-space));padding:12px 8px 0 var(--optin-space);background:var(--optin-bg)}

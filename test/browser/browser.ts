@@ -66,6 +66,8 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 export async function banner(page: Page) {
   const dialog = page.getByRole('dialog', { name: /Your privacy choices|您的隐私选择/ });
   await dialog.waitFor();
+  // Its slide-in animation over, so boxes are measured where they stay.
+  await dialog.evaluate((el) => Promise.all(el.getAnimations().map((animation) => animation.finished)));
   return dialog;
 }
 

@@ -1,0 +1,41 @@
+// The npm package holds what its exports map promises, and the built files (not only the sources) work.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { createConsent as createSource } from '../src/index.js';
+
+// A path, not `new URL(…)`: in happy-dom, URL is the page's, which knows no file: URLs.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..') + '/';
+const pkg = JSON.parse(readFileSync(root + 'package.json', 'utf8')) as { exports: Record<string, string | Record<string, string>>; dependencies: Record<string, string> };
+const targets = Object.values(pkg.exports).flatMap((target) => (typeof target == 'string' ? [target] : Object.values(target)));
+
+describe('package', () => {
+  it('packs every file the exports map names, and no sources, tests or size-measurement files', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
+    const files = pack.files.map((f) => f.path);
+    for (const target of targets) expect(files, target).toContain(target.replace('./', ''));
+    expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\//.test(f))).toEqual([]);
+  });
+
+  it('depends on preact and idb-keyval only', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['idb-keyval', 'preact']);
+  });
+
+  it('the built ESM core works as the source does: off until yes, then on', async () => {
+    expect(existsSync(root + 'dist/optin.js'), 'run npm run build first').toBe(true);
+    const { createConsent } = (await import(join(root, 'dist/optin.js'))) as { createConsent: typeof createSource };
+    const consent = createConsent({
+      controller: { name: 'Built Ltd.', contact: 'privacy@built.example' },
+      policy: { version: '1', url: '/privacy' },
+      purposes: [{ id: 'analytics', title: 'Analytics', description: 'Counts visits.', data: ['pages'], retention: '1 year' }],
+      storageName: 'package-test',
+    });
+    await consent.ready;
+    expect(consent.has('analytics')).toBe(false);
+    await consent.decide({ analytics: true });
+    expect(consent.has('analytics')).toBe(true);
+    expect(() => createConsent({} as never)).toThrow(/controller/);
+  });
+});
