@@ -1,0 +1,76 @@
+// `npm run bench`, second part: the figures only a browser gives, in the system's Chromium with its real IndexedDB:
+// start-up to `ready` with stored decisions, and how soon the banner shows on the demo page.
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer } from '../demo/server.mjs';
+
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  console.log(`(browser figures skipped: no Chromium at ${executablePath}; install it with \`sudo apt-get install -y chromium\`)`);
+  process.exit(0);
+}
+const core = readFileSync(new URL('../dist/size/core.min.js', import.meta.url), 'utf8');
+const server = await startServer({ port: 0 });
+const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  const version = browser.version();
+  console.log(`\nIn Chromium ${version}, IndexedDB = the browser's own`);
+  const page = await browser.newPage();
+  await page.goto(new URL('/privacy.html', server.url).href);
+  for (const n of [10, 100, 1000]) {
+    const ms = await page.evaluate(
+      async ({ code, n }) => {
+        const { createConsent } = await import(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+        const purposes = Array.from({ length: n }, (_, i) => ({ id: `purpose-${i}`, title: `Purpose ${i}`, description: 'Why.', data: ['page views'], retention: '6 months' }));
+        const config = { controller: { name: 'Bench Ltd.', contact: 'privacy@bench.example' }, policy: { version: '1', url: '/privacy' }, purposes, storageName: `bench-${n}` };
+        const seed = createConsent(config);
+        await seed.ready;
+        await seed.decideAll(true);
+        const runs = [];
+        for (let r = 0; r < 7; r++) {
+          const start = performance.now();
+          const consent = createConsent(config);
+          await consent.ready;
+          runs.push(performance.now() - start);
+          if (!consent.has(`purpose-${n - 1}`)) throw new Error('bench: decisions were not loaded');
+        }
+        return runs;
+      },
+      { code: core, n },
+    );
+    console.log(`${`start-up to ready, ${n} stored decisions`.padEnd(44)} ${median(ms).toFixed(2).padStart(8)} ms (median of 7)`);
+  }
+
+  // The banner on a first visit: from the moment the dialogs mount (right after the script runs) to the banner.
+  // The banner waits for the stored decisions (a returning visitor must not see it flash), so this includes
+  // opening, and on a first visit creating, the IndexedDB database.
+  const after = [];
+  for (let r = 0; r < 7; r++) {
+    const context = await browser.newContext();
+    const visit = await context.newPage();
+    await visit.addInitScript(() => {
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        const mounted = performance.now();
+        new MutationObserver((_, observer) => {
+          if (!root.querySelector('.banner')) return;
+          observer.disconnect();
+          window.bannerAt = { time: performance.now(), mounted };
+        }).observe(root, { childList: true, subtree: true });
+        return root;
+      };
+    });
+    await visit.goto(server.url);
+    await visit.waitForFunction(() => window.bannerAt);
+    const { time, mounted } = await visit.evaluate(() => window.bannerAt);
+    after.push(time - mounted);
+    await context.close();
+  }
+  console.log(`${'first visit: banner shown after mounting'.padEnd(44)} ${median(after).toFixed(2).padStart(8)} ms (median of 7; it waits for IndexedDB, so a returning visitor never sees it flash)`);
+} finally {
+  await browser.close();
+  await server.close();
+}
