@@ -3,7 +3,7 @@
 // Scripts run in this file's page (happy-dom runs none unless told to):
 // @vitest-environment-options {"settings":{"enableJavaScriptEvaluation":true,"suppressInsecureJavaScriptEnvironmentWarning":true}}
 import nodeConsole from 'node:console';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Re-exports @testing-library/dom, whose role queries compute the accessible name as assistive technology does.
@@ -28,13 +28,17 @@ const setup = async (html: string, overrides = {}) => {
   return consent;
 };
 
+let dir = '';
 beforeAll(() => {
   // External scripts come from this folder as https://cdn.test/<name>.js; each one records its name.
-  const dir = mkdtempSync(join(tmpdir(), 'optin-blocking-'));
+  dir = mkdtempSync(join(tmpdir(), 'optin-blocking-'));
   for (const name of ['x', 'y']) writeFileSync(join(dir, `${name}.js`), mark(name));
   win.happyDOM.settings.fetch.virtualServers = [{ url: 'https://cdn.test/', directory: dir }];
 });
-afterAll(() => void (win.happyDOM.settings.fetch.virtualServers = null));
+afterAll(() => {
+  win.happyDOM.settings.fetch.virtualServers = null;
+  rmSync(dir, { recursive: true, force: true });
+});
 beforeEach(() => {
   delete win.ran;
   // happy-dom loads no frames and says so, on Node's own console, for every one; anything else still shows.
