@@ -43,7 +43,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const hashes = new Map<string, Promise<string>>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  let store = idbStore(name);
+  const idb = idbStore(name);
+  let store = idb;
   let ui: ConsentUI | undefined;
   let memoryOnly = false;
 
@@ -60,12 +61,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   };
   const state = (id: string): PurposeState => {
     const record = records.get(id);
-    if (purposes.get(id)!.necessary) return 'granted';
+    if (purposes.get(id)?.necessary) return 'granted';
     return !record || record.expires <= Date.now() ? 'undecided' : record.granted ? 'granted' : 'denied';
   };
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
   const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
 
+  // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
     if (!memoryOnly) report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
@@ -73,17 +75,20 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     store = memoryStore();
   };
 
-  // Makes records take effect here: state, held calls, waiting require() calls, `change`.
+  // Makes records take effect here: state, held calls, waiting require() calls, `change`. A record older than the
+  // one already here (read from storage or another tab while a newer decision was made) changes nothing.
   const apply = (list: readonly DecisionRecord[]) => {
-    const ids: string[] = [];
+    const ids: Id[] = [];
     for (const record of list) {
       const id = record.purpose;
+      if ((records.get(id)?.at ?? -Infinity) > record.at) continue;
       const before = state(id);
       records.set(id, record);
-      if (state(id) == before) continue;
-      ids.push(id);
+      // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
       settle(held, id, record.granted, report);
       settle(waiting, id, record.granted, report);
+      if (state(id) == before) continue;
+      ids.push(id);
       if (!record.granted) clearStorage(purposes.get(id)!.storage);
     }
     changed(ids);
@@ -116,8 +121,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     const stored = raw.map((r, i) => {
       const record = readRecord(r, [optional[i]!]);
       if (r != null && !record) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
-      // A decision made (here or in another tab) while we were loading is newer than anything stored.
-      return records.has(optional[i]!) ? undefined : record;
+      return record;
     });
     await applyCurrent(stored);
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
@@ -135,7 +139,16 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     get memoryOnly() {
       return memoryOnly;
     },
-    has: (id) => state(id) == 'granted',
+    // An unknown id is no consent, reported as an `error` event rather than thrown into the page's code.
+    has(id) {
+      if (purposes.has(id)) return state(id) == 'granted';
+      try {
+        check(id);
+      } catch (error) {
+        report(error as ConsentConfigError);
+      }
+      return false;
+    },
     state: ((id?: Id) => (id === undefined ? states() : (check(id), state(id)))) as Consent<Id>['state'],
 
     // async: a bad id or an earlier no becomes a rejection, never a throw at the call site.
@@ -151,6 +164,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
           dequeue(waiting, id, waiter);
           clearTimeout(timer);
           signal?.removeEventListener('abort', abort);
+          // Nobody waits for this purpose any more (a timeout, an abort): its prompt, if open, closes unanswered.
+          if (!waiting.get(id)?.length && state(id) != 'granted') ui?.cancel?.(id);
           if (error) reject(error);
           else resolve();
         };
@@ -164,7 +179,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         // nothing: this call rejects and nothing is recorded.
         ui?.prompt(id, { ask }).then(
           (answered) => answered || stop(new ConsentDeniedError(id, true)),
-          (cause: unknown) => report(new ConsentError('callback', 'The consent prompt failed; nothing was granted.', { cause })),
+          (cause: unknown) => {
+            const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', { cause });
+            report(error);
+            stop(error);
+          },
         );
       });
     },
@@ -200,10 +219,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         await store.write(list.map((r) => [['d', r.purpose], r]));
         await appendReceipt(store, { at, policy: config.policy.version, method, locale: shown, choices: Object.fromEntries(list.map((r) => [r.purpose, r.granted])), hashes: Object.fromEntries(list.map((r) => [r.purpose, r.hash])) });
       } catch (cause) {
-        // An older stored yes must not come back after a reload.
-        store.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
         toMemory(cause);
       }
+      // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
+      // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
+      if (memoryOnly) idb.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
     },
 
     decideAll(granted, options) {

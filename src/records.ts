@@ -10,7 +10,7 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
   const r = raw as Partial<DecisionRecord> | null | undefined;
   // A future schema may mean something we cannot see (a narrower grant, a new condition): treat it as undecided.
   // The fields checked here decide what the record grants; policy and hash are compared by isCurrent().
-  const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.expires == 'number' && typeof r.locale == 'string';
+  const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.at == 'number' && typeof r.expires == 'number' && typeof r.locale == 'string';
   return ok ? (r as DecisionRecord) : undefined;
 }
 

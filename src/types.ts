@@ -128,6 +128,8 @@ export interface ConsentUI {
   show(): void;
   showPreferences(): void;
   prompt(purpose: string, options: { readonly ask: boolean }): Promise<boolean>;
+  /** Nobody waits for `purpose` any more (timeout, abort): close its prompt unanswered. */
+  cancel?(purpose: string): void;
 }
 
 /** Payload of the `change` event: every purpose's state now, and which ones changed. */

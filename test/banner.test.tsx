@@ -68,6 +68,23 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(get('dialog', 'Your privacy choices')).toBeTruthy();
   });
 
+  it('gives focus back to the page element it came from once answered', async () => {
+    const { get } = await mounted();
+    const page = document.body.insertBefore(document.createElement('button'), document.body.firstChild);
+    page.focus();
+    get('button', 'Reject all').focus();
+    get('button', 'Reject all').click();
+    expect(document.activeElement).toBe(page);
+  });
+
+  it('gives focus to "Privacy settings" once answered when it came from nowhere on the page', async () => {
+    const { get, focused } = await mounted();
+    expect(focused()).toBe(get('heading', 'Your privacy choices'));
+    get('button', 'Accept all').focus();
+    get('button', 'Accept all').click();
+    expect(focused()).toBe(get('button', 'Privacy settings'));
+  });
+
   it('Customize opens the preferences over it, and closing them gives focus back to Customize', async () => {
     const { get, focused } = await mounted();
     const customize = get('button', 'Customize');

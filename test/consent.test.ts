@@ -117,6 +117,24 @@ describe('faults never become a yes (PRE-04)', () => {
     expect(reloaded.state('analytics')).toBe('undecided'); // never the old yes
   });
 
+  it('a withdrawal made after the fallback to memory is not undone by the older stored yes after a reload', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    await consent.ready;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.decide({ marketing: true });
+    expect(consent.memoryOnly).toBe(true);
+    vi.restoreAllMocks();
+    await consent.withdraw('analytics');
+    await settle();
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(false);
+  });
+
   it.each([
     ['garbage', 'not a record'],
     ['a record for another purpose', { v: 1, purpose: 'marketing', granted: true, at: 1, expires: 9e15, policy: '2026-11', hash: 'x', locale: 'en', method: 'api' }],
@@ -191,6 +209,45 @@ describe('require', () => {
     await expect(consent.require('analytics', { timeoutMs: 10 })).rejects.toMatchObject({ code: 'timeout' });
     await expect(consent.require('analytics', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(consent.has('analytics')).toBe(false);
+  });
+
+  it('a second no after ask: true rejects too (the state repeats, the call still gets its answer)', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ 'credit-scoring': false });
+    const asked = consent.require('credit-scoring', { ask: true }).catch((error: unknown) => error);
+    await settle(0);
+    await consent.decide({ 'credit-scoring': false });
+    expect(await asked).toBeInstanceOf(ConsentDeniedError);
+  });
+
+  it('rejects when the attached prompt itself fails, instead of waiting for ever', async () => {
+    const consent = createConsent(config());
+    consent.attach({ show: () => undefined, showPreferences: () => undefined, prompt: () => Promise.reject(new Error('broken dialog')) });
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ code: 'callback' });
+    expect(errors).toEqual(['callback']);
+    expect(consent.has('credit-scoring')).toBe(false);
+  });
+
+  it('tells the dialogs to close a prompt nobody waits for any more (timeout)', async () => {
+    const consent = createConsent(config());
+    const cancelled: string[] = [];
+    consent.attach({ show: () => undefined, showPreferences: () => undefined, prompt: () => new Promise<boolean>(() => undefined), cancel: (id) => cancelled.push(id) });
+    const first = consent.require('credit-scoring', { timeoutMs: 10 });
+    const second = consent.require('credit-scoring', { timeoutMs: 40 });
+    await expect(first).rejects.toMatchObject({ code: 'timeout' });
+    expect(cancelled).toEqual([]);
+    await expect(second).rejects.toMatchObject({ code: 'timeout' });
+    expect(cancelled).toEqual(['credit-scoring']);
+  });
+
+  it('has() with an unknown id is false and reported, never thrown into the page', () => {
+    const consent = createConsent(config());
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.message));
+    expect(consent.has('analytic' as 'analytics')).toBe(false);
+    expect(errors[0]).toMatch(/did you mean "analytics"/);
   });
 
   it('names the nearest purpose for an unknown id', async () => {
@@ -320,6 +377,19 @@ describe('other tabs (GATE-08)', () => {
     await vi.waitFor(() => expect(tabB.has('analytics')).toBe(false));
     send(3);
     expect(sent).toEqual([1, 2]);
+  });
+
+  it('ignores a message older than the decision it would replace (a stale yes never overwrites a withdrawal)', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    await tab.withdraw('analytics');
+    const hash = await tab.disclosureHash('analytics', 'en');
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ records: [{ v: 1, purpose: 'analytics', granted: true, at: Date.now() - 60_000, expires: Date.now() + 864e5, policy: '2026-11', hash, locale: 'en', method: 'api' }] });
+    await settle(50);
+    channel.close();
+    expect(tab.state('analytics')).toBe('denied');
   });
 
   it('ignores a forged message from another tab', async () => {

@@ -29,7 +29,7 @@ describe('banner', () => {
   it('does not show before the stored decisions are read (no flash for a returning visitor)', () => {
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);
-    expect(c.view().banner).toBe(false);
+    expect(c.view()).toMatchObject({ ready: false, banner: false });
   });
 
   it('Accept all grants every non-necessary purpose but the sensitive one (SEP-01), recorded as banner', async () => {
@@ -97,6 +97,28 @@ describe('preferences', () => {
     c.openPreferences();
     c.save(false);
     expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
+  });
+
+  it('asked for before the stored decisions are read, open once they are, showing the stored yes', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    const c = createController(consent, 'en', () => undefined);
+    c.openPreferences();
+    expect(c.view().preferences).toBeUndefined();
+    await consent.ready;
+    await settle(0);
+    expect(c.view().preferences).toMatchObject({ analytics: true, marketing: false });
+  });
+
+  it('follow a decision made elsewhere while open, except for switches the person flipped', async () => {
+    const { c, consent } = await setup();
+    c.openPreferences();
+    c.toggle('marketing');
+    await consent.decide({ analytics: true, marketing: false });
+    expect(c.view().preferences).toMatchObject({ analytics: true, marketing: true });
+    c.save();
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
   });
 
   it('closing them records nothing and brings the banner back', async () => {
@@ -186,6 +208,39 @@ describe('prompt (require)', () => {
     expect(c.view().prompt).toBe('credit-scoring');
     c.answerPrompt(false);
     await expect(scoring).rejects.toBeInstanceOf(ConsentDeniedError);
+  });
+
+  it('a prompt closed without an answer is not shown again this page view, unless the person acts (ask: true)', async () => {
+    const { c, consent } = await setup();
+    const first = consent.require('credit-scoring');
+    await settle(0);
+    c.closePrompt();
+    await expect(first).rejects.toMatchObject({ dismissed: true });
+    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ dismissed: true });
+    expect(c.view().prompt).toBeUndefined();
+    void consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+    await settle(0);
+    expect(c.view().prompt).toBe('credit-scoring');
+  });
+
+  it('a reset while a prompt is open leaves it open and the call waiting for the answer', async () => {
+    const { c, consent } = await setup();
+    const asked = consent.require('credit-scoring');
+    await settle(0);
+    await consent.reset();
+    expect(c.view().prompt).toBe('credit-scoring');
+    c.answerPrompt(true);
+    await expect(asked).resolves.toBeUndefined();
+  });
+
+  it('closes the prompt when the call that opened it times out', async () => {
+    const { c, consent } = await setup();
+    const asked = consent.require('credit-scoring', { timeoutMs: 20 });
+    await settle(0);
+    expect(c.view().prompt).toBe('credit-scoring');
+    await expect(asked).rejects.toMatchObject({ code: 'timeout' });
+    expect(c.view().prompt).toBeUndefined();
+    expect(consent.state('credit-scoring')).toBe('undecided');
   });
 
   it('a decision made elsewhere (another tab, the API) closes the prompt it answers', async () => {

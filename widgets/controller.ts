@@ -4,6 +4,8 @@ import type { Consent, ConsentUI, DecisionMethod, Purpose } from '../src/index.j
 
 /** What the dialogs show now. */
 export interface View {
+  /** The stored decisions are loaded: before that, nothing is shown (a switch would show a stale "off"). */
+  readonly ready: boolean;
   readonly banner: boolean;
   /** The preferences' switches while they are open. */
   readonly preferences: { readonly [id: string]: boolean } | undefined;
@@ -48,17 +50,22 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   const prompts = new Map<string, { promise: Promise<boolean>; answer: Answer }>();
   // require() calls that wait for the banner's answer instead of stacking a prompt on it, with their purpose.
   const bannerWaiters = new Map<Answer, string>();
-  let loaded = false;
-  // Closing the banner hides it for this page view (no nagging); show() brings it back.
+  // Closing the banner hides it for this page view (no nagging); show() brings it back. A prompt closed without an
+  // answer is not shown again this page view either, unless an action of the person's asks (`ask: true`).
   let dismissed = false;
+  const closedPrompts = new Set<string>();
   let forced = false;
-  let view: View = { banner: false, preferences: undefined, prompt: undefined, saved: 0 };
+  // Switches the person has flipped since the preferences opened; the others follow decisions made meanwhile.
+  let touched = new Set<string>();
+  let wantsPreferences = false;
+  let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
 
   const update = (patch: Partial<View> = {}) => {
     const next = { ...view, ...patch };
-    view = { ...next, banner: loaded && !dismissed && (forced || undecided()), prompt: next.preferences ? undefined : prompts.keys().next().value };
+    view = { ...next, banner: next.ready && !dismissed && (forced || undecided()), prompt: next.preferences ? undefined : prompts.keys().next().value };
     draw(view);
   };
+  const switches = () => Object.fromEntries(optional.map((p) => [p.id, touched.has(p.id) ? !!view.preferences?.[p.id] : consent.has(p.id)]));
   // Answers the calls waiting for the banner whose purpose is now decided, or (`all`) every one: a purpose the
   // banner left undecided (closed, or a sale under a privacy signal) answers "not answered" and require() rejects.
   const settleBanner = (all: boolean) => {
@@ -82,17 +89,22 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   };
 
   const offChange = consent.on('change', ({ changed }) => {
-    // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it.
-    for (const id of changed) settlePrompt(id, true);
+    // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it; a reset,
+    // which leaves the purpose undecided, answers nothing.
+    for (const id of changed) if (consent.state(id) != 'undecided') settlePrompt(id, true);
     settleBanner(false);
-    update();
+    update(view.preferences ? { preferences: switches() } : {});
   });
+  const openPreferences = () => {
+    touched = new Set();
+    // Asked for before the stored decisions are read: open once they are, so no switch shows a stale "off".
+    if (view.ready) update({ preferences: switches() });
+    else wantsPreferences = true;
+  };
   void consent.ready.then(() => {
-    loaded = true;
-    update();
+    update({ ready: true });
+    if (wantsPreferences) openPreferences();
   });
-
-  const openPreferences = () => update({ preferences: Object.fromEntries(optional.map((p) => [p.id, consent.has(p.id)])) });
 
   const ui: ConsentUI = {
     show() {
@@ -102,6 +114,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     },
     showPreferences: openPreferences,
     prompt(id, { ask }) {
+      if (!ask && closedPrompts.has(id)) return Promise.resolve(false);
       // The banner already asks about this purpose: one dialog at a time, and its answer settles the call.
       if (!ask && view.banner && covered(id)) return new Promise<boolean>((answer) => bannerWaiters.set(answer, id));
       let entry = prompts.get(id);
@@ -112,6 +125,10 @@ export function createController(consent: Consent, locale: string, draw: (view: 
         update();
       }
       return entry.promise;
+    },
+    cancel(id) {
+      settlePrompt(id, false);
+      update();
     },
   };
 
@@ -131,7 +148,10 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       update();
     },
     openPreferences,
-    toggle: (id) => update({ preferences: { ...view.preferences, [id]: !view.preferences?.[id] } }),
+    toggle(id) {
+      touched.add(id);
+      update({ preferences: { ...view.preferences, [id]: !view.preferences?.[id] } });
+    },
     save(all) {
       const on = view.preferences ?? {};
       // "Accept all" here turns on what the banner's would, and leaves a sensitive switch as the person set it.
@@ -148,6 +168,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       update({ saved: view.saved + 1 });
     },
     closePrompt() {
+      closedPrompts.add(view.prompt!);
       settlePrompt(view.prompt, false);
       update();
     },

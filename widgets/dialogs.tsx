@@ -15,7 +15,7 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
       {view.banner && <Banner {...props} />}
       {view.preferences && <Preferences {...props} />}
       {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
-      {floatingButton && !view.banner && (
+      {floatingButton && view.ready && !view.banner && (
         <button type="button" class="fab" lang={locale} onClick={c.openPreferences}>
           {t.settings}
         </button>

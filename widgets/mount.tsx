@@ -42,20 +42,30 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   let modal: string | undefined;
   let opener: HTMLElement | null = null;
   let banner = false;
+  // The page element focus came from into the banner, to go back to once the banner is answered or closed.
+  let beforeBanner: HTMLElement | null = null;
+  root.addEventListener('focusin', (event) => {
+    const from = (event as FocusEvent).relatedTarget as HTMLElement | null;
+    if (from && from != host && !root.contains(from)) beforeBanner = from;
+  });
+  const back = (to: HTMLElement | null) => (to?.isConnected ? to : root.querySelector<HTMLElement>('.fab'))?.focus();
 
   const draw = (view: View) => {
     const next = view.preferences ? 'prefs' : view.prompt;
     if (next && !modal) opener = activeElement();
+    const inside = !!root.activeElement;
     render(<Dialogs consent={consent} t={t} locale={locale} c={controller} view={view} floatingButton={options.floatingButton ?? true} />, root);
     if (next != modal) {
       const dialog = root.querySelector('dialog');
       if (dialog) openModal(dialog);
       // Back where it was; when that is gone (the banner's Customize, once answered), to "Privacy settings".
-      else (opener?.isConnected ? opener : root.querySelector<HTMLElement>('.fab'))?.focus();
+      else back(opener);
       modal = next;
     }
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button.
     if (view.banner && !banner && !modal && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
+    // The banner went away with focus in it (answered, closed): back to the page element focus came from.
+    if (banner && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
     banner = view.banner;
   };
   const controller = createController(consent, locale, draw);
