@@ -1,12 +1,11 @@
 // Declarative blocking: `<script type="text/plain" data-consent>` and `<iframe data-consent data-src>` stay inert
 // until their purpose is granted, then run or load once, in document order; never after a no.
+import { PAGE_URL } from './config.js';
 import { nearest } from './nearest.js';
 import { localize } from './text.js';
 import type { Consent } from './types.js';
 
 const SELECTOR = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
-// An http(s) URL or a same-origin path, as the config validator wants: never javascript:, data: or `//other`.
-const WEB = /^(https?:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
 // The placeholder's text; a site overrides it with `texts: { [locale]: { blockedContent: '…{purpose}…' } }`.
 const TEXTS: { readonly [locale: string]: string } = {
   en: 'Show content that needs your consent for “{purpose}”',
@@ -108,7 +107,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
         const near = nearest(id, ids);
         ignore(el, `data-consent="${id}" is not a purpose in the config${near ? ` (did you mean "${near}"?)` : ''}`);
       } else if (el.localName == 'iframe') {
-        if (WEB.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
+        if (PAGE_URL.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
         else ignore(el, `data-src="${el.dataset.src}" is not an http(s) URL or a same-origin path`);
       } else if (consent.has(id)) {
         done.add(el);

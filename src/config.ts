@@ -12,6 +12,8 @@ type Rule = (value: unknown, path: string) => unknown;
 const ORIGIN = 'https?:\\/\\/[^\\s/?#\\\\]+';
 const PAGE = `(${ORIGIN}|\\/(?![/\\\\]))\\S*`;
 const WEB = RegExp(`^${ORIGIN}\\S*$`, 'i');
+/** An http(s) URL or a same-origin path (`/privacy`): never javascript:, data: or `//other-host`. */
+export const PAGE_URL = RegExp(`^${PAGE}$`, 'i');
 // Switches other tools have for pre-ticked or implied consent. Consent must be an explicit yes (GDPR Recital 32,
 // PIPL Art. 14), so Optin has none, and refuses them rather than let a site believe one works.
 const IMPLIED = ['default', 'defaultEnabled', 'enabled', 'checked', 'preChecked', 'optOut', 'autoAccept', 'consentOnScroll', 'consentOnDismiss', 'impliedConsent', 'mode'];
@@ -49,11 +51,13 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
   const object = (v: unknown, path: string, what: string, known?: readonly string[]): v is Obj => {
     if (!isObject(v)) return !add(path, 'must be ' + what);
     for (const key of Object.keys(v)) {
-      const near = known && nearest(key, known);
       if (UNSAFE.includes(key)) add(at(path, key), 'is refused (prototype pollution): remove it');
       else if (known && IMPLIED.includes(key)) {
         add(at(path, key), `\`${key}\`: Optin has no such switch; consent must be an explicit yes (GDPR Recital 32, PIPL Art. 14) and every non-necessary purpose starts off. Remove it`);
-      } else if (known && !known.includes(key)) add(at(path, key), `\`${key}\` is not a config key; ${near ? `did you mean \`${near}\`?` : 'remove it'}`);
+      } else if (known && !known.includes(key)) {
+        const near = nearest(key, known);
+        add(at(path, key), `\`${key}\` is not a config key; ${near ? `did you mean \`${near}\`?` : 'remove it'}`);
+      }
     }
     return true;
   };
@@ -114,7 +118,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
 
     shape({
       controller: shape({ name: text(), contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^([^\\s@:/]+@[^\\s@:/]+\\.[^\\s@:/]+|${PAGE})$`, 'i')), country: optional(text()) }),
-      policy: shape({ version: text(), url: text("an http(s) URL or a same-origin path like '/privacy'", RegExp(`^${PAGE}$`, 'i')) }),
+      policy: shape({ version: text(), url: text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL) }),
       purposes: list(purpose, true),
       locale: optional(text()),
       texts: optional(map(map(text(), 'an object of key → text'), 'an object of locale → texts')),

@@ -16,6 +16,8 @@ import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecisionRecord, 
 const DAY = 864e5;
 // How long start-up waits for IndexedDB before it runs from memory: a blocked open never answers.
 const OPEN_TIMEOUT = 5000;
+/** The browser sends a Global Privacy Control signal. */
+const gpc = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
 /**
  * Creates the consent instance for a config. Throws `ConsentConfigError` listing every problem in the config.
@@ -67,7 +69,6 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
   const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
 
-  // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
     if (!memoryOnly) report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
@@ -126,7 +127,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     await applyCurrent(stored);
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
-    if ((globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl) {
+    if (gpc()) {
       const sale = optional.filter((id) => purposes.get(id)!.sale && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
       await consent.decide(Object.fromEntries(sale.filter((id) => state(id) != 'denied').map((id) => [id, false])) as Choices, { method: 'signal' });
     }
@@ -228,8 +229,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
     decideAll(granted, options) {
       // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal.
-      const gpc = (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl;
-      const chosen = optional.filter((id) => !granted || !(purposes.get(id)!.sensitive || (purposes.get(id)!.sale && gpc)));
+      const chosen = optional.filter((id) => !granted || !(purposes.get(id)!.sensitive || (purposes.get(id)!.sale && gpc())));
       return consent.decide(Object.fromEntries(chosen.map((id) => [id, granted])) as Choices, options);
     },
 

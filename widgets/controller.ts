@@ -46,7 +46,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   const optional = purposes.filter((p) => !p.necessary);
   // Purposes the banner asks about: "Accept all" never covers necessary or sensitive ones.
   const covered = (id: string) => optional.some((p) => p.id == id && !p.sensitive);
-  const undecided = () => optional.some((p) => covered(p.id) && consent.state(p.id) == 'undecided');
+  const undecided = () => optional.some((p) => !p.sensitive && consent.state(p.id) == 'undecided');
   const prompts = new Map<string, { promise: Promise<boolean>; answer: Answer }>();
   // require() calls that wait for the banner's answer instead of stacking a prompt on it, with their purpose.
   const bannerWaiters = new Map<Answer, string>();
@@ -82,11 +82,12 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   };
   // decide() rejects only for an unknown id or a non-boolean, which the dialogs never pass; storage faults arrive
   // as `error` events and the decision still holds for this page view.
-  const record = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => {
+  // The decision takes effect synchronously inside decide(), so states are current right after this call.
+  const record = (decision: Promise<void>) => {
     forced = false;
-    // The decision takes effect synchronously inside decide(), so states are current right after this call.
-    consent.decide(choices, { method, locale }).catch(() => undefined);
+    decision.catch(() => undefined);
   };
+  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => record(consent.decide(choices, { method, locale }));
 
   const offChange = consent.on('change', ({ changed }) => {
     // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it; a reset,
@@ -137,7 +138,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     view: () => view,
     answerBanner(granted) {
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
-      record(Object.fromEntries(optional.filter((p) => !granted || !(p.sensitive || (p.sale && privacySignal()))).map((p) => [p.id, granted])), 'banner');
+      record(consent.decideAll(granted, { method: 'banner', locale }));
       settleBanner(true);
       update({ saved: view.saved + 1 });
     },
@@ -156,7 +157,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       const on = view.preferences ?? {};
       // "Accept all" here turns on what the banner's would, and leaves a sensitive switch as the person set it.
       const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || !(p.sensitive || (p.sale && privacySignal()))));
-      record(Object.fromEntries(optional.map((p) => [p.id, chosen(p)])), 'preferences');
+      decide(Object.fromEntries(optional.map((p) => [p.id, chosen(p)])), 'preferences');
       settleBanner(true);
       update({ preferences: undefined, saved: view.saved + 1 });
     },
@@ -164,7 +165,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     answerPrompt(granted) {
       const id = view.prompt!;
       settlePrompt(id, true);
-      record({ [id]: granted }, 'prompt');
+      decide({ [id]: granted }, 'prompt');
       update({ saved: view.saved + 1 });
     },
     closePrompt() {

@@ -55,11 +55,7 @@ export const hits = (purpose: string): number => env.server.log.filter((e) => e.
 
 /** Waits until `check` holds (the server log, a DOM state), or fails with `what`. */
 export async function until(check: () => boolean | Promise<boolean>, what: string, timeout = 5000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('Timed out waiting for: ' + what);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await expect.poll(check, { timeout, interval: 50, message: 'Timed out waiting for: ' + what }).toBe(true);
 }
 
 /** The banner once it shows (Playwright's role queries look inside the open shadow root). */
