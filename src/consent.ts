@@ -7,11 +7,11 @@ import { dequeue, enqueue, settle, type Queues, type Waiter } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { nearest } from './nearest.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
-import { isCurrent, readRecord, SCHEMA } from './records.js';
-import { idbStore, memoryStore, type Key } from './store.js';
+import { readRecord, SCHEMA } from './records.js';
+import { idbStore, memoryStore } from './store.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
-import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecisionRecord, Purpose, PurposeState } from './types.js';
+import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose, PurposeState } from './types.js';
 
 const DAY = 864e5;
 // How long start-up waits for IndexedDB before it runs from memory: a blocked open never answers.
@@ -28,12 +28,11 @@ const gpc = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | 
  */
 export function createConsent<const C extends ConsentConfig>(config: C): Consent<C['purposes'][number]['id']> {
   type Id = C['purposes'][number]['id'];
-  type Choices = { [K in Id]?: boolean };
   validateConfig(config);
   const purposes = new Map<string, Purpose>(config.purposes.map((p) => [p.id, p]));
   const ids = [...purposes.keys()];
   const optional = ids.filter((id) => !purposes.get(id)!.necessary);
-  const keys = optional.map((id): Key => ['d', id]);
+  const policy = config.policy.version;
   const fallback = config.locale ?? 'en';
   // The page's own language first: a dialog in another language than its page is not informed consent.
   const wanted = [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
@@ -49,12 +48,32 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   let store = idb;
   let ui: ConsentUI | undefined;
   let memoryOnly = false;
-
-  const check = (id: string) => {
-    if (!purposes.has(id)) {
-      const near = nearest(id, ids);
-      throw new ConsentConfigError([{ path: id, message: `is not a purpose in the config${near ? `; did you mean "${near}"?` : ': add it to purposes'}` }]);
+  // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a
+  // decision here, so the dialogs may show the banner at once instead of waiting for IndexedDB to be created.
+  const hint = 'optin:' + name;
+  let firstVisit = false;
+  try {
+    firstVisit = localStorage.getItem(hint) == null;
+  } catch {
+    // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
+  }
+  const remember = () => {
+    try {
+      localStorage.setItem(hint, '1');
+    } catch {
+      // Without the flag the next visit only waits for IndexedDB before showing the banner.
     }
+  };
+
+  /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
+  const unknown = (id: unknown) => {
+    if (purposes.has(id as string)) return;
+    const near = nearest(String(id), ids);
+    return new ConsentConfigError([{ path: String(id), message: `is not a purpose in the config${near ? `; did you mean "${near}"?` : ': add it to purposes'}` }]);
+  };
+  const check = (id: string) => {
+    const error = unknown(id);
+    if (error) throw error;
   };
   const hashOf = (id: string, shown: string) => {
     const key = shown + '\n' + id;
@@ -68,21 +87,39 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   };
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
   const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
+  /** The same answer for every purpose of `list`. */
+  const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
-    if (!memoryOnly) report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
+    if (memoryOnly) return;
+    report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
     memoryOnly = true;
     store = memoryStore();
   };
+  /** `work`, or a rejection once IndexedDB has kept silent for OPEN_TIMEOUT (a blocked open never answers). */
+  const timed = <T>(work: Promise<T>) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<never>((_, reject) => (timer = setTimeout(reject, OPEN_TIMEOUT, new Error('IndexedDB did not answer (blocked by another tab?)'))));
+    return Promise.race([work, silence]).finally(() => clearTimeout(timer));
+  };
+  // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
+  // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
+  let saving: Promise<unknown> = Promise.resolve();
+  const inOrder = (work: () => Promise<void>) => {
+    const next = saving.then(work);
+    saving = next.catch(() => undefined);
+    return next;
+  };
+  // Set by reset(): what start-up is still reading was forgotten meanwhile.
+  let forgotten = false;
 
-  // Makes records take effect here: state, held calls, waiting require() calls, `change`. A record older than the
-  // one already here (read from storage or another tab while a newer decision was made) changes nothing.
-  const apply = (list: readonly DecisionRecord[]) => {
+  // Makes records take effect here: state, held calls, waiting require() calls, `change`.
+  const apply = (list: readonly (DecisionRecord | undefined)[]) => {
     const ids: Id[] = [];
     for (const record of list) {
+      if (!record) continue;
       const id = record.purpose;
-      if ((records.get(id)?.at ?? -Infinity) > record.at) continue;
       const before = state(id);
       records.set(id, record);
       // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
@@ -95,60 +132,57 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     changed(ids);
   };
 
-  // A record from storage or another tab counts only if it parses and still matches what we would show.
-  const applyCurrent = async (list: readonly (DecisionRecord | undefined)[]) => {
-    const now = Date.now();
-    const checked = await Promise.all(list.map(async (r) => (r && isCurrent(r, config.policy.version, await hashOf(r.purpose, r.locale), now) ? r : undefined)));
-    apply(checked.filter((r) => r !== undefined));
+  // A record from storage or another tab counts only if it parses and still matches what we would show: the same
+  // policy version, the same disclosure, not expired.
+  const current = async (raw: unknown) => {
+    const r = readRecord(raw, optional);
+    return r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined;
   };
 
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     if (message?.reset === true) {
       records.clear();
+      forgotten = true;
       changed(optional);
-    } else if (Array.isArray(message?.records)) applyCurrent(message.records.map((raw) => readRecord(raw, optional))).catch(report);
+    } else if (Array.isArray(message?.records)) {
+      // A message that arrives late (older than what this tab holds) changes nothing.
+      const newer = (r?: DecisionRecord) => r && (records.get(r.purpose)?.at ?? -1) <= r.at;
+      Promise.all(message.records.map(current)).then((list) => apply(list.filter(newer)), report);
+    }
   });
 
   const load = async () => {
     let raw: unknown[];
     try {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(reject, OPEN_TIMEOUT, new Error('IndexedDB open timed out (blocked)'))));
-      raw = await Promise.race([store.read(keys), timeout]).finally(() => clearTimeout(timer));
+      raw = await timed(store.read(optional.map((id) => ['d', id])));
     } catch (cause) {
       return toMemory(cause);
     }
-    const stored = raw.map((r, i) => {
-      const record = readRecord(r, [optional[i]!]);
-      if (r != null && !record) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
-      return record;
-    });
-    await applyCurrent(stored);
+    raw.forEach((r, i) => r != null && !readRecord(r, optional) && report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`)));
+    // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
+    // the clock said when that was written.
+    const stored = await Promise.all(raw.map(current));
+    apply(stored.filter((r) => r && !forgotten && !records.has(r.purpose)));
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
-    if (gpc()) {
-      const sale = optional.filter((id) => purposes.get(id)!.sale && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
-      await consent.decide(Object.fromEntries(sale.filter((id) => state(id) != 'denied').map((id) => [id, false])) as Choices, { method: 'signal' });
-    }
+    const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
+    if (gpc()) await all(sale, false, { method: 'signal' });
   };
 
   const consent: Consent<Id> = {
     ready: Promise.resolve(),
     config,
     locale,
+    firstVisit,
     get memoryOnly() {
       return memoryOnly;
     },
     // An unknown id is no consent, reported as an `error` event rather than thrown into the page's code.
     has(id) {
-      if (purposes.has(id)) return state(id) == 'granted';
-      try {
-        check(id);
-      } catch (error) {
-        report(error as ConsentConfigError);
-      }
-      return false;
+      const error = unknown(id);
+      if (error) report(error);
+      return state(id) == 'granted';
     },
     state: ((id?: Id) => (id === undefined ? states() : (check(id), state(id)))) as Consent<Id>['state'],
 
@@ -175,13 +209,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (signal?.aborted) return abort();
         enqueue(waiting, id, waiter);
         signal?.addEventListener('abort', abort);
-        if (timeoutMs != null) timer = setTimeout(() => stop(new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`)), timeoutMs);
+        if (timeoutMs != null) timer = setTimeout(stop, timeoutMs, new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`));
         // The dialogs, when attached, ask the person; their answer arrives through decide(). A closed prompt answers
         // nothing: this call rejects and nothing is recorded.
         ui?.prompt(id, { ask }).then(
           (answered) => answered || stop(new ConsentDeniedError(id, true)),
           (cause: unknown) => {
-            const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', { cause });
+            const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);
             report(error);
             stop(error);
           },
@@ -207,41 +241,41 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
         check(id);
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
-        if (purposes.get(id)!.necessary) continue;
-        list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy: config.policy.version, hash: '', locale: shown, method });
+        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method });
       }
       if (!list.length) return;
-      // Takes effect at once; the proof (with the SHA-256 of the disclosure shown) follows.
+      // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
-      for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
-      sync.post({ records: list });
-      events.emit('decision', { records: list, method });
-      try {
-        await store.write(list.map((r) => [['d', r.purpose], r]));
-        await appendReceipt(store, { at, policy: config.policy.version, method, locale: shown, choices: Object.fromEntries(list.map((r) => [r.purpose, r.granted])), hashes: Object.fromEntries(list.map((r) => [r.purpose, r.hash])) });
-      } catch (cause) {
-        toMemory(cause);
-      }
-      // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
-      // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-      if (memoryOnly) idb.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
+      return inOrder(async () => {
+        for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
+        const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
+        sync.post({ records: list });
+        events.emit('decision', { records: list, method });
+        const save = async () => {
+          await timed(store.write(list.map((r) => [['d', r.purpose], r])));
+          if (store == idb) remember();
+          await timed(appendReceipt(store, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) }));
+        };
+        // A storage fault loses no decision: it and its receipt are kept in memory for the page view.
+        await save().catch((cause: unknown) => (toMemory(cause), save()));
+        // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
+        // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
+        if (memoryOnly) idb.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
+      });
     },
 
-    decideAll(granted, options) {
-      // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal.
-      const chosen = optional.filter((id) => !granted || !(purposes.get(id)!.sensitive || (purposes.get(id)!.sale && gpc())));
-      return consent.decide(Object.fromEntries(chosen.map((id) => [id, granted])) as Choices, options);
-    },
+    // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal.
+    decideAll: (granted, options) => all(granted ? optional.filter((id) => !purposes.get(id)!.sensitive && !(purposes.get(id)!.sale && gpc())) : optional, granted, options),
+    withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
-    withdraw(id, options) {
-      return consent.decide(Object.fromEntries((id === undefined ? optional : [id]).map((i) => [i, false])) as Choices, options);
-    },
-
-    async reset() {
+    reset() {
       records.clear();
+      forgotten = true;
       changed(optional);
-      sync.post({ reset: true });
-      await store.write(keys.map((key) => [key, undefined])).catch(toMemory);
+      return inOrder(async () => {
+        sync.post({ reset: true });
+        await timed(store.write(optional.map((id) => [['d', id], undefined]))).catch(toMemory);
+      });
     },
 
     on(event, listener, { replay = false } = {}) {
@@ -264,10 +298,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
 // Withdrawal stops what the purpose left on this device too (GDPR Art. 7(3), PIPL Arts. 15 and 47).
 function clearStorage(names: readonly string[] = []) {
+  // Trackers often set their cookies on the parent domain (`domain=site.example` from www.site.example): expire the
+  // name on the host and on each parent; the browser ignores a domain it would not have accepted.
+  const host = globalThis.location?.hostname.split('.') ?? [];
+  const domains = ['', ...host.map((_, i) => '; domain=' + host.slice(i).join('.'))];
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      if (globalThis.document) document.cookie = key + '=; Max-Age=0; path=/';
+      for (const domain of domains) if (globalThis.document) document.cookie = `${key}=; Max-Age=0; path=/${domain}`;
     } catch {
       // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
     }

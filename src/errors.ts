@@ -9,9 +9,9 @@ export class ConsentError extends Error {
   constructor(
     readonly code: ConsentErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    cause?: unknown,
   ) {
-    super(message, options);
+    super(message, { cause });
     this.name = new.target.name;
   }
 }
@@ -45,6 +45,6 @@ export class ConsentDeniedError extends ConsentError {
  */
 export class ConsentStorageError extends ConsentError {
   constructor(message: string, cause?: unknown) {
-    super('storage', message, { cause });
+    super('storage', message, cause);
   }
 }

@@ -25,7 +25,7 @@ export function createEmitter<Events extends { error: ConsentError }>(): Emitter
         try {
           listener(payload);
         } catch (cause) {
-          if (event != 'error') emitter.emit('error', new ConsentError('callback', `A "${String(event)}" listener threw; the others ran and the decision stands.`, { cause }));
+          if (event != 'error') emitter.emit('error', new ConsentError('callback', `A "${String(event)}" listener threw; the others ran and the decision stands.`, cause));
         }
       }
       globalThis.dispatchEvent?.(new CustomEvent('consent:' + String(event), { detail: payload }));

@@ -33,7 +33,7 @@ export function settle(queues: Queues, id: string, granted: boolean, report: (er
       if (granted) waiter.yes();
       else waiter.no?.();
     } catch (cause) {
-      report(new ConsentError('callback', `A call waiting for "${id}" threw when it ran; the decision stands.`, { cause }));
+      report(new ConsentError('callback', `A call waiting for "${id}" threw when it ran; the decision stands.`, cause));
     }
   }
 }

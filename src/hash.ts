@@ -15,8 +15,13 @@ export async function sha256(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The disclosure of a purpose as shown in `locale`: everything a person reads before deciding about it. */
+/**
+ * The disclosure of a purpose as shown in `locale`: everything a person reads before deciding about it, and what
+ * the purpose is (`sensitive`, `sale`): a yes given before a purpose was marked so no longer counts.
+ */
 export function disclosureText(purpose: Purpose, locale: string, fallback: string): string {
   const t = (value: Parameters<typeof localize>[0]) => localize(value, locale, fallback);
-  return JSON.stringify([locale, t(purpose.title), t(purpose.description), (purpose.data ?? []).map(t), (purpose.recipients ?? []).map((r) => [r.name, r.country, r.url]), t(purpose.retention)]);
+  const kind = (['sensitive', 'sale'] as const).filter((flag) => purpose[flag]);
+  // The flags are appended only when set, so the hash of a purpose without them is what it always was.
+  return JSON.stringify([locale, t(purpose.title), t(purpose.description), (purpose.data ?? []).map(t), (purpose.recipients ?? []).map((r) => [r.name, r.country, r.url]), t(purpose.retention), ...kind]);
 }

@@ -36,7 +36,8 @@ export async function verifyReceipts(store: Store): Promise<ReceiptCheck> {
   let prev = '';
   for (const [index, receipt] of list.entries()) {
     if (receipt.seq !== index) return { ok: false, index, reason: `receipt ${index} is missing or out of order` };
-    if (receipt.prev !== prev) return { ok: false, index: index - 1, reason: `receipt ${index - 1} was changed` };
+    // A broken link means the receipt before it was changed (or, for the first one, this one).
+    if (receipt.prev !== prev) return { ok: false, index: Math.max(index - 1, 0), reason: `receipt ${Math.max(index - 1, 0)} was changed` };
     prev = await sha256(JSON.stringify(receipt));
   }
   // The head remembers the last receipt, so a removed or edited last entry shows too.

@@ -1,5 +1,5 @@
-// The stored decision record: how one is read back and when it still counts. A record that does not parse, or
-// comes from a newer schema than this SDK knows, counts as no decision: never trust what we cannot read.
+// The stored decision record and how one is read back. A record that does not parse, or comes from a newer
+// schema than this SDK knows, counts as no decision: never trust what we cannot read.
 import type { DecisionRecord } from './types.js';
 
 /** Schema version written by this SDK. Older versions are upgraded on read; newer ones are ignored. */
@@ -9,12 +9,7 @@ export const SCHEMA = 1;
 export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord | undefined {
   const r = raw as Partial<DecisionRecord> | null | undefined;
   // A future schema may mean something we cannot see (a narrower grant, a new condition): treat it as undecided.
-  // The fields checked here decide what the record grants; policy and hash are compared by isCurrent().
+  // The fields checked here decide what the record grants; policy, hash and expiry are compared by createConsent.
   const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.at == 'number' && typeof r.expires == 'number' && typeof r.locale == 'string';
   return ok ? (r as DecisionRecord) : undefined;
-}
-
-/** Whether a record still holds: same policy version, same disclosure, not expired. */
-export function isCurrent(record: DecisionRecord, policy: string, hash: string, now: number): boolean {
-  return record.policy === policy && record.hash === hash && record.expires > now;
 }

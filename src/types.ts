@@ -159,6 +159,12 @@ export interface Consent<Id extends string = string> {
   readonly config: ConsentConfig<Id>;
   /** The locale chosen from `config.locale` or `navigator.languages`. */
   readonly locale: string;
+  /**
+   * True when this browser never stored a decision for this config (a flag in localStorage, `optin:<storageName>`,
+   * says so synchronously), so the dialogs show the banner without waiting for `ready`. False for a returning
+   * visitor, and where localStorage cannot be read.
+   */
+  readonly firstVisit: boolean;
   /** True when the storage failed and decisions live only for this page view. */
   readonly memoryOnly: boolean;
   /** Granted right now? Synchronous, no I/O. Necessary purposes are always granted. */

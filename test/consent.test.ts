@@ -1,4 +1,6 @@
 // createConsent end to end on fake-indexeddb: defaults, persistence, re-asking, faults, require, gate, tabs.
+// The page is on www.lantern.example, so that cookies on the parent domain can be set and must be cleared.
+// @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentError } from '../src/index.js';
@@ -62,6 +64,45 @@ describe('persistence', () => {
     const later = createConsent(cfg);
     await later.ready;
     expect(later.state('analytics')).toBe('undecided');
+  });
+});
+
+describe('first visit', () => {
+  it('is known synchronously: true until a decision is stored, then false for later instances', async () => {
+    const cfg = config();
+    const first = createConsent(cfg);
+    expect(first.firstVisit).toBe(true);
+    await first.decide({ analytics: false });
+    expect(localStorage.getItem('optin:' + cfg.storageName)).toBe('1');
+    expect(createConsent(cfg).firstVisit).toBe(false);
+  });
+
+  it('is false where localStorage cannot be read, and a failing flag write costs no decision', async () => {
+    const refuse = () => {
+      throw new DOMException('denied', 'SecurityError');
+    };
+    vi.stubGlobal('localStorage', { getItem: refuse, setItem: refuse, removeItem: refuse });
+    const cfg = config();
+    const consent = createConsent(cfg);
+    expect(consent.firstVisit).toBe(false);
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    await consent.decide({ analytics: true });
+    expect(consent.memoryOnly).toBe(false);
+    expect(errors).toEqual([]);
+    vi.unstubAllGlobals();
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(true);
+  });
+
+  it('stays true when decisions could only be kept in memory (a reload starts undecided)', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    expect(createConsent(cfg).firstVisit).toBe(true);
   });
 });
 
@@ -148,6 +189,21 @@ describe('faults never become a yes (PRE-04)', () => {
     expect(consent.state('analytics')).toBe('undecided');
   });
 
+  it('ignores a record with the right hash whose expiry is not a number', async () => {
+    const cfg = config();
+    const hash = await createConsent(cfg).disclosureHash('analytics', 'en');
+    const record = { v: 1, purpose: 'analytics', granted: true, at: 1, policy: '2026-11', hash, locale: 'en', method: 'api' };
+    const raw = createStore(cfg.storageName, 'keyval');
+    await set(['d', 'analytics'], { ...record, expires: Date.now() + DAY }, raw);
+    const valid = createConsent(cfg);
+    await valid.ready;
+    expect(valid.state('analytics')).toBe('granted');
+    await set(['d', 'analytics'], { ...record, expires: NaN }, raw);
+    const broken = createConsent(cfg);
+    await broken.ready;
+    expect(broken.state('analytics')).toBe('undecided');
+  });
+
   it('reports an unreadable record through an error event', async () => {
     const cfg = config();
     await set(['d', 'analytics'], { v: 1, granted: 'yes' }, createStore(cfg.storageName, 'keyval'));
@@ -166,6 +222,105 @@ describe('faults never become a yes (PRE-04)', () => {
     const consent = createConsent(cfg);
     await consent.ready;
     expect(consent.state('analytics')).toBe('denied');
+  });
+});
+
+describe('the latest act decides, and is stored in order (PRE-04, WDR-03)', () => {
+  it('a withdrawal takes effect over a stored yes dated ahead of the clock', async () => {
+    const cfg = config();
+    const real = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(real + 8 * 3600e3); // a clock once 8 hours ahead (a hardware clock in local time)
+    await createConsent(cfg).decide({ analytics: true }, { method: 'banner' });
+    vi.restoreAllMocks();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.has('analytics')).toBe(true);
+    const sent: number[] = [];
+    const track = consent.gate('analytics', (n: number) => sent.push(n));
+    await consent.withdraw('analytics', { method: 'preferences' });
+    track(1);
+    expect(consent.has('analytics')).toBe(false);
+    expect(sent).toEqual([]);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('denied');
+  });
+
+  it('a decision made before the stored ones are read is not overwritten by them', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    void consent.withdraw('analytics');
+    await consent.ready;
+    expect(consent.state('analytics')).toBe('denied');
+  });
+
+  it('Accept all then a withdrawal, not awaited in between: stored, sent to other tabs and receipted in that order', async () => {
+    const storageName = freshName();
+    const cfg = config({ storageName });
+    const tab = createConsent(cfg);
+    const other = createConsent(config({ storageName }));
+    await Promise.all([tab.ready, other.ready]);
+    vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000); // both in the same millisecond
+    await Promise.all([tab.decideAll(true, { method: 'banner' }), tab.withdraw('analytics')]);
+    vi.restoreAllMocks();
+    await vi.waitFor(() => expect(other.state('marketing')).toBe('granted'));
+    expect(other.state('analytics')).toBe('denied');
+    expect((await tab.receipts()).map((r) => r.method)).toEqual(['banner', 'api']);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state()).toMatchObject({ analytics: 'denied', marketing: 'granted' });
+  });
+
+  it('a reset right after a decision is not undone by a reload', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    const decided = consent.decideAll(true);
+    await consent.reset();
+    await decided;
+    expect(consent.state('analytics')).toBe('undecided');
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('undecided');
+  });
+
+  it('the decision that meets a full disk keeps its receipt, in memory', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.withdraw('analytics', { method: 'preferences' });
+    expect(consent.memoryOnly).toBe(true);
+    expect(consent.state('analytics')).toBe('denied');
+    expect((await consent.receipts()).map((r) => [r.method, r.choices])).toEqual([['preferences', { analytics: false }]]);
+  });
+
+  it('IndexedDB blocked (its open never answers): after 5 s, memory, an error event, and every decision settles with its receipt', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest);
+      const consent = createConsent(config());
+      const errors: string[] = [];
+      consent.on('error', (e) => errors.push(e.code));
+      // The banner shows at once on a first visit, so the person may answer while IndexedDB keeps silent.
+      let settled = false;
+      void consent.decideAll(false, { method: 'banner' }).then(() => (settled = true));
+      // Let the decision reach its IndexedDB write (after hashing its disclosures) before the 5 s pass.
+      await Promise.all(['analytics', 'marketing', 'credit-scoring'].map((id) => consent.disclosureHash(id as 'analytics')));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      await consent.ready;
+      await vi.waitFor(() => expect(settled).toBe(true));
+      expect(consent.memoryOnly).toBe(true);
+      expect(errors).toEqual(['storage']);
+      expect(consent.state('analytics')).toBe('denied');
+      expect(await consent.receipts()).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -248,6 +403,9 @@ describe('require', () => {
     consent.on('error', (e) => errors.push(e.message));
     expect(consent.has('analytic' as 'analytics')).toBe(false);
     expect(errors[0]).toMatch(/did you mean "analytics"/);
+    expect(consent.has(undefined as never)).toBe(false);
+    expect(consent.has(42 as never)).toBe(false);
+    expect(() => consent.gate(42 as never, () => undefined)).toThrow(ConsentConfigError);
   });
 
   it('names the nearest purpose for an unknown id', async () => {
@@ -290,6 +448,25 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     expect(track).toHaveBeenCalledTimes(1);
     expect(localStorage.getItem('_stats')).toBeNull();
     expect(document.cookie).not.toContain('_stats=id-123');
+  });
+
+  it('withdrawing clears a cookie set on the parent domain, as analytics tags set theirs', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ analytics: true });
+    document.cookie = '_stats=GA1.2.3; path=/; domain=lantern.example';
+    expect(document.cookie).toContain('_stats=GA1.2.3');
+    await consent.withdraw('analytics');
+    expect(document.cookie).not.toContain('_stats=');
+  });
+
+  it('a yes given before a purpose was marked sensitive no longer counts (SEP-01)', async () => {
+    const storageName = freshName();
+    // The same purposes as before the site marked credit scoring sensitive.
+    const ordinary = purposes.map((p) => Object.fromEntries(Object.entries(p).filter(([key]) => key != 'sensitive'))) as unknown as typeof purposes;
+    await createConsent(config({ storageName, purposes: ordinary })).decideAll(true, { method: 'banner' });
+    const later = createConsent(config({ storageName }));
+    await later.ready;
+    expect(later.state()).toMatchObject({ analytics: 'granted', 'credit-scoring': 'undecided' });
   });
 
   it('refuses to switch off a necessary purpose silently and rejects bad values', async () => {

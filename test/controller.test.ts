@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsentDeniedError, createConsent, type Consent } from '../src/index.js';
 import { createController, type View } from '../widgets/controller.js';
-import { config, settle } from './fixtures.js';
+import { config, receiptsOf, settle } from './fixtures.js';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -16,7 +16,7 @@ async function setup(overrides = {}) {
   return { consent, c, views };
 }
 /** The method of the newest receipt for each purpose. */
-const methods = async (consent: Consent) => Object.fromEntries((await consent.receipts()).flatMap((r) => Object.keys(r.choices).map((id) => [id, r.method])));
+const methods = async (consent: Consent, count = 1) => Object.fromEntries((await receiptsOf(consent, count)).flatMap((r) => Object.keys(r.choices).map((id) => [id, r.method])));
 
 describe('banner', () => {
   it('shows once decisions are loaded, while a purpose it covers is undecided', async () => {
@@ -26,10 +26,26 @@ describe('banner', () => {
     expect(c.view().banner).toBe(false);
   });
 
-  it('does not show before the stored decisions are read (no flash for a returning visitor)', () => {
-    const consent = createConsent(config());
+  it('does not show before the stored decisions are read for a returning visitor (no flash)', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true, marketing: true });
+    const consent = createConsent(cfg);
     const c = createController(consent, 'en', () => undefined);
     expect(c.view()).toMatchObject({ ready: false, banner: false });
+    await consent.ready;
+    await settle(0);
+    expect(c.view()).toMatchObject({ ready: true, banner: false });
+  });
+
+  it('shows at once on a first visit, before IndexedDB has answered, and grants nothing meanwhile', async () => {
+    const consent = createConsent(config());
+    const views: View[] = [];
+    const c = createController(consent, 'en', (view) => views.push(view));
+    expect(c.view()).toMatchObject({ ready: false, banner: true });
+    expect(consent.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    await consent.ready;
+    await settle(0);
+    expect(views.every((view) => view.banner)).toBe(true);
   });
 
   it('Accept all grants every non-necessary purpose but the sensitive one (SEP-01), recorded as banner', async () => {

@@ -1,5 +1,6 @@
 // A realistic config for the unit tests, and a fresh database name per test so tests never share IndexedDB.
-import type { ConsentConfig } from '../src/index.js';
+import { expect, vi } from 'vitest';
+import type { Consent, ConsentConfig, Receipt } from '../src/index.js';
 
 let n = 0;
 /** A database name no other test uses. */
@@ -27,3 +28,16 @@ export function config<O extends Partial<ConsentConfig> = object>(overrides?: O)
 
 /** Lets pending promise callbacks and IndexedDB events run. */
 export const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The proof log once it holds `count` receipts. Decisions made by a click are stored in the background, each after
+ * the one before it, so a test waits for the receipt rather than for a fixed time.
+ */
+export async function receiptsOf(consent: Consent, count = 1): Promise<Receipt[]> {
+  let list: Receipt[] = [];
+  await vi.waitFor(async () => {
+    list = await consent.receipts();
+    expect(list.length).toBeGreaterThanOrEqual(count);
+  });
+  return list;
+}

@@ -19,6 +19,14 @@ describe('hash', () => {
     }
   });
 
+  it('covers what the purpose is: marking it sensitive or a sale changes the text, leaving it unmarked does not', () => {
+    const plain = disclosureText(purpose, 'en', 'en');
+    // The text of a purpose without flags is the one earlier releases hashed, so their records still count.
+    expect(plain).toBe('["en","Analytics","Counts visits.",["pages"],[["Stats Co","DE",null]],"1 year"]');
+    expect(disclosureText({ ...purpose, sensitive: true }, 'en', 'en')).toBe(plain.slice(0, -1) + ',"sensitive"]');
+    expect(disclosureText({ ...purpose, sale: true }, 'en', 'en')).not.toBe(plain);
+  });
+
   it('covers the locale and every disclosed field, not the order of keys', () => {
     const en = disclosureText(purpose, 'en', 'en');
     expect(en).toContain('Analytics');

@@ -39,6 +39,13 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(store)).toEqual({ ok: true, count: 4 });
   });
 
+  it('names a valid entry when the first one was changed', async () => {
+    const { store, raw } = await chain(2);
+    const [first] = await readReceipts(store);
+    await set(['r', 0], { ...first, prev: 'forged' }, raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 0, reason: 'receipt 0 was changed' });
+  });
+
   it('catches a changed entry', async () => {
     const { store, raw } = await chain(4);
     const [, second] = await readReceipts(store);

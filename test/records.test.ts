@@ -1,6 +1,6 @@
 // Reading stored records back: only well-formed records of our schema count; everything else is undecided.
 import { describe, expect, it } from 'vitest';
-import { isCurrent, readRecord } from '../src/records.js';
+import { readRecord } from '../src/records.js';
 
 const good = { v: 1, purpose: 'analytics', granted: true, at: 1, expires: 100, policy: 'p1', hash: 'h', locale: 'en', method: 'banner' };
 
@@ -16,15 +16,4 @@ describe('readRecord', () => {
     ['a string expiry', { ...good, expires: '2030-01-01' }],
     ['a missing locale', { ...good, locale: undefined }],
   ])('ignores %s', (_, raw) => expect(readRecord(raw, ['analytics'])).toBeUndefined());
-});
-
-describe('isCurrent', () => {
-  it('holds while policy, disclosure and expiry all match', () => expect(isCurrent(good as never, 'p1', 'h', 99)).toBe(true));
-  it('lapses on a new policy, a new disclosure, expiry or a malformed hash', () => {
-    expect(isCurrent({ ...good, hash: undefined } as never, 'p1', 'h', 99)).toBe(false);
-    expect(isCurrent({ ...good, expires: NaN } as never, 'p1', 'h', 99)).toBe(false);
-    expect(isCurrent(good as never, 'p2', 'h', 99)).toBe(false);
-    expect(isCurrent(good as never, 'p1', 'h2', 99)).toBe(false);
-    expect(isCurrent(good as never, 'p1', 'h', 100)).toBe(false);
-  });
 });
