@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
 import { mounted } from './dialogs.js';
-import { config, purposes, settle } from './fixtures.js';
+import { config, purposes, receiptsOf, settle } from './fixtures.js';
 
 /** Every layer drawn at once is not possible (one modal at a time), so: banner, then preferences, then prompt. */
 async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
@@ -51,8 +51,21 @@ describe('mountDialogs', () => {
       for (const layer of dialogs.all('dialog')) expect(layer.lang).toBe('zh-CN');
       const text = await everyLayer(dialogs);
       expect(text.replaceAll('/contact', '')).not.toMatch(/[A-Za-z]/);
-      await settle();
-      expect((await dialogs.consent.receipts())[0]!.locale).toBe('zh-CN');
+      expect((await receiptsOf(dialogs.consent))[0]!.locale).toBe('zh-CN');
+    } finally {
+      document.documentElement.lang = '';
+    }
+  });
+
+  it('speaks English, labelled and recorded as such, for a language the site gave only a few strings of', async () => {
+    document.documentElement.lang = 'fr';
+    try {
+      const dialogs = await mounted({ texts: { fr: { acceptAll: 'Tout accepter' } } });
+      expect(dialogs.consent.locale).toBe('fr');
+      const banner = dialogs.get('dialog', 'Your privacy choices');
+      expect(banner.lang).toBe('en');
+      dialogs.get('button', 'Reject all').click();
+      expect((await receiptsOf(dialogs.consent))[0]!.locale).toBe('en');
     } finally {
       document.documentElement.lang = '';
     }

@@ -1,7 +1,7 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
 import { describe, expect, it } from 'vitest';
 import { mounted, press } from './dialogs.js';
-import { settle } from './fixtures.js';
+import { receiptsOf, settle } from './fixtures.js';
 
 const open = async (...args: Parameters<typeof mounted>) => {
   const dialogs = await mounted(...args);
@@ -44,17 +44,29 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'granted', 'credit-scoring': 'granted' });
     expect(query('dialog', 'Privacy settings')).toBeNull();
     expect(get('status').textContent).toBe('Choices saved');
-    await settle();
-    expect((await consent.receipts())[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': true } });
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': true } });
   });
 
-  it('show a yes already given as on, and withdraw it in as few clicks as it took to give (WDR-01)', async () => {
-    const { get, consent } = await mounted();
+  it('show a yes already given as on; from the page, withdrawing takes as many clicks as granting (WDR-01)', async () => {
+    const { get, root, consent } = await mounted();
+    let clicks = 0;
+    root.addEventListener('click', () => clicks++);
+    // The first yes: one click on the banner, which opened by itself.
     get('button', 'Accept all').click();
+    expect(clicks).toBe(1);
+    // Withdrawing from the page: "Privacy settings", then "Reject all".
+    clicks = 0;
     get('button', 'Privacy settings').click();
     expect(get('switch', 'Analytics').getAttribute('aria-checked')).toBe('true');
     get('button', 'Reject all').click();
     expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied' });
+    expect(clicks).toBe(2);
+    // Granting again from the page takes the same two: "Privacy settings", then "Accept all".
+    clicks = 0;
+    get('button', 'Privacy settings').click();
+    get('button', 'Accept all').click();
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    expect(clicks).toBe(2);
   });
 
   it('are a modal dialog: focus moves in, Tab wraps inside, Escape records nothing and gives focus back', async () => {

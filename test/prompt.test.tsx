@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsentDeniedError } from '../src/index.js';
 import { mounted, press } from './dialogs.js';
-import { settle } from './fixtures.js';
+import { receiptsOf, settle } from './fixtures.js';
 
 describe('purpose prompt (SEP-02, CHO-08)', () => {
   it('shows the whole disclosure, with a yes that names the purpose and a no of the same style', async () => {
@@ -24,8 +24,7 @@ describe('purpose prompt (SEP-02, CHO-08)', () => {
     get('button', 'Allow Credit scoring').click();
     await expect(asked).resolves.toBeUndefined();
     expect(query('dialog', /Allow/)).toBeNull();
-    await settle();
-    expect((await consent.receipts())[0]).toMatchObject({ method: 'prompt', choices: { 'credit-scoring': true } });
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'prompt', choices: { 'credit-scoring': true } });
   });
 
   it("Don't allow rejects require and records the no; a later require without ask does not ask again", async () => {

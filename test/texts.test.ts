@@ -1,7 +1,7 @@
 // The built-in strings: English and Simplified Chinese complete and key for key, overridable, filled as text.
 import { describe, expect, it } from 'vitest';
 import { createConsent } from '../src/index.js';
-import { en, fill, LOCALES, textsFor, zhCN } from '../widgets/texts.js';
+import { en, fill, LOCALES, shownLocale, textsFor, zhCN } from '../widgets/texts.js';
 import { config } from './fixtures.js';
 
 describe('texts (INF-05)', () => {
@@ -23,6 +23,14 @@ describe('texts (INF-05)', () => {
     expect(textsFor(consent, 'zh-CN')).toMatchObject({ acceptAll: '同意全部', rejectAll: '全部拒绝' });
     expect(textsFor(consent, 'fr')).toMatchObject({ acceptAll: 'Tout accepter', rejectAll: 'Reject all' });
     expect(Object.keys(LOCALES)).toEqual(['en', 'zh-CN']);
+  });
+
+  it('shows a locale that is not built in only when config.texts gives every string of it, else English (WCAG 3.1.2)', () => {
+    const partial = createConsent(config({ texts: { fr: { acceptAll: 'Tout accepter' } } }));
+    expect(shownLocale(partial, 'fr')).toBe('en');
+    expect(shownLocale(partial, 'zh-CN')).toBe('zh-CN');
+    const french = Object.fromEntries(Object.keys(en).map((key) => [key, `fr:${key}`]));
+    expect(shownLocale(createConsent(config({ texts: { fr: french } })), 'fr')).toBe('fr');
   });
 
   it('fills placeholders with the value as given, and leaves unknown ones', () => {

@@ -11,7 +11,7 @@ export interface View {
   readonly preferences: { readonly [id: string]: boolean } | undefined;
   /** Purpose of the open prompt (prompts wait while the preferences are open). */
   readonly prompt: string | undefined;
-  /** Grows with each saved decision, so the same "Choices saved" is announced again. */
+  /** Grows with each saved decision, so the same "Choices saved" is announced again; back to 0 after 5 s. */
   readonly saved: number;
 }
 
@@ -58,12 +58,21 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   // Switches the person has flipped since the preferences opened; the others follow decisions made meanwhile.
   let touched = new Set<string>();
   let wantsPreferences = false;
+  // Before the stored decisions are read the banner shows only on a first visit: a returning visitor would see it
+  // flash. Nothing is granted meanwhile, and an answer given then is newer than anything stored.
+  const next = (patch: Partial<View>): View => {
+    const v = { ...view, ...patch };
+    return { ...v, banner: (v.ready || consent.firstVisit) && !dismissed && (forced || undecided()), prompt: v.preferences ? undefined : prompts.keys().next().value };
+  };
   let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
-
-  const update = (patch: Partial<View> = {}) => {
-    const next = { ...view, ...patch };
-    view = { ...next, banner: next.ready && !dismissed && (forced || undecided()), prompt: next.preferences ? undefined : prompts.keys().next().value };
-    draw(view);
+  view = next({});
+  const update = (patch: Partial<View> = {}) => draw((view = next(patch)));
+  // "Choices saved" is announced at once, then leaves the page after a few seconds instead of covering part of it.
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  const saved = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => update({ saved: 0 }), 5000);
+    return view.saved + 1;
   };
   const switches = () => Object.fromEntries(optional.map((p) => [p.id, touched.has(p.id) ? !!view.preferences?.[p.id] : consent.has(p.id)]));
   // Answers the calls waiting for the banner whose purpose is now decided, or (`all`) every one: a purpose the
@@ -140,7 +149,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
       record(consent.decideAll(granted, { method: 'banner', locale }));
       settleBanner(true);
-      update({ saved: view.saved + 1 });
+      update({ saved: saved() });
     },
     closeBanner() {
       dismissed = true;
@@ -159,14 +168,14 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || !(p.sensitive || (p.sale && privacySignal()))));
       decide(Object.fromEntries(optional.map((p) => [p.id, chosen(p)])), 'preferences');
       settleBanner(true);
-      update({ preferences: undefined, saved: view.saved + 1 });
+      update({ preferences: undefined, saved: saved() });
     },
     closePreferences: () => update({ preferences: undefined }),
     answerPrompt(granted) {
       const id = view.prompt!;
       settlePrompt(id, true);
       decide({ [id]: granted }, 'prompt');
-      update({ saved: view.saved + 1 });
+      update({ saved: saved() });
     },
     closePrompt() {
       closedPrompts.add(view.prompt!);
@@ -174,6 +183,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       update();
     },
     stop() {
+      clearTimeout(quiet);
       offChange();
       bannerWaiters.forEach((_, answer) => answer(false));
       for (const id of [...prompts.keys()]) settlePrompt(id, false);

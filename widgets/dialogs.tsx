@@ -13,6 +13,8 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
   return (
     <Fragment>
       {view.banner && <Banner {...props} />}
+      {/* Room at the end of the page for what the banner covers (sized by mount.tsx). */}
+      {view.banner && <div class="room" />}
       {view.preferences && <Preferences {...props} />}
       {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
       {floatingButton && view.ready && !view.banner && (

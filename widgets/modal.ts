@@ -1,5 +1,5 @@
-// Keyboard and focus rules of the modal layers (WCAG 2.1.2, 2.4.3; APG modal dialog): focus moves into the native
-// <dialog>, Tab wraps inside it, and the page behind is inert until it closes.
+// Keyboard and focus rules of the layers (WCAG 2.1.2, 2.4.3, 2.4.11; APG modal dialog): focus moves into the native
+// <dialog>, Tab wraps inside it, the page behind is inert until it closes, and the banner never hides page focus.
 
 /** The focused element, looking inside shadow roots (ours included) rather than stopping at their host. */
 export function activeElement(): HTMLElement | null {
@@ -24,4 +24,22 @@ export function trapTab(event: KeyboardEvent, box: Element): void {
 export function openModal(dialog: HTMLDialogElement): void {
   if (!dialog.open) dialog.showModal();
   dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+}
+
+/**
+ * While `banner` covers the bottom of the page, the page gets that much room: `spacer` (in the flow, at the end of
+ * the page) lets its last lines scroll above the banner, and the browser keeps the room free when it scrolls a
+ * focused element into view, so keyboard focus never hides behind the banner (WCAG 2.4.11). Both are set through
+ * the CSSOM, which a Content-Security-Policy allows. Returns the function that gives the page its own value back.
+ */
+export function reserveRoom(banner: HTMLElement, spacer: HTMLElement): () => void {
+  const page = document.documentElement.style;
+  const before = page.scrollPaddingBottom;
+  // The banner sits 8px above the bottom edge; 8px more keep the focus outline clear of it.
+  const observer = new ResizeObserver(() => (page.scrollPaddingBottom = spacer.style.height = banner.offsetHeight + 16 + 'px'));
+  observer.observe(banner);
+  return () => {
+    observer.disconnect();
+    page.scrollPaddingBottom = before;
+  };
 }

@@ -4,9 +4,9 @@ import { h, render } from 'preact';
 import type { Consent } from '../src/index.js';
 import { createController, type View } from './controller.js';
 import { Dialogs } from './dialogs.js';
-import { activeElement, openModal } from './modal.js';
+import { activeElement, openModal, reserveRoom } from './modal.js';
 import { adoptStyles } from './styles.js';
-import { textsFor } from './texts.js';
+import { shownLocale, textsFor } from './texts.js';
 
 /** Options of `mountDialogs`. */
 export interface MountOptions {
@@ -31,7 +31,7 @@ export interface MountOptions {
  * document.querySelector('#privacy')!.addEventListener('click', () => consent.showPreferences());
  */
 export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
-  const locale = options.locale ?? consent.locale;
+  const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
   const host = document.createElement('optin-consent');
@@ -42,6 +42,8 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   let modal: string | undefined;
   let opener: HTMLElement | null = null;
   let banner = false;
+  // The banner element the page keeps room for, and how to give the page its own scroll padding back.
+  let room: { banner: Element; release: () => void } | undefined;
   // The page element focus came from into the banner, to go back to once the banner is answered or closed.
   let beforeBanner: HTMLElement | null = null;
   root.addEventListener('focusin', (event) => {
@@ -67,6 +69,11 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     // The banner went away with focus in it (answered, closed): back to the page element focus came from.
     if (banner && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
     banner = view.banner;
+    const shown = root.querySelector<HTMLElement>('.banner');
+    if (shown != room?.banner) {
+      room?.release();
+      room = shown ? { banner: shown, release: reserveRoom(shown, root.querySelector('.room')!) } : undefined;
+    }
   };
   const controller = createController(consent, locale, draw);
   const detach = consent.attach(controller.ui);
@@ -75,6 +82,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     detach();
     controller.stop();
     render(null, root);
+    room?.release();
     host.remove();
   };
 }

@@ -84,6 +84,15 @@ export function textsFor(consent: Consent, locale: string): Texts {
   return { ...(LOCALES[locale] ?? en), ...consent.config.texts?.[locale] };
 }
 
+/**
+ * The locale the dialogs show for `wanted`: a built-in one, or one whose every string `config.texts` gives; else
+ * English. A partial table would put English text under another `lang` (WCAG 3.1.2) and record the wrong locale.
+ */
+export function shownLocale(consent: Consent, wanted: string): string {
+  const given = consent.config.texts?.[wanted] ?? {};
+  return LOCALES[wanted] || Object.keys(en).every((key) => key in given) ? wanted : 'en';
+}
+
 /** `template` with each `{name}` replaced by `values[name]`; the result is plain text. */
 export function fill(template: string, values: { readonly [name: string]: string }): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
