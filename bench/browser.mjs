@@ -47,6 +47,7 @@ try {
   // With no decision ever stored (consent.firstVisit) it does not wait for IndexedDB to be created; a returning
   // visitor's banner does wait for the stored decisions, so that it never flashes.
   const after = [];
+  const frames = [];
   for (let r = 0; r < 7; r++) {
     const context = await browser.newContext();
     const visit = await context.newPage();
@@ -58,18 +59,22 @@ try {
         new MutationObserver((_, observer) => {
           if (!root.querySelector('.banner')) return;
           observer.disconnect();
-          window.bannerAt = { time: performance.now(), mounted };
+          const time = performance.now();
+          // The frame that paints it starts with this callback (its timestamp is that frame's start).
+          requestAnimationFrame((frame) => (window.bannerAt = { time, frame, mounted }));
         }).observe(root, { childList: true, subtree: true });
         return root;
       };
     });
     await visit.goto(server.url);
     await visit.waitForFunction(() => window.bannerAt);
-    const { time, mounted } = await visit.evaluate(() => window.bannerAt);
+    const { time, frame, mounted } = await visit.evaluate(() => window.bannerAt);
     after.push(time - mounted);
+    frames.push(Math.max(frame, time) - mounted);
     await context.close();
   }
-  console.log(`${'first visit: banner shown after mounting'.padEnd(44)} ${median(after).toFixed(2).padStart(8)} ms (median of 7; one frame is 16.7 ms)`);
+  console.log(`${'first visit: banner in the page after mounting'.padEnd(44)} ${median(after).toFixed(2).padStart(8)} ms (median of 7)`);
+  console.log(`${'first visit: frame that paints it begins'.padEnd(44)} ${median(frames).toFixed(2).padStart(8)} ms (median of 7; one frame is 16.7 ms)`);
 } finally {
   await browser.close();
   await server.close();

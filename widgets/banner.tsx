@@ -31,6 +31,8 @@ export function Banner(props: Props) {
       aria-labelledby="optin-banner-title"
       aria-describedby="optin-banner-text"
       lang={locale}
+      // The direction of its own text, not the page's: `all: initial` on the host leaves `direction` inherited.
+      dir="auto"
       onKeyDown={(event) => event.key == 'Escape' && c.closeBanner()}
     >
       <h2 id="optin-banner-title" tabIndex={-1}>

@@ -18,11 +18,11 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
       {view.preferences && <Preferences {...props} />}
       {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
       {floatingButton && view.ready && !view.banner && (
-        <button type="button" class="fab" lang={locale} onClick={c.openPreferences}>
+        <button type="button" class="fab" lang={locale} dir="auto" onClick={c.openPreferences}>
           {t.settings}
         </button>
       )}
-      <div class="status" role="status" lang={locale}>
+      <div class="status" role="status" lang={locale} dir="auto">
         {/* A no-break space alternates, so a second save is announced again. */}
         {view.saved ? t.saved + (view.saved % 2 ? '' : '\u00a0') : ''}
       </div>

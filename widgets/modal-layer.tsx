@@ -19,6 +19,7 @@ export function ModalLayer({ name, title, lang, close, onClose, children }: Moda
     <dialog
       class={'layer modal ' + name}
       lang={lang}
+      dir="auto"
       aria-modal="true"
       aria-labelledby={`optin-${name}-title`}
       aria-describedby={`optin-${name}-text`}

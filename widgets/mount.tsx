@@ -64,8 +64,13 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
       else back(opener);
       modal = next;
     }
-    // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button.
-    if (view.banner && !banner && !modal && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
+    // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button. In the
+    // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
+    if (view.banner && !banner && !modal) {
+      requestAnimationFrame(() => {
+        if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
+      });
+    }
     // The banner went away with focus in it (answered, closed): back to the page element focus came from.
     if (banner && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
     banner = view.banner;

@@ -47,6 +47,18 @@ describe('host pages (principle 7)', () => {
     expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('denied');
   });
 
+  it('keeps its own text direction on a right-to-left page', async () => {
+    const page = await open('/');
+    const dialog = await banner(page);
+    await page.evaluate(() => (document.documentElement.dir = 'rtl'));
+    expect(await page.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
+    expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    // Accept all stays first in reading order, at the left.
+    const accept = (await dialog.getByRole('button', { name: 'Accept all' }).boundingBox())!;
+    const reject = (await dialog.getByRole('button', { name: 'Reject all' }).boundingBox())!;
+    expect(accept.x).toBeLessThan(reject.x);
+  });
+
   it('at 320 x 640, Accept all and Reject all are both fully visible without sideways scrolling', async () => {
     await env.context.close();
     env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
