@@ -139,6 +139,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     return r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined;
   };
 
+  let heard: Promise<void> = Promise.resolve();
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     if (message?.reset === true) {
@@ -146,9 +147,15 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       forgotten = true;
       changed(optional);
     } else if (Array.isArray(message?.records)) {
-      // A message that arrives late (older than what this tab holds) changes nothing.
+      // Checked one message after the other, in the order they were sent (checking waits for hashes), so that
+      // two decisions of the same millisecond take effect here in the order they were made. A record older than
+      // what this tab holds changes nothing.
+      const list = message.records;
       const newer = (r?: DecisionRecord) => r && (records.get(r.purpose)?.at ?? -1) <= r.at;
-      Promise.all(message.records.map(current)).then((list) => apply(list.filter(newer)), report);
+      heard = heard
+        .then(() => Promise.all(list.map(current)))
+        .then((checked) => apply(checked.filter(newer)))
+        .catch(report);
     }
   });
 
