@@ -111,8 +111,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     saving = next.catch(() => undefined);
     return next;
   };
-  // Set by reset(): what start-up is still reading was forgotten meanwhile.
+  // Set by a reset here or in another tab: what start-up is still reading was forgotten meanwhile, and a message
+  // of another tab about a decision made before a reset here arrives too late to count.
   let forgotten = false;
+  let resetAt = -Infinity;
 
   // Makes records take effect here: state, held calls, waiting require() calls, `change`.
   const apply = (list: readonly (DecisionRecord | undefined)[]) => {
@@ -139,19 +141,21 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     return r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined;
   };
 
+  // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
+  // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
   let heard: Promise<void> = Promise.resolve();
+  const forget = () => {
+    records.clear();
+    forgotten = true;
+    changed(optional);
+  };
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
-    if (message?.reset === true) {
-      records.clear();
-      forgotten = true;
-      changed(optional);
-    } else if (Array.isArray(message?.records)) {
-      // Checked one message after the other, in the order they were sent (checking waits for hashes), so that
-      // two decisions of the same millisecond take effect here in the order they were made. A record older than
-      // what this tab holds changes nothing.
+    if (message?.reset === true) heard = heard.then(forget);
+    else if (Array.isArray(message?.records)) {
       const list = message.records;
-      const newer = (r?: DecisionRecord) => r && (records.get(r.purpose)?.at ?? -1) <= r.at;
+      // A record older than what this tab holds changes nothing.
+      const newer = (r?: DecisionRecord) => r && r.at > resetAt && (records.get(r.purpose)?.at ?? -1) <= r.at;
       heard = heard
         .then(() => Promise.all(list.map(current)))
         .then((checked) => apply(checked.filter(newer)))
@@ -170,6 +174,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
     const stored = await Promise.all(raw.map(current));
+    // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
+    if (stored.some(Boolean) && store == idb) remember();
     apply(stored.filter((r) => r && !forgotten && !records.has(r.purpose)));
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
@@ -263,8 +269,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
           if (store == idb) remember();
           await timed(appendReceipt(store, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) }));
         };
-        // A storage fault loses no decision: it and its receipt are kept in memory for the page view.
-        await save().catch((cause: unknown) => (toMemory(cause), save()));
+        // A storage fault loses no decision: it and its receipt are kept in memory for the page view. The decision
+        // holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
+        await save()
+          .catch((cause: unknown) => (toMemory(cause), save()))
+          .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
         // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
         // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
         if (memoryOnly) idb.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
@@ -276,9 +285,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {
-      records.clear();
-      forgotten = true;
-      changed(optional);
+      resetAt = Date.now();
+      forget();
       return inOrder(async () => {
         sync.post({ reset: true });
         await timed(store.write(optional.map((id) => [['d', id], undefined]))).catch(toMemory);

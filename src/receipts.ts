@@ -5,7 +5,8 @@ import type { Store } from './store.js';
 import type { Receipt, ReceiptCheck } from './types.js';
 
 type Head = { seq: number; hash: string };
-let queue: Promise<unknown> = Promise.resolve();
+// One queue per store: an append that never finishes on IndexedDB must not hold up the memory fallback's.
+const queues = new WeakMap<Store, Promise<unknown>>();
 
 /** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
 export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>): Promise<Receipt> {
@@ -19,9 +20,9 @@ export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>
     return receipt;
   };
   // Web Locks keep two tabs from writing the same sequence number; the promise queue does it within a page.
-  const locked = () => globalThis.navigator?.locks?.request('optin-receipts', append) ?? append();
-  const next = queue.then(locked, locked);
-  queue = next.catch(() => undefined);
+  const locked = () => (store.lock && globalThis.navigator?.locks?.request(store.lock, append)) || append();
+  const next = (queues.get(store) ?? Promise.resolve()).then(locked, locked);
+  queues.set(store, next.catch(() => undefined));
   return next;
 }
 

@@ -7,6 +7,8 @@ export type Key = string | [string, string | number];
 
 /** The three operations Optin needs, each one transaction. */
 export interface Store {
+  /** The Web Lock that other tabs writing to this store take too (IndexedDB only; a Map is this page's own). */
+  readonly lock?: string;
   /** Values for `keys`, in order (undefined where missing). */
   read(keys: readonly Key[]): Promise<unknown[]>;
   /** Puts every entry at once; an `undefined` value deletes its key. */
@@ -22,6 +24,7 @@ export function idbStore(name: string): Store {
   const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => T | PromiseLike<T>) =>
     Promise.resolve().then(() => (use ??= createStore(name, 'keyval'))(mode, fn));
   return {
+    lock: 'optin:' + name,
     read: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => promisifyRequest(s.get(k))))),
     write: (entries) =>
       run('readwrite', (s) => {

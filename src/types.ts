@@ -161,8 +161,8 @@ export interface Consent<Id extends string = string> {
   readonly locale: string;
   /**
    * True when this browser never stored a decision for this config (a flag in localStorage, `optin:<storageName>`,
-   * says so synchronously), so the dialogs show the banner without waiting for `ready`. False for a returning
-   * visitor, and where localStorage cannot be read.
+   * written once a decision is stored or found stored, says so synchronously), so the dialogs show the banner
+   * without waiting for `ready`. False for a returning visitor, and where localStorage cannot be read.
    */
   readonly firstVisit: boolean;
   /** True when the storage failed and decisions live only for this page view. */

@@ -96,6 +96,16 @@ describe('first visit', () => {
     expect(reloaded.has('analytics')).toBe(true);
   });
 
+  it('is written for a visitor whose decisions were stored before the flag existed, so the banner waits next time', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true, marketing: false });
+    localStorage.removeItem('optin:' + cfg.storageName);
+    const upgraded = createConsent(cfg);
+    expect(upgraded.firstVisit).toBe(true);
+    await upgraded.ready;
+    expect(createConsent(cfg).firstVisit).toBe(false);
+  });
+
   it('stays true when decisions could only be kept in memory (a reload starts undecided)', async () => {
     vi.spyOn(indexedDB, 'open').mockImplementation(() => {
       throw new DOMException('blocked by the browser', 'SecurityError');
@@ -287,6 +297,33 @@ describe('the latest act decides, and is stored in order (PRE-04, WDR-03)', () =
     const reloaded = createConsent(cfg);
     await reloaded.ready;
     expect(reloaded.state('analytics')).toBe('undecided');
+  });
+
+  it('a receipt whose cross-tab lock never comes does not hold up the decision: after 5 s it and its receipt are in memory', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    // Another tab holds the receipts' Web Lock for ever (its own IndexedDB transaction stalled).
+    const request = vi.fn(() => new Promise(() => undefined));
+    vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled = false;
+      void consent.decide({ analytics: true }).then(() => (settled = true));
+      // The decision is stored; its receipt now waits for the lock (and its 5 s start from here).
+      await vi.waitFor(() => expect(request).toHaveBeenCalledOnce());
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      await vi.waitFor(() => expect(settled).toBe(true));
+      expect(consent.memoryOnly).toBe(true);
+      expect(consent.has('analytics')).toBe(true);
+      expect((await consent.receipts()).map((r) => r.choices)).toEqual([{ analytics: true }]);
+      const second = consent.decide({ marketing: false });
+      await vi.advanceTimersByTimeAsync(0);
+      await expect(second).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    }
   });
 
   it('the decision that meets a full disk keeps its receipt, in memory', async () => {
@@ -541,6 +578,26 @@ describe('events', () => {
   });
 });
 
+/**
+ * A tab that has hashed nothing yet and hashes slowly (every disclosure, or those containing `slow`), so that
+ * checking a message takes a while; and the hashes another tab computed for its messages.
+ */
+async function slowTab(slow = '') {
+  const storageName = freshName();
+  const tab = createConsent(config({ storageName }));
+  await tab.ready;
+  const sender = createConsent(config({ storageName: freshName() }));
+  const hashes = { analytics: await sender.disclosureHash('analytics', 'en'), marketing: await sender.disclosureHash('marketing', 'en') };
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+    if (new TextDecoder().decode(data).includes(slow)) await settle(30);
+    return digest(algorithm, data);
+  });
+  const at = Date.now();
+  const record = (purpose: 'analytics' | 'marketing', granted: boolean) => ({ v: 1, purpose, granted, at, expires: at + DAY, policy: '2026-11', hash: hashes[purpose], locale: 'en', method: 'api' });
+  return { tab, record, channel: new BroadcastChannel('optin:' + storageName) };
+}
+
 describe('other tabs (GATE-08)', () => {
   it('a decision in one instance reaches another through BroadcastChannel and runs its held calls', async () => {
     const storageName = freshName();
@@ -574,27 +631,38 @@ describe('other tabs (GATE-08)', () => {
   });
 
   it('applies messages in the order they were sent, even when checking the first one takes longer', async () => {
-    const storageName = freshName();
-    const tab = createConsent(config({ storageName }));
-    await tab.ready;
-    // The hashes the sending tab computed (another instance: this tab has not hashed anything yet).
-    const sender = createConsent(config({ storageName: freshName() }));
-    const hashes = { analytics: await sender.disclosureHash('analytics', 'en'), marketing: await sender.disclosureHash('marketing', 'en') };
-    // This tab hashes the marketing disclosure slowly, so the first message takes longer to check than the second.
-    const digest = crypto.subtle.digest.bind(crypto.subtle);
-    vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
-      if (new TextDecoder().decode(data).includes('Advertising')) await settle(30);
-      return digest(algorithm, data);
-    });
-    const at = Date.now();
-    const record = (purpose: 'analytics' | 'marketing', granted: boolean) => ({ v: 1, purpose, granted, at, expires: at + DAY, policy: '2026-11', hash: hashes[purpose], locale: 'en', method: 'api' });
-    const channel = new BroadcastChannel('optin:' + storageName);
+    // The marketing disclosure is hashed slowly here, so the first message takes longer to check than the second.
+    const { tab, record, channel } = await slowTab('Advertising');
     channel.postMessage({ records: [record('analytics', true), record('marketing', true)] }); // Accept all
     channel.postMessage({ records: [record('analytics', false)] }); // then a withdrawal, in the same millisecond
     await vi.waitFor(() => expect(tab.state('marketing')).toBe('granted'));
     await settle(50);
     channel.close();
     expect(tab.state('analytics')).toBe('denied');
+  });
+
+  it('a reset from another tab is not overtaken by a yes it sent before (still being checked here)', async () => {
+    const { tab, record, channel } = await slowTab();
+    channel.postMessage({ records: [record('marketing', true)] });
+    channel.postMessage({ reset: true });
+    await settle(120);
+    channel.close();
+    expect(tab.state('marketing')).toBe('undecided');
+  });
+
+  it('a yes another tab made before a reset here, arriving after it, changes nothing', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    const hash = await tab.disclosureHash('marketing', 'en');
+    const before = Date.now() - 1000;
+    await tab.decide({ marketing: true });
+    await tab.reset();
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ records: [{ v: 1, purpose: 'marketing', granted: true, at: before, expires: before + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' }] });
+    await settle(50);
+    channel.close();
+    expect(tab.state('marketing')).toBe('undecided');
   });
 
   it('ignores a forged message from another tab', async () => {

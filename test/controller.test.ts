@@ -37,6 +37,13 @@ describe('banner', () => {
     expect(c.view()).toMatchObject({ ready: true, banner: false });
   });
 
+  it('on a first visit, Customize opens the preferences at once, before IndexedDB has answered', () => {
+    const consent = createConsent(config());
+    const c = createController(consent, 'en', () => undefined);
+    c.openPreferences();
+    expect(c.view().preferences).toEqual({ analytics: false, marketing: false, 'credit-scoring': false });
+  });
+
   it('shows at once on a first visit, before IndexedDB has answered, and grants nothing meanwhile', async () => {
     const consent = createConsent(config());
     const views: View[] = [];

@@ -1,5 +1,5 @@
 // mountDialogs: a shadow root of its own, styles without inline <style> or style="", both locales, clean unmount.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
 import { mounted } from './dialogs.js';
@@ -34,6 +34,33 @@ describe('mountDialogs', () => {
     expect(document.querySelector('optin-consent')).toBeNull();
     const waiting = consent.require('credit-scoring', { timeoutMs: 10 });
     await expect(waiting).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('gives the page room for the open banner: scroll padding always, the spacer only at the end of <body>', async () => {
+    // happy-dom lays nothing out and never calls a ResizeObserver: this one reports once, at once.
+    vi.stubGlobal('ResizeObserver', class {
+      constructor(private readonly report: () => void) {}
+      observe() {
+        this.report();
+      }
+      disconnect() {}
+    });
+    try {
+      const page = document.documentElement.style;
+      page.scrollPaddingBottom = '3px'; // the page's own value, given back afterwards
+      const atEnd = await mounted();
+      expect(page.scrollPaddingBottom).toBe('16px');
+      expect(atEnd.root.querySelector<HTMLElement>('.room')!.style.height).toBe('16px');
+      atEnd.get('button', 'Reject all').click();
+      expect(page.scrollPaddingBottom).toBe('3px');
+      document.body.innerHTML = '<header id="top"></header><main>text</main>';
+      const inHeader = await mounted({}, { container: document.getElementById('top')! });
+      expect(page.scrollPaddingBottom).toBe('16px');
+      expect(inHeader.root.querySelector<HTMLElement>('.room')!.style.height).toBe('');
+      page.scrollPaddingBottom = '';
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('leaves the floating button out when asked to', async () => {

@@ -47,7 +47,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': true } });
   });
 
-  it('show a yes already given as on; from the page, withdrawing takes as many clicks as granting (WDR-01)', async () => {
+  it('show a yes already given as on; withdrawing takes one action to open them plus the one it took to grant (WDR-01, WDR-02)', async () => {
     const { get, root, consent } = await mounted();
     let clicks = 0;
     root.addEventListener('click', () => clicks++);

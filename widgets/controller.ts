@@ -107,8 +107,9 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   });
   const openPreferences = () => {
     touched = new Set();
-    // Asked for before the stored decisions are read: open once they are, so no switch shows a stale "off".
-    if (view.ready) update({ preferences: switches() });
+    // Asked for before the stored decisions are read: open once they are, so no switch shows a stale "off" (on a
+    // first visit at once: nothing is stored).
+    if (view.ready || consent.firstVisit) update({ preferences: switches() });
     else wantsPreferences = true;
   };
   void consent.ready.then(() => {

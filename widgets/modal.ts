@@ -27,16 +27,20 @@ export function openModal(dialog: HTMLDialogElement): void {
 }
 
 /**
- * While `banner` covers the bottom of the page, the page gets that much room: `spacer` (in the flow, at the end of
- * the page) lets its last lines scroll above the banner, and the browser keeps the room free when it scrolls a
- * focused element into view, so keyboard focus never hides behind the banner (WCAG 2.4.11). Both are set through
- * the CSSOM, which a Content-Security-Policy allows. Returns the function that gives the page its own value back.
+ * While `banner` covers the bottom of the page, the page gets that much room: the browser keeps it free when it
+ * scrolls a focused element into view, so keyboard focus never hides behind the banner (WCAG 2.4.11), and
+ * `spacer`, when given (an element in the flow at the very end of the page), lets the last lines scroll above it.
+ * Both are set through the CSSOM, which a Content-Security-Policy allows. Returns the function that gives the page
+ * its own value back.
  */
-export function reserveRoom(banner: HTMLElement, spacer: HTMLElement): () => void {
+export function reserveRoom(banner: HTMLElement, spacer?: HTMLElement): () => void {
   const page = document.documentElement.style;
   const before = page.scrollPaddingBottom;
-  // The banner sits 8px above the bottom edge; 8px more keep the focus outline clear of it.
-  const observer = new ResizeObserver(() => (page.scrollPaddingBottom = spacer.style.height = banner.offsetHeight + 16 + 'px'));
+  const observer = new ResizeObserver(() => {
+    // The banner sits 8px above the bottom edge; 8px more keep the focus outline clear of it.
+    page.scrollPaddingBottom = banner.offsetHeight + 16 + 'px';
+    if (spacer) spacer.style.height = page.scrollPaddingBottom;
+  });
   observer.observe(banner);
   return () => {
     observer.disconnect();

@@ -77,7 +77,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     const shown = root.querySelector<HTMLElement>('.banner');
     if (shown != room?.banner) {
       room?.release();
-      room = shown ? { banner: shown, release: reserveRoom(shown, root.querySelector('.room')!) } : undefined;
+      // The spacer only where it ends the page (the default container): anywhere else it would push content apart.
+      const spacer = host == document.body.lastElementChild ? root.querySelector<HTMLElement>('.room')! : undefined;
+      room = shown ? { banner: shown, release: reserveRoom(shown, spacer) } : undefined;
     }
   };
   const controller = createController(consent, locale, draw);
