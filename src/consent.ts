@@ -111,9 +111,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     saving = next.catch(() => undefined);
     return next;
   };
-  // Set by a reset here or in another tab: what start-up is still reading was forgotten meanwhile, and a message
-  // of another tab about a decision made before a reset here arrives too late to count.
-  let forgotten = false;
+  // The time of the last reset here or in another tab: a decision made before it, still being read at start-up or
+  // arriving late from another tab, was forgotten meanwhile.
   let resetAt = -Infinity;
 
   // Makes records take effect here: state, held calls, waiting require() calls, `change`.
@@ -144,18 +143,21 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
   let heard: Promise<void> = Promise.resolve();
-  const forget = () => {
-    records.clear();
-    forgotten = true;
-    changed(optional);
+  // Forgets the decisions made up to `until` (a reset there or here); one made since, in this tab or another, stays.
+  const forget = (until: number) => {
+    resetAt = Math.max(resetAt, until);
+    const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until);
+    gone.forEach((id) => records.delete(id));
+    changed(gone);
   };
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
-    if (message?.reset === true) heard = heard.then(forget);
+    // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
+    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), Date.now())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
       // A record older than what this tab holds changes nothing.
-      const newer = (r?: DecisionRecord) => r && r.at > resetAt && (records.get(r.purpose)?.at ?? -1) <= r.at;
+      const newer = (r?: DecisionRecord) => r && r.at >= resetAt && (records.get(r.purpose)?.at ?? -1) <= r.at;
       heard = heard
         .then(() => Promise.all(list.map(current)))
         .then((checked) => apply(checked.filter(newer)))
@@ -176,7 +178,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     const stored = await Promise.all(raw.map(current));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean) && store == idb) remember();
-    apply(stored.filter((r) => r && !forgotten && !records.has(r.purpose)));
+    apply(stored.filter((r) => r && r.at > resetAt && !records.has(r.purpose)));
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
     const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
@@ -285,10 +287,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {
-      resetAt = Date.now();
-      forget();
+      const at = Date.now();
+      forget(at);
       return inOrder(async () => {
-        sync.post({ reset: true });
+        sync.post({ reset: true, at });
         await timed(store.write(optional.map((id) => [['d', id], undefined]))).catch(toMemory);
       });
     },
@@ -320,7 +322,7 @@ function clearStorage(names: readonly string[] = []) {
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      for (const domain of domains) if (globalThis.document) document.cookie = `${key}=; Max-Age=0; path=/${domain}`;
+      for (const domain of domains) if (globalThis.document) document.cookie = `${key}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain}`;
     } catch {
       // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
     }

@@ -5,8 +5,9 @@ import type { Store } from './store.js';
 import type { Receipt, ReceiptCheck } from './types.js';
 
 type Head = { seq: number; hash: string };
-// One queue per store: an append that never finishes on IndexedDB must not hold up the memory fallback's.
-const queues = new WeakMap<Store, Promise<unknown>>();
+// One queue per database (two instances of one page may share one) or per memory store: an append that never
+// finishes on IndexedDB must not hold up the memory fallback's.
+const queues = new Map<string | Store, Promise<unknown>>();
 
 /** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
 export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>): Promise<Receipt> {
@@ -21,8 +22,9 @@ export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>
   };
   // Web Locks keep two tabs from writing the same sequence number; the promise queue does it within a page.
   const locked = () => (store.lock && globalThis.navigator?.locks?.request(store.lock, append)) || append();
-  const next = (queues.get(store) ?? Promise.resolve()).then(locked, locked);
-  queues.set(store, next.catch(() => undefined));
+  const key = store.lock ?? store;
+  const next = (queues.get(key) ?? Promise.resolve()).then(locked, locked);
+  queues.set(key, next.catch(() => undefined));
   return next;
 }
 

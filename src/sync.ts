@@ -3,7 +3,7 @@
 import type { DecisionRecord } from './types.js';
 
 /** What one tab tells the others. What arrives is unchecked: any script of the origin can post on the channel. */
-export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true };
+export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; at?: number };
 
 /** Opens the channel for database `name`; returns `post`. */
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {

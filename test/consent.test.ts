@@ -650,6 +650,31 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state('marketing')).toBe('undecided');
   });
 
+  it('a decision made here while a reset from another tab waits to be applied is kept, as it is there', async () => {
+    const { tab, record, channel } = await slowTab();
+    channel.postMessage({ records: [record('marketing', true)] });
+    channel.postMessage({ reset: true, at: Date.now() });
+    await settle(2); // the person decides here a moment later, while the reset still waits behind the record
+    await tab.decide({ analytics: true });
+    await settle(120);
+    channel.close();
+    expect(tab.state()).toMatchObject({ analytics: 'granted', marketing: 'undecided' });
+  });
+
+  it('a reset in one tab and a later decision in another, crossing on the way, end the same in both', async () => {
+    const storageName = freshName();
+    const a = createConsent(config({ storageName }));
+    const b = createConsent(config({ storageName }));
+    await Promise.all([a.ready, b.ready]);
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    const reset = a.reset();
+    now.mockReturnValue(1_900_000_000_010);
+    const decided = b.decide({ analytics: true }); // before the reset reaches b
+    await Promise.all([reset, decided]);
+    vi.restoreAllMocks();
+    await vi.waitFor(() => expect([a.state('analytics'), b.state('analytics')]).toEqual(['granted', 'granted']));
+  });
+
   it('a yes another tab made before a reset here, arriving after it, changes nothing', async () => {
     const storageName = freshName();
     const tab = createConsent(config({ storageName }));

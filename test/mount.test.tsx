@@ -17,6 +17,20 @@ async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
   return texts.join('\n');
 }
 
+/** happy-dom lays nothing out and never calls a ResizeObserver: this stand-in reports once, at once. */
+function reportingResizeObserver() {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      constructor(private readonly report: () => void) {}
+      observe() {
+        this.report();
+      }
+      disconnect() {}
+    },
+  );
+}
+
 describe('mountDialogs', () => {
   it('renders into an open shadow root on an <optin-consent> host, styled by an adopted stylesheet only (CSP)', async () => {
     const { host, root } = await mounted();
@@ -37,14 +51,7 @@ describe('mountDialogs', () => {
   });
 
   it('gives the page room for the open banner: scroll padding always, the spacer only at the end of <body>', async () => {
-    // happy-dom lays nothing out and never calls a ResizeObserver: this one reports once, at once.
-    vi.stubGlobal('ResizeObserver', class {
-      constructor(private readonly report: () => void) {}
-      observe() {
-        this.report();
-      }
-      disconnect() {}
-    });
+    reportingResizeObserver();
     try {
       const page = document.documentElement.style;
       page.scrollPaddingBottom = '3px'; // the page's own value, given back afterwards
@@ -58,6 +65,27 @@ describe('mountDialogs', () => {
       expect(page.scrollPaddingBottom).toBe('16px');
       expect(inHeader.root.querySelector<HTMLElement>('.room')!.style.height).toBe('');
       page.scrollPaddingBottom = '';
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('sizes the spacer in <body> also when something was appended after it before the banner showed', async () => {
+    reportingResizeObserver();
+    try {
+      // A returning visitor's banner comes after `ready`, when a chat widget may already follow the host in <body>.
+      const cfg = config();
+      localStorage.setItem('optin:' + cfg.storageName, '1');
+      const consent = createConsent(cfg);
+      const unmount = mountDialogs(consent);
+      document.body.append(document.createElement('chat-bubble'));
+      await consent.ready;
+      await settle(0);
+      const root = document.querySelector('optin-consent')!.shadowRoot!;
+      expect(root.querySelector('.banner')).not.toBeNull();
+      expect(root.querySelector<HTMLElement>('.room')!.style.height).toBe('16px');
+      unmount();
+      document.documentElement.style.scrollPaddingBottom = '';
     } finally {
       vi.unstubAllGlobals();
     }

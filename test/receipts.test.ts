@@ -39,6 +39,14 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(store)).toEqual({ ok: true, count: 4 });
   });
 
+  it('keeps one chain when two instances of one page write to the same database (no Web Locks here)', async () => {
+    const name = freshName();
+    const [a, b] = [idbStore(name), idbStore(name)];
+    await Promise.all([appendReceipt(a, entry(0)), appendReceipt(b, entry(1)), appendReceipt(a, entry(2))]);
+    expect((await readReceipts(a)).map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(await verifyReceipts(b)).toEqual({ ok: true, count: 3 });
+  });
+
   it('names a valid entry when the first one was changed', async () => {
     const { store, raw } = await chain(2);
     const [first] = await readReceipts(store);

@@ -77,8 +77,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     const shown = root.querySelector<HTMLElement>('.banner');
     if (shown != room?.banner) {
       room?.release();
-      // The spacer only where it ends the page (the default container): anywhere else it would push content apart.
-      const spacer = host == document.body.lastElementChild ? root.querySelector<HTMLElement>('.room')! : undefined;
+      // The spacer only in the default container, where it ends the page (anything appended later is a fixed
+      // widget or a script): inside a container of the page's it would push content apart.
+      const spacer = (options.container ?? document.body) == document.body ? root.querySelector<HTMLElement>('.room')! : undefined;
       room = shown ? { banner: shown, release: reserveRoom(shown, spacer) } : undefined;
     }
   };
