@@ -114,6 +114,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   // The time of the last reset here or in another tab: a decision made before it, still being read at start-up or
   // arriving late from another tab, was forgotten meanwhile.
   let resetAt = -Infinity;
+  // Decisions and resets are dated by a clock that never runs back and stays ahead of every decision this tab has
+  // seen (read, heard or made), so "the newer one wins" holds across tabs even after the system clock was set back.
+  // A time over a day ahead of the clock is not followed: it would date every later decision in the future.
+  let latest = -Infinity;
+  const see = (at: number) => void (at > latest && at < Date.now() + DAY && (latest = at));
+  const tick = () => (latest = Math.max(Date.now(), latest + 1));
 
   // Makes records take effect here: state, held calls, waiting require() calls, `change`.
   const apply = (list: readonly (DecisionRecord | undefined)[]) => {
@@ -122,6 +128,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (!record) continue;
       const id = record.purpose;
       const before = state(id);
+      see(record.at);
       records.set(id, record);
       // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
       settle(held, id, record.granted, report);
@@ -145,6 +152,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   let heard: Promise<void> = Promise.resolve();
   // Forgets the decisions made up to `until` (a reset there or here); one made since, in this tab or another, stays.
   const forget = (until: number) => {
+    see(until);
     resetAt = Math.max(resetAt, until);
     const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until);
     gone.forEach((id) => records.delete(id));
@@ -153,11 +161,15 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
-    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), Date.now())));
+    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
-      // A record older than what this tab holds changes nothing.
-      const newer = (r?: DecisionRecord) => r && r.at >= resetAt && (records.get(r.purpose)?.at ?? -1) <= r.at;
+      // A record older than what this tab holds changes nothing; of two made at the same time in two tabs, the no
+      // holds in both.
+      const newer = (r?: DecisionRecord) => {
+        const held = r && records.get(r.purpose);
+        return r && r.at > resetAt && (!held || held.at < r.at || (held.at == r.at && !r.granted));
+      };
       heard = heard
         .then(() => Promise.all(list.map(current)))
         .then((checked) => apply(checked.filter(newer)))
@@ -176,6 +188,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
     const stored = await Promise.all(raw.map(current));
+    stored.forEach((r) => r && see(r.at));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean) && store == idb) remember();
     apply(stored.filter((r) => r && r.at > resetAt && !records.has(r.purpose)));
@@ -251,7 +264,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
     // async, so bad input rejects; everything before the first await (the decision taking effect) is synchronous.
     async decide(choices, { method = 'api', locale: shown = locale } = {}) {
-      const at = Date.now();
+      const at = tick();
       const list: DecisionRecord[] = [];
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
         check(id);
@@ -264,10 +277,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
-        sync.post({ records: list });
+        // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
+        // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.
+        const inForce = list.filter((r) => records.get(r.purpose) === r);
+        if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         const save = async () => {
-          await timed(store.write(list.map((r) => [['d', r.purpose], r])));
+          await timed(store.write(inForce.map((r) => [['d', r.purpose], r])));
           if (store == idb) remember();
           await timed(appendReceipt(store, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) }));
         };
@@ -278,7 +294,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
           .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
         // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
         // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-        if (memoryOnly) idb.write(list.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
+        if (memoryOnly) idb.write(inForce.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
       });
     },
 
@@ -287,7 +303,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {
-      const at = Date.now();
+      const at = tick();
       forget(at);
       return inOrder(async () => {
         sync.post({ reset: true, at });

@@ -24,7 +24,10 @@ export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>
   const locked = () => (store.lock && globalThis.navigator?.locks?.request(store.lock, append)) || append();
   const key = store.lock ?? store;
   const next = (queues.get(key) ?? Promise.resolve()).then(locked, locked);
-  queues.set(key, next.catch(() => undefined));
+  const tail = next.catch(() => undefined);
+  queues.set(key, tail);
+  // An idle queue is let go, so a memory store (and its receipts) is not kept alive by it.
+  void tail.then(() => queues.get(key) == tail && queues.delete(key));
   return next;
 }
 

@@ -578,6 +578,14 @@ describe('events', () => {
   });
 });
 
+/** Two tabs of one site on one database, both started. */
+async function twoTabs() {
+  const storageName = freshName();
+  const [a, b] = [createConsent(config({ storageName })), createConsent(config({ storageName }))];
+  await Promise.all([a.ready, b.ready]);
+  return { a, b, storageName };
+}
+
 /**
  * A tab that has hashed nothing yet and hashes slowly (every disclosure, or those containing `slow`), so that
  * checking a message takes a while; and the hashes another tab computed for its messages.
@@ -662,10 +670,7 @@ describe('other tabs (GATE-08)', () => {
   });
 
   it('a reset in one tab and a later decision in another, crossing on the way, end the same in both', async () => {
-    const storageName = freshName();
-    const a = createConsent(config({ storageName }));
-    const b = createConsent(config({ storageName }));
-    await Promise.all([a.ready, b.ready]);
+    const { a, b } = await twoTabs();
     const now = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
     const reset = a.reset();
     now.mockReturnValue(1_900_000_000_010);
@@ -673,6 +678,46 @@ describe('other tabs (GATE-08)', () => {
     await Promise.all([reset, decided]);
     vi.restoreAllMocks();
     await vi.waitFor(() => expect([a.state('analytics'), b.state('analytics')]).toEqual(['granted', 'granted']));
+  });
+
+  it('after the clock was set back, a withdrawal and a reset still reach the other tab and storage', async () => {
+    const { a, b, storageName } = await twoTabs();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_200_000);
+    await a.decide({ analytics: true, marketing: true });
+    await vi.waitFor(() => expect(b.state()).toMatchObject({ analytics: 'granted', marketing: 'granted' }));
+    now.mockReturnValue(1_900_000_100_000); // the system clock is set back
+    await a.withdraw('analytics');
+    await vi.waitFor(() => expect(b.state('analytics')).toBe('denied'));
+    await a.reset();
+    await vi.waitFor(() => expect(b.state('marketing')).toBe('undecided'));
+    expect(a.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    const reloaded = createConsent(config({ storageName }));
+    await reloaded.ready;
+    expect(reloaded.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+  });
+
+  it('two tabs deciding the same purpose at the same moment end the same: the no holds in both', async () => {
+    const { a, b } = await twoTabs();
+    vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    await Promise.all([a.decide({ analytics: true }), b.decide({ analytics: false })]);
+    await settle(50);
+    expect([a.state('analytics'), b.state('analytics')]).toEqual(['denied', 'denied']);
+  });
+
+  it('a decision overtaken while it waits to be stored (by a newer one from another tab) is not stored over it', async () => {
+    const { tab, channel } = await slowTab('Advertising');
+    const hash = await tab.disclosureHash('analytics', 'en');
+    void tab.decide({ marketing: true }); // its disclosure hashes slowly: what follows waits behind it
+    const yes = tab.decide({ analytics: true });
+    const at = Date.now() + 10;
+    channel.postMessage({ records: [{ v: 1, purpose: 'analytics', granted: false, at, expires: at + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' }] });
+    await vi.waitFor(() => expect(tab.state('analytics')).toBe('denied'));
+    await yes;
+    channel.close();
+    expect((await tab.receipts()).map((r) => r.choices)).toEqual([{ marketing: true }, { analytics: true }]);
+    const reloaded = createConsent(tab.config);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).not.toBe('granted');
   });
 
   it('a yes another tab made before a reset here, arriving after it, changes nothing', async () => {

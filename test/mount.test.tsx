@@ -70,22 +70,30 @@ describe('mountDialogs', () => {
     }
   });
 
-  it('sizes the spacer in <body> also when something was appended after it before the banner showed', async () => {
+  it.each([
+    ['a fixed chat bubble', 'position:fixed', '16px'],
+    ['a script', 'display:none', '16px'],
+    ["an app's root, in the flow", '', ''],
+  ])('with %s appended after it before the banner shows, sizes the spacer only if nothing follows in the flow', async (_, css, height) => {
     reportingResizeObserver();
     try {
-      // A returning visitor's banner comes after `ready`, when a chat widget may already follow the host in <body>.
+      // A returning visitor's banner comes after `ready`, when the page may have appended to <body> after the host.
+      document.documentElement.style.scrollPaddingBottom = '';
       const cfg = config();
       localStorage.setItem('optin:' + cfg.storageName, '1');
       const consent = createConsent(cfg);
       const unmount = mountDialogs(consent);
-      document.body.append(document.createElement('chat-bubble'));
+      const after = document.createElement('div');
+      after.style.cssText = css;
+      document.body.append(after);
       await consent.ready;
       await settle(0);
       const root = document.querySelector('optin-consent')!.shadowRoot!;
       expect(root.querySelector('.banner')).not.toBeNull();
-      expect(root.querySelector<HTMLElement>('.room')!.style.height).toBe('16px');
+      expect(root.querySelector<HTMLElement>('.room')!.style.height).toBe(height);
+      expect(document.documentElement.style.scrollPaddingBottom).toBe('16px');
       unmount();
-      document.documentElement.style.scrollPaddingBottom = '';
+      expect(document.documentElement.style.scrollPaddingBottom).toBe('');
     } finally {
       vi.unstubAllGlobals();
     }

@@ -18,6 +18,15 @@ export interface MountOptions {
   readonly container?: Element;
 }
 
+/** Whether an element after `host` takes room in the page's flow (is not hidden, fixed, absolute or a script). */
+const pageAfter = (host: Element) => {
+  for (let el = host.nextElementSibling; el; el = el.nextElementSibling) {
+    const { display, position } = getComputedStyle(el);
+    if (display != 'none' && position != 'fixed' && position != 'absolute') return true;
+  }
+  return false;
+};
+
 /**
  * Renders the consent dialogs for `consent` and returns the function that removes them. The banner appears once
  * stored decisions are loaded, while any purpose it covers is undecided; `consent.show()`,
@@ -77,9 +86,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     const shown = root.querySelector<HTMLElement>('.banner');
     if (shown != room?.banner) {
       room?.release();
-      // The spacer only in the default container, where it ends the page (anything appended later is a fixed
-      // widget or a script): inside a container of the page's it would push content apart.
-      const spacer = (options.container ?? document.body) == document.body ? root.querySelector<HTMLElement>('.room')! : undefined;
+      // The spacer only where it ends the page: in <body>, with nothing in the flow after it (a chat bubble or a
+      // script appended since is fine, an app's root is not). Anywhere else it would push content apart.
+      const spacer = host.parentNode == document.body && !pageAfter(host) ? root.querySelector<HTMLElement>('.room')! : undefined;
       room = shown ? { banner: shown, release: reserveRoom(shown, spacer) } : undefined;
     }
   };
