@@ -194,8 +194,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     apply(stored.filter((r) => r && r.at > resetAt && !records.has(r.purpose)));
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
+    if (!gpc()) return;
     const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
-    if (gpc()) await all(sale, false, { method: 'signal' });
+    await all(sale, false, { method: 'signal' });
   };
 
   const consent: Consent<Id> = {

@@ -58,11 +58,12 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   // Switches the person has flipped since the preferences opened; the others follow decisions made meanwhile.
   let touched = new Set<string>();
   let wantsPreferences = false;
-  // Before the stored decisions are read the banner shows only on a first visit: a returning visitor would see it
-  // flash. Nothing is granted meanwhile, and an answer given then is newer than anything stored.
+  // What is stored is known once it is read, or at once on a first visit (nothing is stored): before that the banner
+  // would flash for a returning visitor and a switch could show a stale "off". An answer given meanwhile is newer.
+  const known = (v: View) => v.ready || consent.firstVisit;
   const next = (patch: Partial<View>): View => {
     const v = { ...view, ...patch };
-    return { ...v, banner: (v.ready || consent.firstVisit) && !dismissed && (forced || undecided()), prompt: v.preferences ? undefined : prompts.keys().next().value };
+    return { ...v, banner: known(v) && !dismissed && (forced || undecided()), prompt: v.preferences ? undefined : prompts.keys().next().value };
   };
   let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
   view = next({});
@@ -109,7 +110,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     touched = new Set();
     // Asked for before the stored decisions are read: open once they are, so no switch shows a stale "off" (on a
     // first visit at once: nothing is stored).
-    if (view.ready || consent.firstVisit) update({ preferences: switches() });
+    if (known(view)) update({ preferences: switches() });
     else wantsPreferences = true;
   };
   void consent.ready.then(() => {
