@@ -144,6 +144,20 @@ describe('preferences', () => {
     expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
   });
 
+  it('switching off a yes withdraws it at once, closing keeps the withdrawal; switching on still waits for Save', async () => {
+    const { c, consent } = await setup();
+    await consent.decide({ analytics: true });
+    c.openPreferences();
+    c.toggle('marketing');
+    c.toggle('analytics');
+    expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'undecided' });
+    expect(c.view()).toMatchObject({ preferences: { analytics: false, marketing: true }, saved: 1 });
+    c.closePreferences();
+    expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'undecided' });
+    await settle();
+    expect(await methods(consent)).toEqual({ analytics: 'preferences' });
+  });
+
   it('closing them records nothing and brings the banner back', async () => {
     const { c, consent } = await setup();
     c.openPreferences();

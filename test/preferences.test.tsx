@@ -69,6 +69,29 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(clicks).toBe(2);
   });
 
+  it('withdraw a separate consent in as many actions as the prompt took to give it: "Privacy settings", then its switch (WDR-02)', async () => {
+    const { get, root, consent, query } = await mounted();
+    get('button', 'Reject all').click();
+    // Given through the prompt: the page's own button starts require(), then "Allow credit scoring".
+    void consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+    await settle(0);
+    get('button', 'Allow Credit scoring').click();
+    expect(consent.state('credit-scoring')).toBe('granted');
+    let clicks = 0;
+    root.addEventListener('click', () => clicks++);
+    get('button', 'Privacy settings').click();
+    get('switch', 'Credit scoring').click();
+    expect(clicks).toBe(2);
+    expect(consent.state('credit-scoring')).toBe('denied');
+    expect(get('switch', 'Credit scoring').getAttribute('aria-checked')).toBe('false');
+    expect(get('status').textContent).toBe('Choices saved');
+    // Closing the dialog now does not bring the yes back.
+    get('button', 'Close').click();
+    expect(query('dialog', 'Privacy settings')).toBeNull();
+    expect(consent.state('credit-scoring')).toBe('denied');
+    expect((await receiptsOf(consent)).at(-1)).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false } });
+  });
+
   it('are a modal dialog: focus moves in, Tab wraps inside, Escape records nothing and gives focus back', async () => {
     const { get, focused, consent, all } = await mounted();
     press('Escape', get('button', 'Accept all'));

@@ -23,6 +23,7 @@ export interface Controller {
   readonly answerBanner: (granted: boolean) => void;
   readonly closeBanner: () => void;
   readonly openPreferences: () => void;
+  /** Flips a switch; switching off a yes already given withdraws it at once. */
   readonly toggle: (id: string) => void;
   /** Saves the switches as they are, or, with `all`, every purpose the "all" buttons cover. */
   readonly save: (all?: boolean) => void;
@@ -162,7 +163,14 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     openPreferences,
     toggle(id) {
       touched.add(id);
-      update({ preferences: { ...view.preferences, [id]: !view.preferences?.[id] } });
+      const on = !view.preferences?.[id];
+      update({ preferences: { ...view.preferences, [id]: on } });
+      // Switching off a yes withdraws it at once, as easily as it was given (COMPLIANCE WDR-02: open, then one
+      // action), and closing the dialog cannot undo it. A yes still waits for Save: a deliberate act.
+      if (!on && consent.has(id)) {
+        decide({ [id]: false }, 'preferences');
+        update({ saved: saved() });
+      }
     },
     save(all) {
       const on = view.preferences ?? {};

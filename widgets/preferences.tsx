@@ -1,5 +1,5 @@
 // The second layer: every purpose with its switch (off until the person turns it on) and its full disclosure.
-// Save records exactly what the switches show; the "all" buttons never switch on a sensitive purpose.
+// Switching off a yes withdraws it at once; Save records what the switches show; "all" never covers a sensitive one.
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { privacySignal } from './controller.js';
