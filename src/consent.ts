@@ -3,19 +3,17 @@
 import { validateConfig } from './config.js';
 import { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
 import { createEmitter } from './events.js';
-import { dequeue, enqueue, settle, type Queues, type Waiter } from './gate.js';
+import { createDecisions } from './decisions.js';
+import { dequeue, enqueue, type Waiter } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { nearest } from './nearest.js';
-import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
 import { readRecord, SCHEMA } from './records.js';
-import { idbStore, memoryStore } from './store.js';
+import { createPersistence } from './persist.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
-import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose, PurposeState } from './types.js';
+import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose } from './types.js';
 
 const DAY = 864e5;
-// How long start-up waits for IndexedDB before it runs from memory: a blocked open never answers.
-const OPEN_TIMEOUT = 5000;
 /** The browser sends a Global Privacy Control signal. */
 const gpc = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
@@ -38,32 +36,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const wanted = [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
   const locale = config.locale ?? pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted);
   const name = config.storageName ?? 'optin';
-  const records = new Map<string, DecisionRecord>();
-  const held: Queues = new Map();
-  const waiting: Queues = new Map();
   const hashes = new Map<string, Promise<string>>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  const idb = idbStore(name);
-  let store = idb;
+  const persist = createPersistence(name, report);
+  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer } = createDecisions(purposes, optional, events, report);
   let ui: ConsentUI | undefined;
-  let memoryOnly = false;
-  // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a
-  // decision here, so the dialogs may show the banner at once instead of waiting for IndexedDB to be created.
-  const hint = 'optin:' + name;
-  let firstVisit = false;
-  try {
-    firstVisit = localStorage.getItem(hint) == null;
-  } catch {
-    // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
-  }
-  const remember = () => {
-    try {
-      localStorage.setItem(hint, '1');
-    } catch {
-      // Without the flag the next visit only waits for IndexedDB before showing the banner.
-    }
-  };
 
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
   const unknown = (id: unknown) => {
@@ -80,65 +58,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     if (!hashes.has(key)) hashes.set(key, sha256(disclosureText(purposes.get(id)!, shown, fallback)));
     return hashes.get(key)!;
   };
-  const state = (id: string): PurposeState => {
-    const record = records.get(id);
-    if (purposes.get(id)?.necessary) return 'granted';
-    return !record || record.expires <= Date.now() ? 'undecided' : record.granted ? 'granted' : 'denied';
-  };
-  const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
-  const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
-
-  // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
-  const toMemory = (cause: unknown) => {
-    if (memoryOnly) return;
-    report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
-    memoryOnly = true;
-    store = memoryStore();
-  };
-  /** `work`, or a rejection once IndexedDB has kept silent for OPEN_TIMEOUT (a blocked open never answers). */
-  const timed = <T>(work: Promise<T>) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<never>((_, reject) => (timer = setTimeout(reject, OPEN_TIMEOUT, new Error('IndexedDB did not answer (blocked by another tab?)'))));
-    return Promise.race([work, silence]).finally(() => clearTimeout(timer));
-  };
-  // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
-  // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
-  let saving: Promise<unknown> = Promise.resolve();
-  const inOrder = (work: () => Promise<void>) => {
-    const next = saving.then(work);
-    saving = next.catch(() => undefined);
-    return next;
-  };
-  // The time of the last reset here or in another tab: a decision made before it, still being read at start-up or
-  // arriving late from another tab, was forgotten meanwhile.
-  let resetAt = -Infinity;
-  // Decisions and resets are dated by a clock that never runs back and stays ahead of every decision this tab has
-  // seen (read, heard or made), so "the newer one wins" holds across tabs even after the system clock was set back.
-  // A time over a day ahead of the clock is not followed: it would date every later decision in the future.
-  let latest = -Infinity;
-  const see = (at: number) => void (at > latest && at < Date.now() + DAY && (latest = at));
-  const tick = () => (latest = Math.max(Date.now(), latest + 1));
-
-  // Makes records take effect here: state, held calls, waiting require() calls, `change`.
-  const apply = (list: readonly (DecisionRecord | undefined)[]) => {
-    const ids: Id[] = [];
-    for (const record of list) {
-      if (!record) continue;
-      const id = record.purpose;
-      const before = state(id);
-      see(record.at);
-      records.set(id, record);
-      // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
-      settle(held, id, record.granted, report);
-      settle(waiting, id, record.granted, report);
-      if (state(id) == before) continue;
-      ids.push(id);
-      if (!record.granted) clearStorage(purposes.get(id)!.storage);
-    }
-    changed(ids);
-  };
 
   // A record from storage or another tab counts only if it parses and still matches what we would show: the same
   // policy version, the same disclosure, not expired.
@@ -150,26 +71,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
   let heard: Promise<void> = Promise.resolve();
-  // Forgets the decisions made up to `until` (a reset there or here); one made since, in this tab or another, stays.
-  const forget = (until: number) => {
-    see(until);
-    resetAt = Math.max(resetAt, until);
-    const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until);
-    gone.forEach((id) => records.delete(id));
-    changed(gone);
-  };
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
     if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
-      // A record older than what this tab holds changes nothing; of two made at the same time in two tabs, the no
-      // holds in both.
-      const newer = (r?: DecisionRecord) => {
-        const held = r && records.get(r.purpose);
-        return r && r.at > resetAt && (!held || held.at < r.at || (held.at == r.at && !r.granted));
-      };
       heard = heard
         .then(() => Promise.all(list.map(current)))
         .then((checked) => apply(checked.filter(newer)))
@@ -178,20 +85,16 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   });
 
   const load = async () => {
-    let raw: unknown[];
-    try {
-      raw = await timed(store.read(optional.map((id) => ['d', id])));
-    } catch (cause) {
-      return toMemory(cause);
-    }
+    const raw = await persist.read(optional);
+    if (!raw) return;
     raw.forEach((r, i) => r != null && !readRecord(r, optional) && report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`)));
-    // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
-    // the clock said when that was written.
     const stored = await Promise.all(raw.map(current));
     stored.forEach((r) => r && see(r.at));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
-    if (stored.some(Boolean) && store == idb) remember();
-    apply(stored.filter((r) => r && r.at > resetAt && !records.has(r.purpose)));
+    if (stored.some(Boolean)) persist.remember();
+    // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
+    // the clock said when that was written.
+    apply(stored.filter(fresh));
     // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
     // opted in to that purpose by itself; a blanket "Accept all" does not override it.
     if (!gpc()) return;
@@ -203,9 +106,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     ready: Promise.resolve(),
     config,
     locale,
-    firstVisit,
+    firstVisit: persist.firstVisit,
     get memoryOnly() {
-      return memoryOnly;
+      return persist.memoryOnly;
     },
     // An unknown id is no consent, reported as an `error` event rather than thrown into the page's code.
     has(id) {
@@ -275,7 +178,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (!list.length) return;
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
-      return inOrder(async () => {
+      return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
@@ -283,19 +186,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const inForce = list.filter((r) => records.get(r.purpose) === r);
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
-        const save = async () => {
-          await timed(store.write(inForce.map((r) => [['d', r.purpose], r])));
-          if (store == idb) remember();
-          await timed(appendReceipt(store, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) }));
-        };
-        // A storage fault loses no decision: it and its receipt are kept in memory for the page view. The decision
-        // holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        await save()
-          .catch((cause: unknown) => (toMemory(cause), save()))
-          .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
-        // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after
-        // a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-        if (memoryOnly) idb.write(inForce.map((r) => [['d', r.purpose], undefined])).catch(() => undefined);
+        // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
+        await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) });
       });
     },
 
@@ -306,9 +198,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     reset() {
       const at = tick();
       forget(at);
-      return inOrder(async () => {
+      return persist.inOrder(async () => {
         sync.post({ reset: true, at });
-        await timed(store.write(optional.map((id) => [['d', id], undefined]))).catch(toMemory);
+        await persist.clear(optional);
       });
     },
 
@@ -316,8 +208,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (replay && event == 'change') (listener as (p: ConsentEvents<Id>['change']) => void)({ states: states(), changed: [] });
       return events.on(event, listener);
     },
-    receipts: () => readReceipts(store),
-    verifyReceipts: () => verifyReceipts(store),
+    receipts: persist.receipts,
+    verifyReceipts: persist.verifyReceipts,
     disclosureHash: (id, shown = locale) => (check(id), hashOf(id, shown)),
     show: () => ui?.show(),
     showPreferences: () => ui?.showPreferences(),
@@ -328,20 +220,4 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   };
   (consent as { ready: Promise<void> }).ready = load().catch(report);
   return consent;
-}
-
-// Withdrawal stops what the purpose left on this device too (GDPR Art. 7(3), PIPL Arts. 15 and 47).
-function clearStorage(names: readonly string[] = []) {
-  // Trackers often set their cookies on the parent domain (`domain=site.example` from www.site.example): expire the
-  // name on the host and on each parent; the browser ignores a domain it would not have accepted.
-  const host = globalThis.location?.hostname.split('.') ?? [];
-  const domains = ['', ...host.map((_, i) => '; domain=' + host.slice(i).join('.'))];
-  for (const key of names) {
-    try {
-      globalThis.localStorage?.removeItem(key);
-      for (const domain of domains) if (globalThis.document) document.cookie = `${key}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain}`;
-    } catch {
-      // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
-    }
-  }
 }

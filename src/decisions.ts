@@ -1,0 +1,83 @@
+// The decisions in force on this page: the state of each purpose, the clock that dates decisions, and what a
+// decision taking effect sets off (held calls run or dropped, waiting require() calls settled, `change`).
+import { clearStorage } from './cleanup.js';
+import type { ConsentError } from './errors.js';
+import type { Emitter } from './events.js';
+import { settle, type Queues } from './gate.js';
+import type { ConsentEvents, DecisionRecord, Purpose, PurposeState } from './types.js';
+
+const DAY = 864e5;
+
+/** The decisions of one consent instance; `optional` are the ids of its non-necessary purposes. */
+export function createDecisions<Id extends string>(purposes: Map<string, Purpose>, optional: readonly string[], events: Emitter<ConsentEvents<Id>>, report: (error: ConsentError) => void) {
+  const records = new Map<string, DecisionRecord>();
+  const held: Queues = new Map();
+  const waiting: Queues = new Map();
+  const ids = [...purposes.keys()];
+  // The time of the last reset here or in another tab: a decision made before it, still being read at start-up or
+  // arriving late from another tab, was forgotten meanwhile.
+  let resetAt = -Infinity;
+  // Decisions and resets are dated by a clock that never runs back and stays ahead of every decision this tab has
+  // seen (read, heard or made), so "the newer one wins" holds across tabs even after the system clock was set back.
+  // A time over a day ahead of the clock is not followed: it would date every later decision in the future.
+  let latest = -Infinity;
+  const see = (at: number) => void (at > latest && at < Date.now() + DAY && (latest = at));
+
+  const state = (id: string): PurposeState => {
+    const record = records.get(id);
+    if (purposes.get(id)?.necessary) return 'granted';
+    return !record || record.expires <= Date.now() ? 'undecided' : record.granted ? 'granted' : 'denied';
+  };
+  const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
+  const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
+
+  return {
+    records,
+    held,
+    waiting,
+    state,
+    states,
+    see,
+    /** The time for a decision or reset made now. */
+    tick: () => (latest = Math.max(Date.now(), latest + 1)),
+
+    /** Makes records take effect here: state, held calls, waiting require() calls, `change`. */
+    apply: (list: readonly (DecisionRecord | undefined)[]) => {
+      const ids: Id[] = [];
+      for (const record of list) {
+        if (!record) continue;
+        const id = record.purpose;
+        const before = state(id);
+        see(record.at);
+        records.set(id, record);
+        // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
+        settle(held, id, record.granted, report);
+        settle(waiting, id, record.granted, report);
+        if (state(id) == before) continue;
+        ids.push(id as Id);
+        if (!record.granted) clearStorage(purposes.get(id)!.storage);
+      }
+      changed(ids);
+    },
+
+    /** Forgets the decisions made up to `until` (a reset there or here); one made since, here or in another tab, stays. */
+    forget: (until: number) => {
+      see(until);
+      resetAt = Math.max(resetAt, until);
+      const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until) as Id[];
+      gone.forEach((id) => records.delete(id));
+      changed(gone);
+    },
+
+    /** A stored record still counts: nothing was reset since, and nothing was decided here meanwhile (that is newer). */
+    fresh: (r?: DecisionRecord) => !!r && r.at > resetAt && !records.has(r.purpose),
+
+    // A record from another tab older than what this tab holds changes nothing; of two made at the same time in two
+    // tabs, the no holds in both.
+    /** A record heard from another tab is newer than what this tab holds. */
+    newer: (r?: DecisionRecord) => {
+      const held = r && records.get(r.purpose);
+      return !!r && r.at > resetAt && (!held || held.at < r.at || (held.at == r.at && !r.granted));
+    },
+  };
+}

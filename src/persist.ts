@@ -1,0 +1,89 @@
+// Keeps decisions and their receipts in IndexedDB in the order they were made, and in memory for the page view when
+// IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
+import { ConsentStorageError, type ConsentError } from './errors.js';
+import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
+import { idbStore, memoryStore, type Key, type Store } from './store.js';
+import type { DecisionRecord, Receipt } from './types.js';
+
+// How long a read or write waits for IndexedDB before giving up on it: a blocked open never answers.
+const TIMEOUT = 5000;
+
+/** Storage for database `name`; `report` receives every storage fault. */
+export function createPersistence(name: string, report: (error: ConsentError) => void) {
+  const idb = idbStore(name);
+  let store = idb;
+  let memoryOnly = false;
+  // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a
+  // decision here, so the dialogs may show the banner at once instead of waiting for IndexedDB to be created.
+  const hint = 'optin:' + name;
+  let firstVisit = false;
+  try {
+    firstVisit = localStorage.getItem(hint) == null;
+  } catch {
+    // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
+  }
+  const remember = () => {
+    try {
+      if (store == idb) localStorage.setItem(hint, '1');
+    } catch {
+      // Without the flag the next visit only waits for IndexedDB before showing the banner.
+    }
+  };
+
+  // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
+  const toMemory = (cause: unknown) => {
+    if (memoryOnly) return;
+    report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
+    memoryOnly = true;
+    store = memoryStore();
+  };
+  /** `work`, or a rejection once IndexedDB has kept silent for TIMEOUT. */
+  const timed = <T>(work: Promise<T>) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<never>((_, reject) => (timer = setTimeout(reject, TIMEOUT, new Error('IndexedDB did not answer (blocked by another tab?)'))));
+    return Promise.race([work, silence]).finally(() => clearTimeout(timer));
+  };
+  const key = (id: string): Key => ['d', id];
+  const remove = (store: Store, ids: readonly string[]) => store.write(ids.map((id) => [key(id), undefined]));
+  // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
+  // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
+  let saving: Promise<unknown> = Promise.resolve();
+
+  return {
+    firstVisit,
+    remember,
+    get memoryOnly() {
+      return memoryOnly;
+    },
+    /** Runs `work` after every piece of work queued before it. */
+    inOrder(work: () => Promise<void>) {
+      const next = saving.then(work);
+      saving = next.catch(() => undefined);
+      return next;
+    },
+    /** The stored values for the decisions of `ids`; undefined when storage failed (memory from now on). */
+    read: (ids: readonly string[]) => timed(store.read(ids.map(key))).catch((cause: unknown) => void toMemory(cause)),
+
+    /**
+     * Stores `records` and appends `receipt`. A storage fault loses no decision: both are then kept in memory for
+     * the page view, and the fault is reported. Never rejects.
+     */
+    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev'>) {
+      const write = async () => {
+        await timed(store.write(records.map((r) => [key(r.purpose), r])));
+        remember();
+        await timed(appendReceipt(store, receipt));
+      };
+      await write()
+        .catch((cause: unknown) => (toMemory(cause), write()))
+        .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
+      // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after a
+      // reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
+      if (memoryOnly) remove(idb, records.map((r) => r.purpose)).catch(() => undefined);
+    },
+    /** Deletes the stored decisions of `ids`. Never rejects. */
+    clear: (ids: readonly string[]) => timed(remove(store, ids)).catch(toMemory),
+    receipts: () => readReceipts(store),
+    verifyReceipts: () => verifyReceipts(store),
+  };
+}

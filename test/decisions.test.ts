@@ -1,0 +1,81 @@
+// The decisions in force on a page: states, what applying a decision sets off, resets, and the clock that dates
+// decisions so that the newer one wins across tabs even when the system clock runs back.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDecisions } from '../src/decisions.js';
+import { createEmitter } from '../src/events.js';
+import { enqueue } from '../src/gate.js';
+import type { ConsentEvents, DecisionRecord, Purpose } from '../src/index.js';
+import { purposes as fixture } from './fixtures.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+const DAY = 864e5;
+const setup = () => {
+  const purposes = new Map<string, Purpose>(fixture.map((p) => [p.id, p]));
+  const events = createEmitter<ConsentEvents<string>>();
+  const changes: (readonly string[])[] = [];
+  events.on('change', ({ changed }) => changes.push(changed));
+  const decisions = createDecisions(purposes, ['analytics', 'marketing', 'credit-scoring'], events, () => undefined);
+  return { ...decisions, changes };
+};
+const record = (purpose: string, granted: boolean, at = Date.now(), expires = at + DAY): DecisionRecord => ({ v: 1, purpose, granted, at, expires, policy: '1', hash: 'h', locale: 'en', method: 'api' });
+
+describe('createDecisions', () => {
+  it('grants necessary purposes, leaves the others undecided until a decision, and undecided again once it expires', () => {
+    const { state, apply } = setup();
+    expect([state('necessary'), state('analytics')]).toEqual(['granted', 'undecided']);
+    apply([record('analytics', true), record('marketing', false, Date.now() - 2 * DAY)]);
+    expect([state('analytics'), state('marketing')]).toEqual(['granted', 'undecided']);
+  });
+
+  it('runs held calls on a yes, drops them on a no, and emits change only for purposes whose state changed', () => {
+    const { apply, held, changes } = setup();
+    const ran: string[] = [];
+    enqueue(held, 'analytics', { yes: () => ran.push('analytics') });
+    enqueue(held, 'marketing', { yes: () => ran.push('marketing') });
+    apply([record('analytics', true), record('marketing', false)]);
+    apply([record('analytics', true)]);
+    expect(ran).toEqual(['analytics']);
+    expect(changes).toEqual([['analytics', 'marketing']]);
+  });
+
+  it('a no clears the storage the purpose names', () => {
+    const { apply } = setup();
+    localStorage.setItem('_stats', 'id-1');
+    apply([record('analytics', false)]);
+    expect(localStorage.getItem('_stats')).toBeNull();
+  });
+
+  it('dates decisions by a clock that never runs back, and does not follow a time more than a day ahead', () => {
+    const { tick, see } = setup();
+    const now = 1_900_000_000_000;
+    vi.spyOn(Date, 'now').mockReturnValue(now);
+    see(now + 3600e3); // decided an hour ahead, in another tab
+    expect(tick()).toBe(now + 3600e3 + 1);
+    vi.spyOn(Date, 'now').mockReturnValue(now - DAY); // the system clock set back a day
+    expect(tick()).toBe(now + 3600e3 + 2);
+    see(now + 3 * DAY); // a bogus date
+    expect(tick()).toBe(now + 3600e3 + 3);
+  });
+
+  it('a reset forgets what was decided up to it, keeps what came after, and refuses older stored records', () => {
+    const { apply, forget, fresh, state, changes } = setup();
+    apply([record('analytics', true, 100, 9e15), record('marketing', true, 300, 9e15)]);
+    forget(200);
+    expect([state('analytics'), state('marketing')]).toEqual(['undecided', 'granted']);
+    expect(changes.at(-1)).toEqual(['analytics']);
+    expect(fresh(record('analytics', true, 150))).toBe(false);
+    expect(fresh(record('analytics', true, 250))).toBe(true);
+    expect(fresh(record('marketing', false, 400))).toBe(false); // decided here: newer than anything stored
+  });
+
+  it('takes a record from another tab only when it is newer; of two made at the same time, the no', () => {
+    const { apply, newer } = setup();
+    apply([record('analytics', true, 500, 9e15)]);
+    expect(newer(record('analytics', false, 400))).toBe(false);
+    expect(newer(record('analytics', true, 500))).toBe(false);
+    expect(newer(record('analytics', false, 500))).toBe(true);
+    expect(newer(record('analytics', true, 600))).toBe(true);
+    expect(newer(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,240 @@
+// Storage through createConsent: the first-visit flag, the fallback to memory when IndexedDB fails, blocks or
+// fills up, and writes that keep their order. Faults become `error` events and never a yes (PRE-04).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createConsent, type ConsentError } from '../src/index.js';
+import { createPersistence } from '../src/persist.js';
+import { config, freshName, settle } from './fixtures.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('first visit', () => {
+  it('is known synchronously: true until a decision is stored, then false for later instances', async () => {
+    const cfg = config();
+    const first = createConsent(cfg);
+    expect(first.firstVisit).toBe(true);
+    await first.decide({ analytics: false });
+    expect(localStorage.getItem('optin:' + cfg.storageName)).toBe('1');
+    expect(createConsent(cfg).firstVisit).toBe(false);
+  });
+
+  it('is false where localStorage cannot be read, and a failing flag write costs no decision', async () => {
+    const refuse = () => {
+      throw new DOMException('denied', 'SecurityError');
+    };
+    vi.stubGlobal('localStorage', { getItem: refuse, setItem: refuse, removeItem: refuse });
+    const cfg = config();
+    const consent = createConsent(cfg);
+    expect(consent.firstVisit).toBe(false);
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    await consent.decide({ analytics: true });
+    expect(consent.memoryOnly).toBe(false);
+    expect(errors).toEqual([]);
+    vi.unstubAllGlobals();
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(true);
+  });
+
+  it('is written for a visitor whose decisions were stored before the flag existed, so the banner waits next time', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true, marketing: false });
+    localStorage.removeItem('optin:' + cfg.storageName);
+    const upgraded = createConsent(cfg);
+    expect(upgraded.firstVisit).toBe(true);
+    await upgraded.ready;
+    expect(createConsent(cfg).firstVisit).toBe(false);
+  });
+
+  it('stays true when decisions could only be kept in memory (a reload starts undecided)', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    expect(createConsent(cfg).firstVisit).toBe(true);
+  });
+});
+
+describe('IndexedDB faults (PRE-04)', () => {
+  it('falls back to memory with an error event when IndexedDB throws on open; nothing rejects', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const cfg = config();
+    const consent = createConsent(cfg);
+    const errors: ConsentError[] = [];
+    consent.on('error', (e) => errors.push(e));
+    await consent.ready;
+    expect(consent.memoryOnly).toBe(true);
+    expect(errors.map((e) => e.code)).toEqual(['storage']);
+    await consent.decide({ analytics: true });
+    expect(consent.has('analytics')).toBe(true);
+    expect(await consent.receipts()).toHaveLength(1);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(false);
+  });
+
+  it('works for the page view when indexedDB does not exist at all', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const consent = createConsent(config());
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    await consent.ready;
+    await consent.decideAll(false);
+    expect(consent.state('analytics')).toBe('denied');
+    expect(errors).toEqual(['storage']);
+    vi.unstubAllGlobals();
+  });
+
+  it('a failed write falls back to memory and removes the older stored decision', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.has('analytics')).toBe(true);
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.withdraw('analytics');
+    expect(consent.has('analytics')).toBe(false);
+    expect(errors).toEqual(['storage']);
+    vi.restoreAllMocks();
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('undecided'); // never the old yes
+  });
+
+  it('a withdrawal made after the fallback to memory is not undone by the older stored yes after a reload', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    await consent.ready;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.decide({ marketing: true });
+    expect(consent.memoryOnly).toBe(true);
+    vi.restoreAllMocks();
+    await consent.withdraw('analytics');
+    // The stale yes is removed from IndexedDB in the background: a reload soon after finds no yes.
+    await vi.waitFor(async () => {
+      const reloaded = createConsent(cfg);
+      await reloaded.ready;
+      expect(reloaded.has('analytics')).toBe(false);
+    });
+  });
+
+  it('a receipt whose cross-tab lock never comes does not hold up the decision: after 5 s it and its receipt are in memory', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    // Another tab holds the receipts' Web Lock for ever (its own IndexedDB transaction stalled).
+    const request = vi.fn(() => new Promise(() => undefined));
+    vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled = false;
+      void consent.decide({ analytics: true }).then(() => (settled = true));
+      // The decision is stored; its receipt now waits for the lock (and its 5 s start from here).
+      await vi.waitFor(() => expect(request).toHaveBeenCalledOnce());
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      await vi.waitFor(() => expect(settled).toBe(true));
+      expect(consent.memoryOnly).toBe(true);
+      expect(consent.has('analytics')).toBe(true);
+      expect((await consent.receipts()).map((r) => r.choices)).toEqual([{ analytics: true }]);
+      const second = consent.decide({ marketing: false });
+      await vi.advanceTimersByTimeAsync(0);
+      await expect(second).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('the decision that meets a full disk keeps its receipt, in memory', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.withdraw('analytics', { method: 'preferences' });
+    expect(consent.memoryOnly).toBe(true);
+    expect(consent.state('analytics')).toBe('denied');
+    expect((await consent.receipts()).map((r) => [r.method, r.choices])).toEqual([['preferences', { analytics: false }]]);
+  });
+
+  it('IndexedDB blocked (its open never answers): after 5 s, memory, an error event, and every decision settles with its receipt', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest);
+      const consent = createConsent(config());
+      const errors: string[] = [];
+      consent.on('error', (e) => errors.push(e.code));
+      // The banner shows at once on a first visit, so the person may answer while IndexedDB keeps silent.
+      let settled = false;
+      void consent.decideAll(false, { method: 'banner' }).then(() => (settled = true));
+      // Let the decision reach its IndexedDB write (after hashing its disclosures) before the 5 s pass.
+      await Promise.all(['analytics', 'marketing', 'credit-scoring'].map((id) => consent.disclosureHash(id as 'analytics')));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      await consent.ready;
+      await vi.waitFor(() => expect(settled).toBe(true));
+      expect(consent.memoryOnly).toBe(true);
+      expect(errors).toEqual(['storage']);
+      expect(consent.state('analytics')).toBe('denied');
+      expect(await consent.receipts()).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('createPersistence', () => {
+  const record = (purpose: string, granted: boolean) => ({ v: 1, purpose, granted, at: 1, expires: 9e15, policy: '1', hash: 'h', locale: 'en', method: 'api' }) as const;
+  const receipt = { at: 1, policy: '1', method: 'api', locale: 'en', choices: {}, hashes: {} } as const;
+
+  it('runs queued work one piece after the other, also after a piece that failed', async () => {
+    const persist = createPersistence(freshName(), () => undefined);
+    const order: string[] = [];
+    const slow = persist.inOrder(async () => {
+      await settle(20);
+      order.push('first');
+      throw new Error('lost');
+    });
+    const fast = persist.inOrder(() => Promise.resolve(void order.push('second')));
+    await expect(slow).rejects.toThrow('lost');
+    await fast;
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('stores decisions with their receipt, reads them back in the order asked, and clears them', async () => {
+    const name = freshName();
+    const persist = createPersistence(name, () => undefined);
+    await persist.save([record('a', true), record('b', false)], receipt);
+    const again = createPersistence(name, () => undefined);
+    expect(again.firstVisit).toBe(false);
+    expect(await again.read(['b', 'a', 'c'])).toEqual([record('b', false), record('a', true), undefined]);
+    expect(await again.receipts()).toMatchObject([{ seq: 0, prev: '' }]);
+    await again.clear(['a']);
+    expect(await again.read(['a', 'b'])).toEqual([undefined, record('b', false)]);
+  });
+
+  it('reads nothing when IndexedDB fails, reports it once and keeps the next decisions in memory', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const errors: ConsentError[] = [];
+    const persist = createPersistence(freshName(), (e) => errors.push(e));
+    expect(await persist.read(['a'])).toBeUndefined();
+    await persist.save([record('a', true)], receipt);
+    expect(persist.memoryOnly).toBe(true);
+    expect(await persist.read(['a'])).toEqual([record('a', true)]);
+    expect(await persist.verifyReceipts()).toEqual({ ok: true, count: 1 });
+    expect(errors.map((e) => e.code)).toEqual(['storage']);
+  });
+});
