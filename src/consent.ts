@@ -191,8 +191,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       });
     },
 
-    // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal.
-    decideAll: (granted, options) => all(granted ? optional.filter((id) => !purposes.get(id)!.sensitive && !(purposes.get(id)!.sale && gpc())) : optional, granted, options),
+    decideAll: (granted, options) => all(granted ? optional.filter((id) => consent.inAcceptAll(id)) : optional, granted, options),
+    // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal: the opt-out
+    // stands, on later visits without the signal too, until the person opts in to that purpose by itself.
+    inAcceptAll: (id) => {
+      const purpose = purposes.get(id);
+      const optedOut = () => gpc() || (state(id) == 'denied' && records.get(id)!.method == 'signal');
+      return !!purpose && !purpose.necessary && !purpose.sensitive && !(purpose.sale && optedOut());
+    },
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {

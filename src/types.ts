@@ -178,8 +178,13 @@ export interface Consent<Id extends string = string> {
   gate<A extends unknown[]>(id: Id, fn: (...args: A) => unknown, options?: GateOptions): (...args: A) => void;
   /** Records decisions. Resolves when they are stored (or kept in memory after a storage fault). */
   decide(choices: { readonly [K in Id]?: boolean }, options?: DecideOptions): Promise<void>;
-  /** "Accept all" (`true`: every non-necessary purpose that is not sensitive) or "Reject all" (`false`). */
+  /** "Accept all" (`true`: every purpose `inAcceptAll`) or "Reject all" (`false`: every non-necessary purpose). */
   decideAll(granted: boolean, options?: DecideOptions): Promise<void>;
+  /**
+   * Whether "Accept all" grants `id` now: not necessary, not sensitive, and not a sale while a Global Privacy
+   * Control signal is sent or its opt-out stands.
+   */
+  inAcceptAll(id: Id): boolean;
   /** Withdraws consent for one purpose, or for every purpose. */
   withdraw(id?: Id, options?: DecideOptions): Promise<void>;
   /** Forgets every stored decision (the proof log is kept). */

@@ -352,6 +352,13 @@ describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
     const later = createConsent(cfg);
     await later.ready;
     expect(later.state('marketing')).toBe('denied');
+    // Without the signal, a blanket Accept all is still no opt-in to the sale; the person's own yes to it is.
+    expect(later.inAcceptAll('marketing')).toBe(false);
+    await later.decideAll(true, { method: 'banner' });
+    expect(later.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    await later.decide({ marketing: true }, { method: 'preferences' });
+    expect(later.state('marketing')).toBe('granted');
+    expect(later.inAcceptAll('marketing')).toBe(true);
   });
 });
 

@@ -99,27 +99,48 @@ describe('preferences', () => {
     await consent.decide({ marketing: true });
     c.openPreferences();
     expect(c.view().preferences).toEqual({ analytics: false, marketing: true, 'credit-scoring': false });
-    c.toggle('credit-scoring');
+    c.toggle('analytics');
     c.toggle('marketing');
     c.save();
-    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'denied', 'credit-scoring': 'granted' });
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
     expect(c.view()).toMatchObject({ preferences: undefined, banner: false });
     await settle();
     expect(await methods(consent)).toEqual({ analytics: 'preferences', marketing: 'preferences', 'credit-scoring': 'preferences' });
   });
 
-  it('their Accept all never switches on a sensitive purpose; a sensitive switch the person set stays as set', async () => {
+  it('a sensitive switch asks in its own prompt, over them; their Accept all never covers a sensitive purpose (SEP-01)', async () => {
     const { c, consent } = await setup();
     c.openPreferences();
     c.save(true);
-    expect(consent.state('credit-scoring')).toBe('denied');
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted', 'credit-scoring': 'undecided' });
     c.openPreferences();
     c.toggle('credit-scoring');
+    await settle(0);
+    expect(c.view()).toMatchObject({ prompt: 'credit-scoring', preferences: { 'credit-scoring': false } });
+    expect(consent.state('credit-scoring')).toBe('undecided');
+    c.answerPrompt(true);
+    expect(c.view()).toMatchObject({ prompt: undefined, preferences: { 'credit-scoring': true } });
     c.save(true);
-    expect(consent.state('credit-scoring')).toBe('granted');
+    await settle();
+    const receipts = await consent.receipts();
+    expect(receipts.map((r) => [r.method, Object.keys(r.choices)])).toEqual([
+      ['preferences', ['analytics', 'marketing']],
+      ['prompt', ['credit-scoring']],
+      ['preferences', ['analytics', 'marketing']],
+    ]);
     c.openPreferences();
     c.save(false);
     expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
+  });
+
+  it('a prompt the page asks for while they are open waits until they close', async () => {
+    const { c, consent } = await setup();
+    c.openPreferences();
+    void consent.require('credit-scoring').catch(() => undefined);
+    await settle(0);
+    expect(c.view().prompt).toBeUndefined();
+    c.closePreferences();
+    expect(c.view().prompt).toBe('credit-scoring');
   });
 
   it('asked for before the stored decisions are read, open once they are, showing the stored yes', async () => {

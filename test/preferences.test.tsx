@@ -35,16 +35,41 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
 
   it('save exactly what the switches show, with method preferences', async () => {
     const { get, consent, query } = await open();
-    get('switch', 'Credit scoring').click();
     get('switch', 'Analytics').click();
     get('switch', 'Analytics').click();
     get('switch', 'Advertising').click();
     expect(get('switch', 'Advertising').getAttribute('aria-checked')).toBe('true');
     get('button', 'Save choices').click();
-    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'granted', 'credit-scoring': 'granted' });
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'granted', 'credit-scoring': 'denied' });
     expect(query('dialog', 'Privacy settings')).toBeNull();
     expect(get('status').textContent).toBe('Choices saved');
-    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': true } });
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': false } });
+  });
+
+  it('ask for a sensitive purpose in its own prompt over them; Escape there records nothing, Allow turns the switch on (SEP-01)', async () => {
+    const { get, consent, focused, query } = await open();
+    const sensitive = get('switch', 'Credit scoring');
+    sensitive.focus();
+    sensitive.click();
+    await settle(0);
+    expect(get('dialog', 'Allow Credit scoring?').getAttribute('aria-modal')).toBe('true');
+    expect(focused()?.id).toBe('optin-prompt-title');
+    press('Escape', get('button', 'Allow Credit scoring'));
+    expect(query('dialog', 'Allow Credit scoring?')).toBeNull();
+    expect(consent.state('credit-scoring')).toBe('undecided');
+    expect(focused()).toBe(get('switch', 'Credit scoring'));
+    get('switch', 'Credit scoring').click();
+    await settle(0);
+    get('button', 'Allow Credit scoring').click();
+    expect(consent.state('credit-scoring')).toBe('granted');
+    expect(get('switch', 'Credit scoring').getAttribute('aria-checked')).toBe('true');
+    expect(focused()).toBe(get('switch', 'Credit scoring'));
+    get('button', 'Accept all').click();
+    const receipts = await receiptsOf(consent, 2);
+    expect(receipts.map((r) => [r.method, r.choices])).toEqual([
+      ['prompt', { 'credit-scoring': true }],
+      ['preferences', { analytics: true, marketing: true }],
+    ]);
   });
 
   it('show a yes already given as on; withdrawing takes one action to open them plus the one it took to grant (WDR-01, WDR-02)', async () => {

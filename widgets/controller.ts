@@ -9,7 +9,7 @@ export interface View {
   readonly banner: boolean;
   /** The preferences' switches while they are open. */
   readonly preferences: { readonly [id: string]: boolean } | undefined;
-  /** Purpose of the open prompt (prompts wait while the preferences are open). */
+  /** Purpose of the open prompt (over the preferences only the one their sensitive switch asked for). */
   readonly prompt: string | undefined;
   /** Grows with each saved decision, so the same "Choices saved" is announced again; back to 0 after 5 s. */
   readonly saved: number;
@@ -58,13 +58,17 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   let forced = false;
   // Switches the person has flipped since the preferences opened; the others follow decisions made meanwhile.
   let touched = new Set<string>();
+  // The sensitive purpose whose switch, turned on in the preferences, opened its prompt over them: other prompts
+  // (require() calls of the page) wait until the preferences close.
+  let asked: string | undefined;
   let wantsPreferences = false;
   // What is stored is known once it is read, or at once on a first visit (nothing is stored): before that the banner
   // would flash for a returning visitor and a switch could show a stale "off". An answer given meanwhile is newer.
   const known = (v: View) => v.ready || consent.firstVisit;
   const next = (patch: Partial<View>): View => {
     const v = { ...view, ...patch };
-    return { ...v, banner: known(v) && !dismissed && (forced || undecided()), prompt: v.preferences ? undefined : prompts.keys().next().value };
+    const prompt = v.preferences ? asked : prompts.keys().next().value;
+    return { ...v, banner: known(v) && !dismissed && (forced || undecided()), prompt: prompts.has(prompt!) ? prompt : undefined };
   };
   let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
   view = next({});
@@ -162,8 +166,14 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     },
     openPreferences,
     toggle(id) {
-      touched.add(id);
       const on = !view.preferences?.[id];
+      // A sensitive purpose is granted only in a dialog of its own whose yes names it (PIPL Art. 29): its prompt.
+      if (on && purposes.some((p) => p.id == id && p.sensitive)) {
+        asked = id;
+        consent.require(id, { ask: true }).catch(() => undefined);
+        return;
+      }
+      touched.add(id);
       update({ preferences: { ...view.preferences, [id]: on } });
       // Switching off a yes withdraws it at once, as easily as it was given (COMPLIANCE WDR-02: open, then one
       // action), and closing the dialog cannot undo it. A yes still waits for Save: a deliberate act.
@@ -174,9 +184,10 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     },
     save(all) {
       const on = view.preferences ?? {};
-      // "Accept all" here turns on what the banner's would, and leaves a sensitive switch as the person set it.
-      const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || !(p.sensitive || (p.sale && privacySignal()))));
-      decide(Object.fromEntries(optional.map((p) => [p.id, chosen(p)])), 'preferences');
+      // "Accept all" here turns on what the banner's would, keeps the other switches as set, and leaves sensitive
+      // purposes out: their own prompt decides them.
+      const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || consent.inAcceptAll(p.id)));
+      decide(Object.fromEntries(optional.filter((p) => !(all && p.sensitive)).map((p) => [p.id, chosen(p)])), 'preferences');
       settleBanner(true);
       update({ preferences: undefined, saved: saved() });
     },

@@ -47,9 +47,11 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
   (options.container ?? document.body).append(host);
-  // The modal layer open now ('prefs' or a prompt's purpose), and where focus was before the first one opened.
+  // The modal layer on top now ('prefs' or a prompt's purpose), where focus was before the first one opened, and
+  // the switch in the preferences that opened a prompt over them (focus goes back to it).
   let modal: string | undefined;
   let opener: HTMLElement | null = null;
+  let switchAsked: HTMLElement | null = null;
   let banner = false;
   // The banner element the page keeps room for, and how to give the page its own scroll padding back.
   let room: { banner: Element; release: () => void } | undefined;
@@ -62,13 +64,16 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const back = (to: HTMLElement | null) => (to?.isConnected ? to : root.querySelector<HTMLElement>('.fab'))?.focus();
 
   const draw = (view: View) => {
-    const next = view.preferences ? 'prefs' : view.prompt;
+    const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);
     if (next && !modal) opener = activeElement();
+    if (modal == 'prefs' && next != modal) switchAsked = activeElement();
     const inside = !!root.activeElement;
     render(<Dialogs consent={consent} t={t} locale={locale} c={controller} view={view} floatingButton={options.floatingButton ?? true} />, root);
     if (next != modal) {
-      const dialog = root.querySelector('dialog');
-      if (dialog) openModal(dialog);
+      // The last one drawn is on top: a prompt over the preferences.
+      const dialog = [...root.querySelectorAll('dialog')].pop();
+      if (next == 'prefs' && modal && switchAsked?.isConnected) switchAsked.focus();
+      else if (dialog) openModal(dialog);
       // Back where it was; when that is gone (the banner's Customize, once answered), to "Privacy settings".
       else back(opener);
       modal = next;
