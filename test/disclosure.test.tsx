@@ -1,7 +1,7 @@
 // What a purpose discloses, and how config text is shown: as text, never as HTML; links only to safe places.
 import { h, render } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { createConsent, type ConsentConfig } from '../src/index.js';
+import { createConsent, type ConsentConfig, type Purpose } from '../src/index.js';
 import { createController } from '../widgets/controller.js';
 import { Disclosure, Link, countryName } from '../widgets/disclosure.js';
 import { en } from '../widgets/texts.js';
@@ -71,5 +71,16 @@ describe('Disclosure', () => {
     const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purposes[1]} id="d" />);
     expect(box.textContent).toContain('Stats Co (Germany)');
     expect(box.textContent).not.toContain('cross-border');
+  });
+
+  it('shows what a necessary purpose gives of its data, recipients and retention, and nothing it leaves out (INF-02)', () => {
+    const consent = createConsent(config());
+    const c = createController(consent, 'en', () => undefined);
+    const show = (purpose: (typeof purposes)[number] | Purpose) => draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purpose} id="d" />);
+    expect(show(purposes[0]).querySelector('dl')).toBeNull();
+    const box = show({ ...purposes[0], recipients: [{ name: 'Tracky Analytics Inc.', country: 'US' }], retention: 'session' });
+    expect([...box.querySelectorAll('dt')].map((dt) => dt.textContent)).toEqual(['Shared with', 'Kept for']);
+    expect(box.textContent).toContain('Tracky Analytics Inc. (United States)');
+    expect(box.textContent).toContain('session');
   });
 });

@@ -45,21 +45,30 @@ function recipient(props: Props, r: Recipient) {
   );
 }
 
-/** The disclosure of `purpose`; its description gets `id`, so a switch or a dialog can point to it. */
+/**
+ * The disclosure of `purpose`; its description gets `id`, so a switch or a dialog can point to it. A necessary
+ * purpose needs no data, recipients or retention in its config, but what it gives is shown (and hashed) too.
+ */
 export function Disclosure(props: Props & { readonly purpose: Purpose; readonly id: string }) {
   const { purpose: p, t, consent, id } = props;
   const recipients = p.recipients ?? [];
+  const rows = [
+    [t.data, p.data?.length, (p.data ?? []).map((d) => say(props, d)).join(t.listSeparator)],
+    [t.recipients, recipients.length, recipients.length ? <ul>{recipients.map((r) => recipient(props, r))}</ul> : fill(t.noRecipients, { controller: consent.config.controller.name })],
+    [t.retention, p.retention, say(props, p.retention)],
+  ] as const;
+  const shown = rows.filter(([, given]) => given || !p.necessary);
   return (
     <Fragment>
       <p id={id}>{say(props, p.description)}</p>
-      {!p.necessary && (
+      {shown.length > 0 && (
         <dl>
-          <dt>{t.data}</dt>
-          <dd>{(p.data ?? []).map((d) => say(props, d)).join(t.listSeparator)}</dd>
-          <dt>{t.recipients}</dt>
-          <dd>{recipients.length ? <ul>{recipients.map((r) => recipient(props, r))}</ul> : fill(t.noRecipients, { controller: consent.config.controller.name })}</dd>
-          <dt>{t.retention}</dt>
-          <dd>{say(props, p.retention)}</dd>
+          {shown.map(([term, , value]) => (
+            <Fragment key={term}>
+              <dt>{term}</dt>
+              <dd>{value}</dd>
+            </Fragment>
+          ))}
         </dl>
       )}
     </Fragment>
