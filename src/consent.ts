@@ -95,10 +95,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
     apply(stored.filter(fresh));
-    // Global Privacy Control (CCPA, 11 CCR 7025): the signal opts out of every `sale` purpose unless the person
-    // opted in to that purpose by itself; a blanket "Accept all" does not override it.
+    // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier
+    // yes too, unless the person opted in to that purpose by itself while the signal was sent.
     if (!gpc()) return;
-    const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !['preferences', 'prompt'].includes(state(id) == 'granted' ? records.get(id)!.method : ''));
+    const optedIn = (r?: DecisionRecord) => r?.granted && r.gpc === true && ['preferences', 'prompt'].includes(r.method);
+    const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !(state(id) == 'granted' && optedIn(records.get(id))));
     await all(sale, false, { method: 'signal' });
   };
 
@@ -169,11 +170,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // async, so bad input rejects; everything before the first await (the decision taking effect) is synchronous.
     async decide(choices, { method = 'api', locale: shown = locale } = {}) {
       const at = tick();
+      const signal = gpc() ? { gpc: true as const } : {};
       const list: DecisionRecord[] = [];
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
         check(id);
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
-        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method });
+        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal });
       }
       if (!list.length) return;
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
@@ -187,7 +189,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash) });
+        await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal });
       });
     },
 

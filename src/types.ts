@@ -76,6 +76,8 @@ export interface DecisionRecord {
   readonly hash: string;
   readonly locale: string;
   readonly method: DecisionMethod;
+  /** The browser sent a Global Privacy Control signal when this was decided (absent otherwise). */
+  readonly gpc?: true;
 }
 
 /** One entry of the append-only proof log. `prev` is the hash of the entry before it. */
@@ -89,6 +91,8 @@ export interface Receipt {
   readonly choices: { readonly [purpose: string]: boolean };
   /** purpose id → disclosure hash shown */
   readonly hashes: { readonly [purpose: string]: string };
+  /** The browser sent a Global Privacy Control signal (absent otherwise). */
+  readonly gpc?: true;
   readonly prev: string;
 }
 

@@ -360,6 +360,25 @@ describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
     expect(later.state('marketing')).toBe('granted');
     expect(later.inAcceptAll('marketing')).toBe(true);
   });
+
+  it('overrides an earlier yes to a sale given without the signal; keeps one the person gave while it was sent (GPC-01)', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ marketing: true }, { method: 'preferences' });
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    try {
+      const withSignal = createConsent(cfg);
+      await withSignal.ready;
+      expect(withSignal.state('marketing')).toBe('denied');
+      await withSignal.decide({ marketing: true }, { method: 'preferences' });
+      const receipts = await withSignal.receipts();
+      expect(receipts.map((r) => [r.method, r.gpc])).toEqual([['preferences', undefined], ['signal', true], ['preferences', true]]);
+      const again = createConsent(cfg);
+      await again.ready;
+      expect(again.state('marketing')).toBe('granted');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
 
 describe('events', () => {
