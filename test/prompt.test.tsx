@@ -14,6 +14,8 @@ describe('purpose prompt (SEP-02, CHO-08)', () => {
     expect(dialog.textContent).toContain('payment history');
     expect(dialog.textContent).toContain('Lumen Credit Bureau');
     expect(dialog.textContent).toContain('2 years');
+    // Refusing costs nothing else (PIPL Art. 16; COMPLIANCE SEP-03).
+    expect(dialog.textContent).toContain('saying no affects nothing else on the site');
     expect(get('button', 'Allow Credit scoring').className).toBe(get('button', 'Don’t allow').className);
   });
 
