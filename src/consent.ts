@@ -37,6 +37,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const locale = config.locale ?? pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted);
   const name = config.storageName ?? 'optin';
   const hashes = new Map<string, Promise<string>>();
+  const revisedIds = new Set<string>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
   const persist = createPersistence(name, report);
@@ -87,8 +88,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const load = async () => {
     const raw = await persist.read(optional);
     if (!raw) return;
-    raw.forEach((r, i) => r != null && !readRecord(r, optional) && report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`)));
     const stored = await Promise.all(raw.map(current));
+    raw.forEach((r, i) => {
+      const record = readRecord(r, optional);
+      // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
+      // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
+      if (record && !stored[i] && record.expires > Date.now()) revisedIds.add(record.purpose);
+      else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
+    });
     stored.forEach((r) => r && see(r.at));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
@@ -193,6 +200,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       });
     },
 
+    revised: (id) => revisedIds.has(id) && state(id) == 'undecided',
     decideAll: (granted, options) => all(granted ? optional.filter((id) => consent.inAcceptAll(id)) : optional, granted, options),
     // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal: the opt-out
     // stands, on later visits without the signal too, until the person opts in to that purpose by itself.

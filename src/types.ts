@@ -176,6 +176,11 @@ export interface Consent<Id extends string = string> {
   /** One purpose's state, or every purpose's. */
   state(id: Id): PurposeState;
   state(): { readonly [K in Id]: PurposeState };
+  /**
+   * True while `id` is asked again because the policy version or the purpose's disclosure changed since the
+   * person's last decision about it (the dialogs mark it as changed).
+   */
+  revised(id: Id): boolean;
   /** Resolves once `id` is granted; rejects with `ConsentDeniedError` on a no. */
   require(id: Id, options?: RequireOptions): Promise<void>;
   /** Wraps `fn` so that it runs only while `id` is granted; calls before a decision are held (bounded). */

@@ -1,7 +1,8 @@
 // The first layer: who asks and for what, three equal answers, nothing granted by Enter, Escape or closing.
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
-import { receiptsOf, settle } from './fixtures.js';
+import { createConsent } from '../src/index.js';
+import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 describe('banner (CHO-02, CHO-05, PRE-05)', () => {
   it('is a labelled, non-modal dialog in the language shown, naming the controller, the purposes and withdrawal', async () => {
@@ -15,6 +16,18 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(banner.textContent).toMatch(/never part of “Accept all”: Credit scoring/);
     expect(get('link', 'privacy@lantern.example').getAttribute('href')).toBe('mailto:privacy@lantern.example');
     expect(get('link', 'Privacy policy').getAttribute('href')).toBe('https://lantern.example/privacy');
+  });
+
+  it('names the purposes asked again because they changed since the last choice, there and in the preferences (GATE-03)', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ analytics: true, marketing: true });
+    const changed = purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p));
+    const { get, consent } = await mounted({ storageName, purposes: changed });
+    expect(get('dialog', 'Your privacy choices').textContent).toContain('Changed since your last choice: Analytics.');
+    consent.showPreferences();
+    const notes = [...get('dialog', 'Privacy settings').querySelectorAll('.note')].map((note) => note.textContent);
+    expect(notes.filter((note) => note.startsWith('Changed since'))).toHaveLength(1);
+    expect(get('switch', 'Analytics').closest('li')!.textContent).toContain('Changed since your last choice');
   });
 
   it('offers Accept all, Reject all and Customize as the same element with the same class', async () => {

@@ -46,12 +46,18 @@ describe('persistence', () => {
     ['the policy version changes', { policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }],
     ['the disclosure text changes', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p)) }],
     ['the recipients change', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, recipients: [{ name: 'Other Stats', country: 'US' }] } : p)) }],
-  ])('asks again when %s (GATE-03, GATE-04)', async (_, change) => {
+  ])('asks again when %s, and says the purpose changed until it is decided again (GATE-03, GATE-04)', async (_, change) => {
     const cfg = config();
     await createConsent(cfg).decide({ analytics: true, marketing: false });
+    const same = createConsent(cfg);
+    await same.ready;
+    expect(same.revised('analytics')).toBe(false);
     const later = createConsent({ ...cfg, ...change });
     await later.ready;
     expect(later.state('analytics')).toBe('undecided');
+    expect([later.revised('analytics'), later.revised('credit-scoring')]).toEqual([true, false]);
+    await later.decide({ analytics: false });
+    expect(later.revised('analytics')).toBe(false);
   });
 
   it('asks again once a decision expires (GATE-05)', async () => {
@@ -64,6 +70,7 @@ describe('persistence', () => {
     const later = createConsent(cfg);
     await later.ready;
     expect(later.state('analytics')).toBe('undecided');
+    expect(later.revised('analytics')).toBe(false); // expired, not changed
   });
 });
 

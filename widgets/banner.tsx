@@ -1,6 +1,7 @@
 // The first layer: who asks, for what, that a yes can be withdrawn and where, and three equal buttons.
 // Non-modal (the page stays usable); focus never starts on "Accept all", so Enter on load grants nothing.
 import { h } from 'preact';
+import type { Purpose } from '../src/index.js';
 import { Link, say } from './disclosure.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
@@ -12,12 +13,13 @@ const contactUrl = (contact: string) => (contact.includes('@') && !contact.inclu
 export function Banner(props: Props) {
   const { consent, t, locale, c, view } = props;
   const { controller, policy, purposes } = consent.config;
-  const titles = (sensitive: boolean) =>
+  const titles = (which: (p: Purpose) => unknown) =>
     purposes
-      .filter((p) => !p.necessary && !p.sensitive == !sensitive)
+      .filter((p) => !p.necessary && which(p))
       .map((p) => say(props, p.title))
       .join(t.listSeparator);
-  const separate = titles(true);
+  const separate = titles((p) => p.sensitive);
+  const revised = titles((p) => consent.revised(p.id));
   const button = (action: string, text: string, onClick: () => void) => (
     <button type="button" class="btn" data-action={action} onClick={onClick}>
       {text}
@@ -38,8 +40,9 @@ export function Banner(props: Props) {
       <h2 id="optin-banner-title" tabIndex={-1}>
         {t.bannerTitle}
       </h2>
-      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles(false) })}</p>
+      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => !p.sensitive) })}</p>
       {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
+      {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
       <p class="muted">
         {t.contact}
         <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />

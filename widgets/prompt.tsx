@@ -14,6 +14,7 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
   return (
     <ModalLayer name="prompt" title={fill(t.promptTitle, { purpose: title })} lang={locale} close={t.close} onClose={c.closePrompt}>
       <p id="optin-prompt-text">{fill(t.promptText, { controller: consent.config.controller.name })}</p>
+      {consent.revised(purpose.id) && <p class="note">{fill(t.revised, { purposes: title })}</p>}
       {purpose.sensitive && <p class="note">{t.sensitive}</p>}
       <Disclosure {...props} id="optin-prompt-purpose" />
       <p>
