@@ -40,8 +40,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const revisedIds = new Set<string>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  const persist = createPersistence(name, report);
   const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer } = createDecisions(purposes, optional, events, report);
+  // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
+  const persist = createPersistence(name, report, () => forget(tick()));
   let ui: ConsentUI | undefined;
 
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */

@@ -8,9 +8,9 @@ import type { DecisionRecord, Receipt } from './types.js';
 // How long a read or write waits for IndexedDB before giving up on it: a blocked open never answers.
 const TIMEOUT = 5000;
 
-/** Storage for database `name`; `report` receives every storage fault. */
-export function createPersistence(name: string, report: (error: ConsentError) => void) {
-  const idb = idbStore(name);
+/** Storage for database `name`; `report` receives every storage fault; `onGone` runs when the database is deleted. */
+export function createPersistence(name: string, report: (error: ConsentError) => void, onGone?: () => void) {
+  const idb = idbStore(name, onGone);
   let store = idb;
   let memoryOnly = false;
   // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a

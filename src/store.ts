@@ -17,12 +17,27 @@ export interface Store {
   list(prefix: string): Promise<unknown[]>;
 }
 
-/** Our own database (never idb-keyval's shared default one). Nothing opens until the first call. */
-export function idbStore(name: string): Store {
+/**
+ * Our own database (never idb-keyval's shared default one). Nothing opens until the first call. `onGone` runs when
+ * another script deletes or upgrades the database (a site's "delete my data", the browser's developer tools).
+ */
+export function idbStore(name: string, onGone?: () => void): Store {
   let use: ReturnType<typeof createStore> | undefined;
   // Promise.resolve().then turns a synchronous throw (no indexedDB, SecurityError) into a rejection.
   const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => T | PromiseLike<T>) =>
-    Promise.resolve().then(() => (use ??= createStore(name, 'keyval'))(mode, fn));
+    Promise.resolve().then(() =>
+      (use ??= createStore(name, 'keyval'))(mode, (s) => {
+        // A deletion waits until every open connection lets go: ours does, so it never hangs, and the next call
+        // opens the database afresh.
+        const db = s.transaction.db;
+        db.onversionchange ??= () => {
+          db.close();
+          use = undefined;
+          onGone?.();
+        };
+        return fn(s);
+      }),
+    );
   return {
     lock: 'optin:' + name,
     read: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => promisifyRequest(s.get(k))))),

@@ -194,6 +194,33 @@ describe('IndexedDB faults (PRE-04)', () => {
   });
 });
 
+describe('the database deleted during the page view (PRE-04)', () => {
+  it('lets the deletion through, stops counting the deleted decisions, and stores the next one afresh', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true });
+    const changes: string[][] = [];
+    consent.on('change', ({ changed }) => changes.push([...changed]));
+    // A site's "delete my data" button, or the browser's developer tools.
+    const deleted = await new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase(cfg.storageName);
+      request.onsuccess = () => resolve('deleted');
+      request.onblocked = () => resolve('blocked');
+    });
+    expect(deleted).toBe('deleted');
+    expect(consent.state('analytics')).toBe('undecided');
+    expect(changes).toEqual([['analytics']]);
+    let settled = false;
+    void consent.require('analytics').finally(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    await consent.decide({ marketing: false });
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state()).toMatchObject({ analytics: 'undecided', marketing: 'denied' });
+  });
+});
+
 describe('createPersistence', () => {
   const record = (purpose: string, granted: boolean) => ({ v: 1, purpose, granted, at: 1, expires: 9e15, policy: '1', hash: 'h', locale: 'en', method: 'api' }) as const;
   const receipt = { at: 1, policy: '1', method: 'api', locale: 'en', choices: {}, hashes: {} } as const;
