@@ -25,6 +25,7 @@
       creditFailed: 'The score could not be fetched. Please try again later.',
       logUnavailable: 'The server log could not be read right now.',
       strictLink: 'This page under a strict CSP',
+      consentRecord: 'Download my consent record',
       inlineLink: 'This page with the inline stub',
     },
     'zh-CN': {
@@ -34,6 +35,7 @@
       tagline: '读新闻，不被“读”',
       langNav: '语言',
       privacySettings: '隐私设置',
+      consentRecord: '下载我的同意记录',
       h1: '今日报道',
       a1Title: '监管部门就用户数据约谈三家应用',
       a1Meta: '科技 · 阅读约4分钟',
@@ -300,6 +302,20 @@
   document.getElementById('privacy-settings').addEventListener('click', function () {
     var c = consent();
     if (c) c.showPreferences();
+  });
+
+  // The person's copy of their consent record (PIPL Arts. 44-45, GDPR Art. 15): choices now and every receipt.
+  document.getElementById('consent-record').addEventListener('click', function () {
+    var c = consent();
+    if (!c || !c.receipts) return;
+    Promise.all([c.receipts(), c.verifyReceipts()]).then(function (got) {
+      var record = { controller: c.config.controller, policy: c.config.policy, choices: c.state(), receipts: got[0], check: got[1] };
+      var link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
+      link.download = 'consent-record.json';
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    });
   });
 
   // ---- Live log of what reached the server -------------------------------------------------------------------

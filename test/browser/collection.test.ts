@@ -1,5 +1,6 @@
 // What leaves the page, read from the demo server's own log: nothing before a yes, exactly what was allowed after
 // one, nothing after a no or a withdrawal; decisions kept in the real IndexedDB and shared with other tabs.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { banner, collected, env, hits, open, stored, until } from './browser.js';
 
@@ -93,6 +94,22 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(collected().slice(after)).toEqual([]);
     expect(await page.locator('iframe[data-consent=video]').getAttribute('src')).toBe('about:blank');
     expect(await stored(page, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
+  });
+
+  it('the person downloads their consent record: what they chose, every receipt, the chain checked (REC-05)', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    await page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch', { name: 'Analytics' }).click();
+    await page.getByRole('button', { name: 'Save choices' }).click();
+    await until(async () => ((await stored(page, 'analytics')) as { granted?: boolean } | undefined)?.granted === true, 'the stored yes');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my consent record' }).click()]);
+    expect(download.suggestedFilename()).toBe('consent-record.json');
+    const record = JSON.parse(readFileSync(await download.path(), 'utf8')) as { choices: object; receipts: { method: string; choices: object }[]; check: object };
+    expect(record.choices).toMatchObject({ analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
+    expect(record.receipts.map((r) => r.method)).toEqual(['banner', 'preferences']);
+    expect(record.receipts[1]!.choices).toMatchObject({ analytics: true, personalisation: false });
+    expect(record.check).toEqual({ ok: true, count: 2 });
   });
 
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
