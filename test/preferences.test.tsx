@@ -117,6 +117,19 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect((await receiptsOf(consent)).at(-1)).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false } });
   });
 
+  it('opened by the page while a page prompt is open, they come up on top, and the prompt after they close', async () => {
+    const { get, query, consent } = await mounted();
+    get('button', 'Reject all').click();
+    void consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+    await settle(0);
+    expect(query('dialog', 'Allow Credit scoring?')).not.toBeNull();
+    consent.showPreferences();
+    expect((get('dialog', 'Privacy settings') as HTMLDialogElement).open).toBe(true);
+    expect(query('dialog', 'Allow Credit scoring?')).toBeNull();
+    get('button', 'Close').click();
+    expect((get('dialog', 'Allow Credit scoring?') as HTMLDialogElement).open).toBe(true);
+  });
+
   it('are a modal dialog: focus moves in, Tab wraps inside, Escape records nothing and gives focus back', async () => {
     const { get, focused, consent, all } = await mounted();
     press('Escape', get('button', 'Accept all'));

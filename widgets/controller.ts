@@ -113,6 +113,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   });
   const openPreferences = () => {
     touched = new Set();
+    asked = undefined;
     // Asked for before the stored decisions are read: open once they are, so no switch shows a stale "off" (on a
     // first visit at once: nothing is stored).
     if (known(view)) update({ preferences: switches() });

@@ -66,13 +66,14 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const draw = (view: View) => {
     const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);
     if (next && !modal) opener = activeElement();
-    if (modal == 'prefs' && next != modal) switchAsked = activeElement();
+    if (modal == 'prefs' && next && next != modal) switchAsked = activeElement();
     const inside = !!root.activeElement;
     render(<Dialogs consent={consent} t={t} locale={locale} c={controller} view={view} floatingButton={options.floatingButton ?? true} />, root);
     if (next != modal) {
       // The last one drawn is on top: a prompt over the preferences.
       const dialog = [...root.querySelectorAll('dialog')].pop();
-      if (next == 'prefs' && modal && switchAsked?.isConnected) switchAsked.focus();
+      // Back from a prompt to the preferences under it (still open): to the switch that asked.
+      if (dialog?.open && switchAsked?.isConnected) switchAsked.focus();
       else if (dialog) openModal(dialog);
       // Back where it was; when that is gone (the banner's Customize, once answered), to "Privacy settings".
       else back(opener);
