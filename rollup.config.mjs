@@ -7,7 +7,8 @@ import typescript from '@rollup/plugin-typescript';
 
 const coreEntry = fileURLToPath(new URL('src/index.ts', import.meta.url));
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**', 'widgets/**'], compilerOptions: { noEmit: false, declaration: false, types: [] }, noEmitOnError: true });
-const min = () => terser({ ecma: 2020, module: true, compress: { passes: 2 } });
+// Five passes: the script-tag bundle keeps shrinking up to the fifth (about 70 bytes gzipped over two).
+const min = () => terser({ ecma: 2020, module: true, compress: { passes: 5 } });
 const preactDeps = (id) => id === 'preact' || id.startsWith('preact/');
 // The widgets import the core through src/index.ts; in the ESM build that import becomes the package's own
 // 'optin' entry, so an app that uses both ships one copy of the core.
