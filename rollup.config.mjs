@@ -9,6 +9,12 @@ const coreEntry = fileURLToPath(new URL('src/index.ts', import.meta.url));
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**', 'widgets/**'], compilerOptions: { noEmit: false, declaration: false, types: [] }, noEmitOnError: true });
 // Five passes: the script-tag bundle keeps shrinking up to the fifth (about 70 bytes gzipped over two).
 const min = () => terser({ ecma: 2020, module: true, compress: { passes: 5 } });
+// widgets/styles.ts writes its stylesheet one rule per line for reading; CSS ignores those line breaks, so the
+// bundles ship it without them (about 30 bytes gzipped).
+const cssOnOneLine = {
+  name: 'css-on-one-line',
+  transform: (code, id) => (id.endsWith('/widgets/styles.ts') ? code.replace(/(?<=export const css = `)[^`]*/, (css) => css.replaceAll('\n', '')) : null),
+};
 const preactDeps = (id) => id === 'preact' || id.startsWith('preact/');
 // The widgets import the core through src/index.ts; in the ESM build that import becomes the package's own
 // 'optin' entry, so an app that uses both ships one copy of the core.
@@ -22,13 +28,13 @@ export default [
     ...quiet,
     input: 'widgets/index.ts',
     external: coreAsPackage,
-    plugins: [resolve(), ts()],
+    plugins: [resolve(), cssOnOneLine, ts()],
     output: { file: 'dist/widgets.js', format: 'es', paths: { [coreEntry]: 'optin' } },
   },
-  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), ts(), min()], output: { file: 'dist/optin.global.js', format: 'iife' } },
+  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), cssOnOneLine, ts(), min()], output: { file: 'dist/optin.global.js', format: 'iife' } },
   // The inline stub a page pastes before the script tag, also served as a file for pages under a strict CSP.
   { ...quiet, input: 'widgets/stub.ts', plugins: [ts(), min()], output: { file: 'dist/optin-stub.js', format: 'iife' } },
   // Measured by size-limit: the core import with idb-keyval, and the widgets without Preact or the core.
   { ...quiet, input: 'src/size-entry.ts', plugins: [resolve(), ts(), min()], output: { file: 'dist/size/core.min.js', format: 'es' } },
-  { ...quiet, input: 'widgets/index.ts', external: coreAsPackage, plugins: [resolve(), ts(), min()], output: { file: 'dist/size/widgets.min.js', format: 'es', paths: { [coreEntry]: 'optin' } } },
+  { ...quiet, input: 'widgets/index.ts', external: coreAsPackage, plugins: [resolve(), cssOnOneLine, ts(), min()], output: { file: 'dist/size/widgets.min.js', format: 'es', paths: { [coreEntry]: 'optin' } } },
 ];
