@@ -2,6 +2,7 @@
 // Non-modal (the page stays usable); focus never starts on "Accept all", so Enter on load grants nothing.
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
+import { actionButton, closeButton } from './buttons.js';
 import { Link, say } from './disclosure.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
@@ -20,11 +21,6 @@ export function Banner(props: Props) {
       .join(t.listSeparator);
   const separate = titles((p) => p.sensitive);
   const revised = titles((p) => consent.revised(p.id));
-  const button = (action: string, text: string, onClick: () => void) => (
-    <button type="button" class="btn" data-action={action} onClick={onClick}>
-      {text}
-    </button>
-  );
   return (
     <section
       // Hidden, not removed, under a modal layer: focus can then go back to its Customize button.
@@ -48,13 +44,11 @@ export function Banner(props: Props) {
         <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
       </p>
       <div class="actions">
-        {button('accept', t.acceptAll, () => c.answerBanner(true))}
-        {button('reject', t.rejectAll, () => c.answerBanner(false))}
-        {button('customize', t.customize, c.openPreferences)}
+        {actionButton('accept', t.acceptAll, () => c.answerBanner(true))}
+        {actionButton('reject', t.rejectAll, () => c.answerBanner(false))}
+        {actionButton('customize', t.customize, c.openPreferences)}
       </div>
-      <button type="button" class="close" aria-label={t.close} title={t.close} onClick={c.closeBanner}>
-        ×
-      </button>
+      {closeButton(t.close, c.closeBanner)}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // The frame of a modal layer: a native <dialog> with its name, description and language, a sticky heading that
 // takes focus on open, a close button, and the keys: Escape closes (never a yes), Tab stays inside.
 import { type ComponentChildren, h } from 'preact';
+import { closeButton } from './buttons.js';
 import { trapTab } from './modal.js';
 
 /** Props of `ModalLayer`. */
@@ -39,9 +40,7 @@ export function ModalLayer({ name, title, lang, close, onClose, children }: Moda
         <h2 id={`optin-${name}-title`} tabIndex={-1} data-autofocus>
           {title}
         </h2>
-        <button type="button" class="close" aria-label={close} title={close} onClick={onClose}>
-          ×
-        </button>
+        {closeButton(close, onClose)}
       </div>
       {children}
     </dialog>

@@ -2,6 +2,7 @@
 // Switching off a yes withdraws it at once; Save records what the switches show; "all" never covers a sensitive one.
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
+import { actionButton } from './buttons.js';
 import { privacySignal } from './controller.js';
 import { Disclosure, Link, say } from './disclosure.js';
 import { ModalLayer } from './modal-layer.js';
@@ -48,15 +49,9 @@ export function Preferences(props: Props) {
       </p>
       <ul class="purposes">{consent.config.purposes.map(row)}</ul>
       <div class="actions">
-        <button type="button" class="btn" data-action="reject" onClick={() => c.save(false)}>
-          {t.rejectAll}
-        </button>
-        <button type="button" class="btn" data-action="accept" onClick={() => c.save(true)}>
-          {t.acceptAll}
-        </button>
-        <button type="button" class="btn" data-action="save" onClick={() => c.save()}>
-          {t.save}
-        </button>
+        {actionButton('reject', t.rejectAll, () => c.save(false))}
+        {actionButton('accept', t.acceptAll, () => c.save(true))}
+        {actionButton('save', t.save, () => c.save())}
       </div>
     </ModalLayer>
   );

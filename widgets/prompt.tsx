@@ -2,6 +2,7 @@
 // the purpose ("Allow credit scoring"). It is the separate consent a sensitive purpose needs (PIPL Art. 29).
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
+import { actionButton } from './buttons.js';
 import { Disclosure, Link, say } from './disclosure.js';
 import { ModalLayer } from './modal-layer.js';
 import type { Props } from './props.js';
@@ -21,12 +22,8 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
         <Link url={consent.config.policy.url} text={t.policy} />
       </p>
       <div class="actions">
-        <button type="button" class="btn" data-action="deny" onClick={() => c.answerPrompt(false)}>
-          {t.deny}
-        </button>
-        <button type="button" class="btn" data-action="allow" onClick={() => c.answerPrompt(true)}>
-          {fill(t.allow, { purpose: title })}
-        </button>
+        {actionButton('deny', t.deny, () => c.answerPrompt(false))}
+        {actionButton('allow', fill(t.allow, { purpose: title }), () => c.answerPrompt(true))}
       </div>
     </ModalLayer>
   );
