@@ -32,8 +32,8 @@ export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>
 }
 
 /** Every receipt, oldest first. */
-export async function readReceipts(store: Store): Promise<Receipt[]> {
-  return (await store.list('r')) as Receipt[];
+export function readReceipts(store: Store): Promise<Receipt[]> {
+  return store.list('r') as Promise<Receipt[]>;
 }
 
 /** Walks the chain and names the first receipt that was changed, removed or reordered. */
