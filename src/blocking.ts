@@ -34,6 +34,10 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   const queue: HTMLScriptElement[] = [];
   let loading = 0;
 
+  const removePlaceholder = (el: HTMLIFrameElement) => {
+    placeholders.get(el)?.remove();
+    placeholders.delete(el);
+  };
   const ignore = (el: Element, why: string) => {
     done.add(el);
     console.warn(`Optin: ${why}; this element stays blocked.`, el);
@@ -69,16 +73,15 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   };
 
   const frame = (el: HTMLIFrameElement, id: string) => {
-    let button = placeholders.get(el);
     if (consent.has(id)) {
-      button?.remove();
-      placeholders.delete(el);
+      removePlaceholder(el);
       if (!loaded.has(el)) el.src = el.dataset.src!;
       loaded.add(el);
       return;
     }
     // Withdrawn after it loaded: unload it, since an open embed keeps collecting.
     if (loaded.delete(el)) el.src = 'about:blank';
+    let button = placeholders.get(el);
     if (!button) {
       const purpose = consent.config.purposes.find((p) => p.id == id)!;
       const text = consent.config.texts?.[consent.locale]?.blockedContent ?? TEXTS[consent.locale] ?? TEXTS.en!;
@@ -95,11 +98,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   const scan = () => {
     // While the parser is still adding an inline script its text may be cut short: wait for the whole page.
     if (doc.readyState == 'loading') return;
-    for (const [el, button] of placeholders) {
-      if (el.isConnected) continue;
-      button.remove();
-      placeholders.delete(el);
-    }
+    for (const el of placeholders.keys()) if (!el.isConnected) removePlaceholder(el);
     for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR)) {
       const id = el.dataset.consent!;
       if (done.has(el)) continue;
@@ -126,8 +125,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     observer.disconnect();
     off();
     doc.removeEventListener('DOMContentLoaded', scan);
-    for (const button of placeholders.values()) button.remove();
-    placeholders.clear();
+    placeholders.forEach((_, el) => removePlaceholder(el));
     queue.length = 0;
   };
 }

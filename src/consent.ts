@@ -112,7 +112,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   };
 
   const consent: Consent<Id> = {
-    ready: Promise.resolve(),
+    // load() first waits for storage, so it only reaches `consent` once this object exists.
+    ready: load().catch(report),
     config,
     locale,
     firstVisit: persist.firstVisit,
@@ -235,6 +236,5 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return () => void (ui == next && (ui = undefined));
     },
   };
-  (consent as { ready: Promise<void> }).ready = load().catch(report);
   return consent;
 }
