@@ -52,8 +52,8 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   let modal: string | undefined;
   let opener: HTMLElement | null = null;
   let switchAsked: HTMLElement | null = null;
-  let banner = false;
-  // The banner element the page keeps room for, and how to give the page its own scroll padding back.
+  // The banner element the page keeps room for, and how to give the page its own scroll padding back; set exactly
+  // while a banner is drawn, so before a draw it tells whether the last view had one.
   let room: { banner: Element; release: () => void } | undefined;
   // The page element focus came from into the banner, to go back to once the banner is answered or closed.
   let beforeBanner: HTMLElement | null = null;
@@ -81,14 +81,13 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     }
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button. In the
     // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
-    if (view.banner && !banner && !modal) {
+    if (view.banner && !room && !modal) {
       requestAnimationFrame(() => {
         if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
       });
     }
     // The banner went away with focus in it (answered, closed): back to the page element focus came from.
-    if (banner && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
-    banner = view.banner;
+    if (room && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
     const shown = root.querySelector<HTMLElement>('.banner');
     if (shown != room?.banner) {
       room?.release();
