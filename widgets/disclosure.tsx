@@ -14,9 +14,7 @@ export const Link = ({ url, text }: { readonly url: string | undefined; readonly
     <a href={url} target={url[0] == '/' ? undefined : '_blank'} rel="noopener noreferrer">
       {text}
     </a>
-  ) : (
-    <Fragment>{text}</Fragment>
-  );
+  ) : text;
 
 /** A config text in the language shown. */
 export const say = ({ consent, locale }: Props, value: LocalizedText | undefined) => localize(value, locale, consent.config.locale ?? 'en');
