@@ -18,10 +18,9 @@ export function localize(value: LocalizedText | undefined, locale: string, fallb
 export function pickLocale(available: readonly string[], wanted: readonly string[], fallback = 'en'): string {
   for (const want of wanted) {
     const lower = want.toLowerCase();
-    const exact = available.find((a) => a.toLowerCase() == lower);
-    if (exact) return exact;
-    const byLanguage = available.find((a) => a.split('-')[0]!.toLowerCase() == lower.split('-')[0]);
-    if (byLanguage) return byLanguage;
+    // Exactly, else by language.
+    const match = available.find((a) => a.toLowerCase() == lower) ?? available.find((a) => a.split('-')[0]!.toLowerCase() == lower.split('-')[0]);
+    if (match) return match;
   }
   return fallback;
 }
