@@ -23,11 +23,12 @@ export function Preferences(props: Props) {
             <span class="badge">{t.alwaysOn}</span>
           ) : (
             // A switch shows "on" only for a yes already given: never pre-ticked (GDPR Recital 32, Planet49).
+            // Preact writes an aria-* attribute's false as "false" rather than removing it.
             <button
               type="button"
               role="switch"
               class="switch"
-              aria-checked={on[p.id] ? 'true' : 'false'}
+              aria-checked={!!on[p.id]}
               aria-labelledby={`optin-title-${i}`}
               aria-describedby={`optin-text-${i}`}
               onClick={() => c.toggle(p.id)}
