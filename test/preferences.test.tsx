@@ -1,5 +1,5 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
 import { receiptsOf, settle } from './fixtures.js';
 
@@ -99,8 +99,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('button', 'Reject all').click();
     // Given through the prompt: the page's own button starts require(), then "Allow credit scoring".
     void consent.require('credit-scoring', { ask: true }).catch(() => undefined);
-    await settle(0);
-    get('button', 'Allow Credit scoring').click();
+    (await vi.waitFor(() => get('button', 'Allow Credit scoring'))).click();
     expect(consent.state('credit-scoring')).toBe('granted');
     let clicks = 0;
     root.addEventListener('click', () => clicks++);
@@ -114,7 +113,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('button', 'Close').click();
     expect(query('dialog', 'Privacy settings')).toBeNull();
     expect(consent.state('credit-scoring')).toBe('denied');
-    expect((await receiptsOf(consent)).at(-1)).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false } });
+    expect((await receiptsOf(consent, 3))[2]).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false } });
   });
 
   it('opened by the page while a page prompt is open, they come up on top, and the prompt after they close', async () => {
