@@ -42,7 +42,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const report = (error: ConsentError) => events.emit('error', error);
   const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer } = createDecisions(purposes, optional, events, report);
   // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
-  const persist = createPersistence(name, report, () => forget(tick()));
+  const persist = createPersistence(name, report, () => {
+    revisedIds.clear();
+    forget(tick());
+  });
   let ui: ConsentUI | undefined;
 
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
@@ -184,7 +187,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
         check(id);
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
-        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal });
+        // A no to a sale keeps a standing opt-out by the signal: later Reject alls and withdrawals do not end it.
+        const optOut = !granted && purposes.get(id)!.sale && (method == 'signal' || records.get(id)?.optOut === true) ? { optOut: true as const } : {};
+        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal, ...optOut });
       }
       if (!list.length) return;
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
@@ -208,7 +213,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // stands, on later visits without the signal too, until the person opts in to that purpose by itself.
     inAcceptAll: (id) => {
       const purpose = purposes.get(id);
-      const optedOut = () => gpc() || (state(id) == 'denied' && records.get(id)!.method == 'signal');
+      const optedOut = () => gpc() || (state(id) == 'denied' && records.get(id)!.optOut === true);
       return !!purpose && !purpose.necessary && !purpose.sensitive && !(purpose.sale && optedOut());
     },
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),

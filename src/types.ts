@@ -78,6 +78,11 @@ export interface DecisionRecord {
   readonly method: DecisionMethod;
   /** The browser sent a Global Privacy Control signal when this was decided (absent otherwise). */
   readonly gpc?: true;
+  /**
+   * A no that carries a Global Privacy Control opt-out of a sale: set by the signal and kept by every later no,
+   * so only the person's own yes to that purpose ends it ("Accept all" does not).
+   */
+  readonly optOut?: true;
 }
 
 /** One entry of the append-only proof log. `prev` is the hash of the entry before it. */

@@ -368,6 +368,24 @@ describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
     expect(later.inAcceptAll('marketing')).toBe(true);
   });
 
+  it('keeps the opt-out through a later no: after Reject all under the signal, Accept all without it still leaves the sale off (GPC-05)', async () => {
+    const cfg = config();
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    try {
+      const withSignal = createConsent(cfg);
+      await withSignal.ready;
+      await settle();
+      await withSignal.decideAll(false, { method: 'banner' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const later = createConsent(cfg);
+    await later.ready;
+    expect(later.inAcceptAll('marketing')).toBe(false);
+    await later.decideAll(true, { method: 'banner' });
+    expect(later.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+  });
+
   it('overrides an earlier yes to a sale given without the signal; keeps one the person gave while it was sent (GPC-01)', async () => {
     const cfg = config();
     await createConsent(cfg).decide({ marketing: true }, { method: 'preferences' });

@@ -133,6 +133,30 @@ describe('preferences', () => {
     expect(consent.state()).toMatchObject({ analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });
   });
 
+  it('a sensitive purpose switched off (withdrawn) and on again follows the prompt’s yes, and Save keeps it', async () => {
+    const { c, consent } = await setup();
+    await consent.decide({ 'credit-scoring': true }, { method: 'prompt' });
+    c.openPreferences();
+    c.toggle('credit-scoring');
+    expect(consent.state('credit-scoring')).toBe('denied');
+    c.toggle('credit-scoring');
+    await settle(0);
+    c.answerPrompt(true);
+    expect(c.view().preferences).toMatchObject({ 'credit-scoring': true });
+    c.save();
+    expect(consent.state('credit-scoring')).toBe('granted');
+  });
+
+  it('a sensitive switch shows the prompt at once even when the page already waits for that purpose behind them', async () => {
+    const { c, consent } = await setup();
+    c.openPreferences();
+    void consent.require('credit-scoring').catch(() => undefined);
+    await settle(0);
+    c.toggle('credit-scoring');
+    await settle(0);
+    expect(c.view().prompt).toBe('credit-scoring');
+  });
+
   it('a prompt the page asks for while they are open waits until they close', async () => {
     const { c, consent } = await setup();
     c.openPreferences();

@@ -221,6 +221,18 @@ describe('the database deleted during the page view (PRE-04)', () => {
   });
 });
 
+describe('the database deleted during the page view, with a purpose asked again because it changed', () => {
+  it('no longer says the purpose changed: there is no earlier choice left to compare with', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent({ ...cfg, policy: { ...cfg.policy, version: '2027-01' } });
+    await consent.ready;
+    expect(consent.revised('analytics')).toBe(true);
+    await new Promise((resolve) => (indexedDB.deleteDatabase(cfg.storageName).onsuccess = resolve));
+    expect(consent.revised('analytics')).toBe(false);
+  });
+});
+
 describe('createPersistence', () => {
   const record = (purpose: string, granted: boolean) => ({ v: 1, purpose, granted, at: 1, expires: 9e15, policy: '1', hash: 'h', locale: 'en', method: 'api' }) as const;
   const receipt = { at: 1, policy: '1', method: 'api', locale: 'en', choices: {}, hashes: {} } as const;

@@ -1,7 +1,8 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
-import { receiptsOf, settle } from './fixtures.js';
+import { createConsent } from '../src/index.js';
+import { config, freshName, receiptsOf, settle } from './fixtures.js';
 
 const open = async (...args: Parameters<typeof mounted>) => {
   const dialogs = await mounted(...args);
@@ -162,5 +163,18 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     } finally {
       delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
     }
+  });
+
+  it('on a later visit without the signal, still say why a sale stays off: its opt-out stands (GPC-05)', async () => {
+    const storageName = freshName();
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      await receiptsOf(createConsent(config({ storageName })));
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    }
+    const { get } = await open({ storageName });
+    expect(get('switch', 'Advertising').closest('li')!.textContent).toContain('Global Privacy Control signal and we honour it');
+    expect(get('switch', 'Analytics').closest('li')!.textContent).not.toContain('Global Privacy Control');
   });
 });

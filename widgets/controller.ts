@@ -140,8 +140,9 @@ export function createController(consent: Consent, locale: string, draw: (view: 
         let answer: Answer = () => undefined;
         const promise = new Promise<boolean>((resolve) => (answer = resolve));
         prompts.set(id, (entry = { promise, answer }));
-        update();
       }
+      // Drawn also when the prompt was already waiting (behind the preferences, whose switch now asks for it).
+      update();
       return entry.promise;
     },
     cancel(id) {
@@ -170,6 +171,8 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       const on = !view.preferences?.[id];
       // A sensitive purpose is granted only in a dialog of its own whose yes names it (PIPL Art. 29): its prompt.
       if (on && purposes.some((p) => p.id == id && p.sensitive)) {
+        // The switch follows the prompt's answer, also after it was switched off here.
+        touched.delete(id);
         asked = id;
         consent.require(id, { ask: true }).catch(() => undefined);
         return;

@@ -14,7 +14,7 @@ export function Preferences(props: Props) {
   const { consent, t, locale, c, view } = props;
   const on = view.preferences ?? {};
   const row = (p: Purpose, i: number) => {
-    const notes = [consent.revised(p.id) && fill(t.revised, { purposes: say(props, p.title) }), p.necessary && t.necessary, p.sensitive && t.sensitive, p.sale && privacySignal() && !on[p.id] && t.signal];
+    const notes = [consent.revised(p.id) && fill(t.revised, { purposes: say(props, p.title) }), p.necessary && t.necessary, p.sensitive && t.sensitive, p.sale && !on[p.id] && (privacySignal() || (!p.sensitive && !consent.inAcceptAll(p.id))) && t.signal];
     return (
       <li class="purpose" key={p.id}>
         <div class="row">

@@ -26,6 +26,7 @@
       logUnavailable: 'The server log could not be read right now.',
       strictLink: 'This page under a strict CSP',
       consentRecord: 'Download my consent record',
+      recordFailed: 'Your consent record could not be read right now. Please try again later.',
       inlineLink: 'This page with the inline stub',
     },
     'zh-CN': {
@@ -36,6 +37,7 @@
       langNav: '语言',
       privacySettings: '隐私设置',
       consentRecord: '下载我的同意记录',
+      recordFailed: '暂时无法读取您的同意记录，请稍后再试。',
       h1: '今日报道',
       a1Title: '监管部门就用户数据约谈三家应用',
       a1Meta: '科技 · 阅读约4分钟',
@@ -315,6 +317,8 @@
       link.download = 'consent-record.json';
       link.click();
       setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    }).catch(function () {
+      window.alert(t('recordFailed'));
     });
   });
 
