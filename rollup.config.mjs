@@ -11,7 +11,9 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**', '
 // unsafe_arrows turns function expressions that use neither `this` nor `arguments` into arrows: here the functions
 // terser inlines where they are called once. Unsafe only for a function expression called with `new` (none here:
 // Preact tells a class component by its `prototype.render`, and creates function components itself).
-const min = () => terser({ ecma: 2020, module: true, compress: { passes: 5, unsafe_arrows: true } });
+// `module` only for ES modules: it lets terser drop the IIFE's 'use strict', and a classic script would then run
+// in sloppy mode.
+const min = (module = true) => terser({ ecma: 2020, module, compress: { passes: 5, unsafe_arrows: true } });
 // widgets/styles.ts writes its stylesheet one rule per line for reading; CSS ignores those line breaks, so the
 // bundles ship it without them (about 30 bytes gzipped).
 const cssOnOneLine = {
@@ -34,9 +36,9 @@ export default [
     plugins: [resolve(), cssOnOneLine, ts()],
     output: { file: 'dist/widgets.js', format: 'es', paths: { [coreEntry]: 'optin' } },
   },
-  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), cssOnOneLine, ts(), min()], output: { file: 'dist/optin.global.js', format: 'iife' } },
+  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), cssOnOneLine, ts(), min(false)], output: { file: 'dist/optin.global.js', format: 'iife' } },
   // The inline stub a page pastes before the script tag, also served as a file for pages under a strict CSP.
-  { ...quiet, input: 'widgets/stub.ts', plugins: [ts(), min()], output: { file: 'dist/optin-stub.js', format: 'iife' } },
+  { ...quiet, input: 'widgets/stub.ts', plugins: [ts(), min(false)], output: { file: 'dist/optin-stub.js', format: 'iife' } },
   // Measured by size-limit: the core import with idb-keyval, and the widgets without Preact or the core.
   { ...quiet, input: 'src/size-entry.ts', plugins: [resolve(), ts(), min()], output: { file: 'dist/size/core.min.js', format: 'es' } },
   { ...quiet, input: 'widgets/index.ts', external: coreAsPackage, plugins: [resolve(), cssOnOneLine, ts(), min()], output: { file: 'dist/size/widgets.min.js', format: 'es', paths: { [coreEntry]: 'optin' } } },
