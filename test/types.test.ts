@@ -14,6 +14,8 @@ describe('types', () => {
     void consent.decide({ analytics: 'yes' }).catch(() => undefined);
     // @ts-expect-error: an unknown event name does not compile
     consent.on('changed', () => undefined);
+    expectTypeOf(consent.revised).parameter(0).toEqualTypeOf<'necessary' | 'analytics' | 'marketing' | 'credit-scoring'>();
+    expectTypeOf(consent.inAcceptAll).parameter(0).toEqualTypeOf<'necessary' | 'analytics' | 'marketing' | 'credit-scoring'>();
   });
 
   it('accepts any string id when the config is not a literal', () => {
