@@ -66,12 +66,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
-  // A record from storage or another tab counts only if it parses and still matches what we would show: the same
-  // policy version, the same disclosure, not expired.
-  const current = async (raw: unknown) => {
-    const r = readRecord(raw, optional);
-    return r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined;
-  };
+  // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
+  // version, the same disclosure, not expired.
+  const current = async (r: DecisionRecord | undefined) => (r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined);
 
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
@@ -83,7 +80,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     else if (Array.isArray(message?.records)) {
       const list = message.records;
       heard = heard
-        .then(() => Promise.all(list.map(current)))
+        .then(() => Promise.all(list.map((raw) => current(readRecord(raw, optional)))))
         .then((checked) => apply(checked.filter(newer)))
         .catch(report);
     }
@@ -92,9 +89,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const load = async () => {
     const raw = await persist.read(optional);
     if (!raw) return;
-    const stored = await Promise.all(raw.map(current));
+    const parsed = raw.map((r) => readRecord(r, optional));
+    const stored = await Promise.all(parsed.map(current));
     raw.forEach((r, i) => {
-      const record = readRecord(r, optional);
+      const record = parsed[i];
       // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
       // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
       if (record && !stored[i] && record.expires > Date.now()) revisedIds.add(record.purpose);
