@@ -18,8 +18,11 @@ export interface DemoServer {
   readonly log: LogEntry[];
   /** Reports the browser posted to /csp-report. */
   readonly cspReports: unknown[];
+  /** Consent receipts posted to /consent-receipts, one per receipt (by `seq` and `at`), as received. */
+  readonly receipts: { readonly seq: number; readonly at: number; readonly method: string; readonly choices: Record<string, boolean> }[];
   clearLog(): void;
   clearCspReports(): void;
+  clearReceipts(): void;
   close(): Promise<void>;
 }
 

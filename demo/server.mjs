@@ -75,7 +75,8 @@ async function renderPage(pathname, params, dist) {
 
 /**
  * Starts the demo server. `log` is the live array of collection hits `{ seq, time, purpose, method, path }`
- * (tests read it directly); `cspReports` the bodies posted to /csp-report. `dist` points at another build.
+ * (tests read it directly); `cspReports` the bodies posted to /csp-report; `receipts` the consent receipts
+ * posted to /consent-receipts, one per receipt. `dist` points at another build.
  * @example
  * const server = await startServer({ port: 0 });
  * await page.goto(server.url);   // 'http://127.0.0.1:PORT/'
@@ -85,6 +86,7 @@ async function renderPage(pathname, params, dist) {
 export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } = {}) {
   const log = [];
   const cspReports = [];
+  const receipts = [];
   let seq = 0;
 
   const handle = async (req, res) => {
@@ -118,6 +120,22 @@ export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } 
       log.length = 0;
       return send(204);
     }
+    // The site's own receipt endpoint (WDR-04): it keeps one copy per receipt, since a receipt may arrive twice.
+    if (pathname == '/consent-receipts') {
+      if (method != 'POST') return notAllowed('POST');
+      let list;
+      try {
+        list = JSON.parse(await readBody(req)).receipts;
+      } catch {
+        list = undefined;
+      }
+      if (!Array.isArray(list)) return send(400, TEXT, 'Expected JSON { "receipts": [ … ] }\n');
+      for (const receipt of list) {
+        if (!receipts.some((r) => r.seq === receipt?.seq && r.at === receipt?.at)) receipts.push(receipt);
+      }
+      return send(204);
+    }
+    if (pathname == '/api/receipts') return method == 'GET' ? send(200, JSON_TYPE, JSON.stringify({ receipts })) : notAllowed('GET');
     if (pathname == '/api/csp-reports') return method == 'GET' ? send(200, JSON_TYPE, JSON.stringify({ reports: cspReports })) : notAllowed('GET');
     if (pathname == '/csp-report') {
       if (method != 'POST') return notAllowed('POST');
@@ -169,7 +187,9 @@ export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } 
     port: actual,
     log,
     cspReports,
+    receipts,
     clearLog: () => void (log.length = 0),
+    clearReceipts: () => void (receipts.length = 0),
     clearCspReports: () => void (cspReports.length = 0),
     close: () =>
       new Promise((done, fail) => {

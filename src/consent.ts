@@ -201,7 +201,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal });
+        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal });
+        if (receipt) events.emit('receipt', receipt);
       });
     },
 

@@ -2,6 +2,7 @@
 // the dialogs live in `optin/widgets` and plug in through `consent.attach()`.
 export { blockElements } from './blocking.js';
 export { createConsent } from './consent.js';
+export { deliverReceipts, type DeliveryOptions } from './delivery.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
 export type { ConfigIssue, ConsentErrorCode } from './errors.js';
 export { localize } from './text.js';

@@ -66,20 +66,21 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
 
     /**
      * Stores `records` and appends `receipt`. A storage fault loses no decision: both are then kept in memory for
-     * the page view, and the fault is reported. Never rejects.
+     * the page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
      */
     async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev'>) {
       const write = async () => {
         await timed(store.write(records.map((r) => [key(r.purpose), r])));
         remember();
-        await timed(appendReceipt(store, receipt));
+        return timed(appendReceipt(store, receipt));
       };
-      await write()
+      const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
       // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after a
       // reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
       if (memoryOnly) remove(idb, records.map((r) => r.purpose)).catch(() => undefined);
+      return kept;
     },
     /** Deletes the stored decisions of `ids`. Never rejects. */
     clear: (ids: readonly string[]) => timed(remove(store, ids)).catch(toMemory),

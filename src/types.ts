@@ -157,6 +157,8 @@ export interface DecisionEvent {
 export interface ConsentEvents<Id extends string = string> {
   change: ChangeEvent<Id>;
   decision: DecisionEvent;
+  /** A decision's receipt was kept (in IndexedDB, or in memory after a storage fault): the moment to deliver it. */
+  receipt: Receipt;
   error: ConsentError;
 }
 

@@ -251,6 +251,28 @@ describe('the source, with the dialogs mocked', () => {
     expect(real().has('analytics')).toBe(false);
   });
 
+  it('delivers receipts to the config\'s receipts.endpoint, a key the consent config itself does not take', async () => {
+    const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response(null, { status: 204 }));
+    configTag(JSON.stringify({ ...config(), receipts: { endpoint: '/consent-receipts' } }));
+    await boot();
+    expect(mountDialogs).toHaveBeenCalledOnce();
+    await real().decide({ analytics: true }, { method: 'banner' });
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledWith('/consent-receipts', expect.objectContaining({ method: 'POST' })));
+    expect(JSON.parse(fetch.mock.calls[0]![1]!.body as string)).toEqual({ receipts: await real().receipts() });
+  });
+
+  it('refuses a bad receipts.endpoint like any broken config: no dialog, nothing granted', async () => {
+    configTag(JSON.stringify({ ...config(), receipts: { endpoint: 'javascript:alert(1)' } }));
+    const stub = stubbed();
+    const required = reason(stub.require('analytics'));
+    const error = quiet('error');
+    await boot();
+    expect(mountDialogs).not.toHaveBeenCalled();
+    expect(win.consent).toBe(stub);
+    expect(await required).toMatchObject({ issues: [{ path: 'receipts.endpoint' }] });
+    expect(logged(error)).toMatch(/receipts\.endpoint: must be an http\(s\) URL/);
+  });
+
   it('keeps a replayed call that throws from stopping the others', async () => {
     configTag(JSON.stringify(config()));
     const stub = stubbed();

@@ -30,6 +30,7 @@ afterAll(async () => {
 beforeEach(async () => {
   env.server.clearLog();
   env.server.clearCspReports();
+  env.server.clearReceipts();
   env.errors = [];
   env.context = await env.browser.newContext({ viewport: { width: 1100, height: 800 } });
   // The page may reach the demo server only: anything else would be a request no test accounts for.

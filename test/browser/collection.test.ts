@@ -112,6 +112,42 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(record.check).toEqual({ ok: true, count: 2 });
   });
 
+  it('receipts reach the site’s endpoint only after a decision, and a withdrawal made offline arrives once the network is back, even from a closed tab (WDR-04, REC-03)', async () => {
+    const page = await open();
+    const dialog = await banner(page);
+    await idle(1000);
+    expect(env.server.receipts).toEqual([]);
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => env.server.receipts.length == 1, 'the Accept all receipt at /consent-receipts');
+    const [accepted] = env.server.receipts;
+    // Separate consents (the transfers abroad, credit scoring) are no part of Accept all: still undecided, not in it.
+    expect(accepted).toMatchObject({ seq: 0, method: 'banner' });
+    expect(accepted!.choices).toEqual({ analytics: true, personalisation: true });
+    // Minimal: the receipt's own fields and nothing that identifies the person or the device.
+    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'seq']);
+
+    await env.context.setOffline(true);
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    await page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch', { name: 'Analytics' }).click();
+    await until(async () => ((await stored(page, 'analytics')) as { granted?: boolean } | undefined)?.granted === false, 'the stored withdrawal');
+    await idle(1000);
+    expect(env.server.receipts).toHaveLength(1);
+    await env.context.setOffline(false);
+    await until(() => env.server.receipts.length == 2, 'the withdrawal receipt once back online');
+    expect(env.server.receipts[1]).toMatchObject({ seq: 1, method: 'preferences', choices: { analytics: false } });
+
+    // Offline again, a Reject all, and the tab is closed before the network returns: the next visit sends it.
+    await env.context.setOffline(true);
+    await page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => ((await stored(page, 'personalisation')) as { granted?: boolean } | undefined)?.granted === false, 'the stored Reject all');
+    await page.close();
+    await env.context.setOffline(false);
+    await open();
+    await until(() => env.server.receipts.length == 3, 'the Reject all receipt, sent by the next visit');
+    expect(env.server.receipts[2]).toMatchObject({ seq: 2, method: 'preferences', choices: { personalisation: false } });
+    expect(env.server.receipts.map((r) => r.seq)).toEqual([0, 1, 2]);
+  });
+
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
     const first = await open();
     const second = await open();

@@ -1,0 +1,101 @@
+// Sends the proof log to the site's own endpoint (GDPR 7(1), PIPL 15/47: a withdrawal must reach the back end): every
+// receipt, once kept, is posted until the endpoint accepts it, across offline moments, closed tabs and reloads.
+import { PAGE_URL } from './config.js';
+import { ConsentConfigError, ConsentError } from './errors.js';
+import type { Consent, Receipt } from './types.js';
+
+/** Where `deliverReceipts` posts, and how long it waits before trying again. */
+export interface DeliveryOptions {
+  /** An http(s) URL or a same-origin path (`/consent-receipts`): the site's own endpoint. */
+  readonly endpoint: string;
+  /** First wait before a failed post is tried again, in ms (default 5000); it doubles up to 5 minutes. */
+  readonly retryMs?: number;
+}
+
+// At most this many receipts per request: a keepalive request may carry 64 KiB, a receipt is well under 1 KiB.
+const BATCH = 40;
+const MAX_WAIT = 300_000;
+
+/**
+ * Posts every receipt, oldest first, as `{ "receipts": [ … ] }` (JSON) to `endpoint`, with the page's own
+ * cookies: after each decision, at start-up and when the browser is back online. A receipt
+ * counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
+ * arrive twice (the endpoint keeps one per `seq` and `at`). Receipts hold no identifier of their own: the site
+ * links them to an account through its own session, if it must. Returns the function that stops delivery.
+ * @example
+ * const consent = createConsent(config);
+ * deliverReceipts(consent, { endpoint: '/consent-receipts' });
+ */
+export function deliverReceipts(consent: Consent, options: DeliveryOptions): () => void {
+  const endpoint = (options as Partial<DeliveryOptions> | null)?.endpoint;
+  if (typeof endpoint != 'string' || !PAGE_URL.test(endpoint)) {
+    throw new ConsentConfigError([{ path: 'receipts.endpoint', message: "must be an http(s) URL or a same-origin path like '/consent-receipts'" }]);
+  }
+  const retryMs = options.retryMs ?? 5000;
+  // Which receipt was delivered last: its seq and time, so a log that was deleted and begun again is sent whole.
+  const mark = 'optin:' + (consent.config.storageName ?? 'optin') + ':sent';
+  let sent: Pick<Receipt, 'seq' | 'at'> | undefined;
+  try {
+    sent = (JSON.parse(localStorage.getItem(mark) ?? 'null') as typeof sent | null) ?? undefined;
+  } catch {
+    // No localStorage, or an unreadable mark: everything is sent again, and the endpoint drops what it has.
+  }
+  let stopped = false;
+  let wait = retryMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const post = async (): Promise<void> => {
+    const list = await consent.receipts();
+    const from = sent && list[sent.seq]?.at === sent.at ? sent.seq + 1 : 0;
+    const batch = list.slice(from, from + BATCH);
+    if (!batch.length) return;
+    // keepalive: a decision made just before the person leaves still gets out.
+    // A request that hangs is given up after 30 s, or it would hold every later delivery (and other tabs') behind it.
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ receipts: batch }),
+      keepalive: true,
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status}`);
+    const last = batch[batch.length - 1]!;
+    sent = { seq: last.seq, at: last.at };
+    try {
+      localStorage.setItem(mark, JSON.stringify(sent));
+    } catch {
+      // Kept in memory for this page; after a reload these receipts are sent again.
+    }
+    return post();
+  };
+
+  // One delivery at a time, in this tab and (through a Web Lock) across tabs; a request made meanwhile runs after it.
+  let running: Promise<void> = Promise.resolve();
+  const deliver = () => {
+    clearTimeout(timer);
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        await (globalThis.navigator?.locks?.request(mark, post) ?? post());
+        wait = retryMs;
+      } catch (cause) {
+        // Offline or refused: the receipts stay in the log and are tried again later, sooner if the network returns.
+        if (!stopped) timer = setTimeout(deliver, wait);
+        wait = Math.min(wait * 2, MAX_WAIT);
+        // A network failure is the normal offline case; anything else (404, 500) is a setup the site owner must see.
+        if (!(cause instanceof TypeError)) console.warn(new ConsentError('delivery', `Optin could not deliver receipts to ${endpoint}; they are kept and sent again later. Check that it accepts a JSON POST.`, cause));
+      }
+    });
+  };
+
+  const off = consent.on('receipt', deliver);
+  globalThis.addEventListener?.('online', deliver);
+  void consent.ready.then(deliver);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    off();
+    globalThis.removeEventListener?.('online', deliver);
+  };
+}

@@ -1,0 +1,157 @@
+// Receipt delivery (WDR-04, REC-03): what the site's endpoint receives, and that nothing is lost while it is
+// unreachable, refuses, or the page is reloaded before it answered.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConsentConfigError, createConsent, deliverReceipts, type Receipt } from '../src/index.js';
+import { config, settle } from './fixtures.js';
+
+type Posted = { url: string; init: RequestInit; receipts: Receipt[] };
+let posted: Posted[];
+let answer: () => Promise<Response>;
+
+beforeEach(() => {
+  posted = [];
+  answer = () => Promise.resolve(new Response(null, { status: 204 }));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((url: string, init: RequestInit) => {
+      posted.push({ url, init, receipts: (JSON.parse(init.body as string) as { receipts: Receipt[] }).receipts });
+      return answer();
+    }),
+  );
+  localStorage.clear();
+});
+const running: (() => void)[] = [];
+/** deliverReceipts, stopped after the test so no test hears another one's deliveries. */
+const deliver = (...args: Parameters<typeof deliverReceipts>) => {
+  const stop = deliverReceipts(...args);
+  running.push(stop);
+  return stop;
+};
+afterEach(() => {
+  running.splice(0).forEach((stop) => stop());
+  vi.unstubAllGlobals();
+});
+
+/** Every receipt the endpoint accepted (a 2xx answer), in the order it got them. */
+const delivered = () => posted.flatMap((p) => p.receipts);
+
+describe('deliverReceipts', () => {
+  it('posts each decision’s receipt to the endpoint once it is kept: JSON, the page’s own cookies, nothing else', async () => {
+    const consent = createConsent(config());
+    deliver(consent, { endpoint: '/consent-receipts' });
+    await consent.ready;
+    await settle();
+    expect(posted).toEqual([]); // nothing before a decision (REC-03)
+
+    await consent.decide({ analytics: true }, { method: 'banner' });
+    await consent.withdraw('analytics', { method: 'preferences' });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    expect(delivered()).toEqual(await consent.receipts());
+    expect(delivered().map((r) => [r.method, r.choices])).toEqual([
+      ['banner', { analytics: true }],
+      ['preferences', { analytics: false }],
+    ]);
+    // Minimal: only the receipt's own fields, no identifier added on the way.
+    for (const r of delivered()) expect(Object.keys(r).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'seq']);
+    expect(posted[0]).toMatchObject({ url: '/consent-receipts', init: { method: 'POST', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' } } });
+  });
+
+  it('keeps what the endpoint did not take and sends it when the browser is back online, in order', async () => {
+    const consent = createConsent(config());
+    deliver(consent, { endpoint: '/consent-receipts', retryMs: 60_000 });
+    answer = () => Promise.reject(new TypeError('Failed to fetch'));
+    await consent.decide({ analytics: true });
+    await consent.withdraw('analytics');
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(0));
+    await settle();
+    const failed = posted.length;
+
+    answer = () => Promise.resolve(new Response(null, { status: 200 }));
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(failed));
+    const accepted = posted.slice(failed).flatMap((p) => p.receipts);
+    expect(accepted.map((r) => r.choices)).toEqual([{ analytics: true }, { analytics: false }]);
+  });
+
+  it('tries again by itself after a refusal (HTTP 500), waiting longer each time, and warns the site owner', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const times: number[] = [];
+    const consent = createConsent(config());
+    deliver(consent, { endpoint: '/consent-receipts', retryMs: 40 });
+    answer = () => {
+      times.push(performance.now());
+      return Promise.resolve(new Response(null, { status: times.length < 3 ? 500 : 204 }));
+    };
+    await consent.decide({ analytics: false });
+    await vi.waitFor(() => expect(posted).toHaveLength(3));
+    expect(warn.mock.calls[0]![0]).toMatchObject({ code: 'delivery', message: expect.stringContaining('/consent-receipts') as string });
+    // Timers never fire early: the second wait is at least twice the first.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(39);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(79);
+    expect(posted.map((p) => p.receipts.map((r) => r.seq))).toEqual([[0], [0], [0]]);
+    await settle(200);
+    expect(posted).toHaveLength(3);
+    warn.mockRestore();
+  });
+
+  it('after a reload, sends what the last page view could not, and not again what was delivered', async () => {
+    const options = config();
+    const first = createConsent(options);
+    const stop = deliver(first, { endpoint: '/consent-receipts' });
+    await first.decide({ analytics: true });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(1));
+    answer = () => Promise.reject(new TypeError('Failed to fetch'));
+    await first.withdraw('analytics');
+    await vi.waitFor(() => expect(posted).toHaveLength(2));
+    stop();
+
+    answer = () => Promise.resolve(new Response(null, { status: 204 }));
+    const second = createConsent(options);
+    deliver(second, { endpoint: '/consent-receipts' });
+    await vi.waitFor(() => expect(posted).toHaveLength(3));
+    expect(posted[2]!.receipts.map((r) => [r.seq, r.choices])).toEqual([[1, { analytics: false }]]);
+  });
+
+  it('sends a log that was deleted and begun again from its start', async () => {
+    const options = config();
+    const first = createConsent(options);
+    deliver(first, { endpoint: '/r' });
+    await first.decide({ analytics: true });
+    await first.decide({ analytics: false });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+
+    // Another database under the same name (the site deleted it): the mark of seq 1 belongs to the old log.
+    await new Promise((done) => (indexedDB.deleteDatabase(options.storageName).onsuccess = done));
+    const second = createConsent(options);
+    deliver(second, { endpoint: '/r' });
+    await second.decide({ analytics: true });
+    await second.decide({ marketing: true });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(4));
+    expect(delivered().slice(2).map((r) => r.seq)).toEqual([0, 1]);
+  });
+
+  it('splits a long backlog into requests of at most 40 receipts', async () => {
+    const consent = createConsent(config());
+    for (let i = 0; i < 45; i++) await consent.decide({ analytics: i % 2 == 0 });
+    deliver(consent, { endpoint: '/r' });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(45));
+    expect(posted.map((p) => p.receipts.length)).toEqual([40, 5]);
+    expect(delivered().map((r) => r.seq)).toEqual([...Array(45).keys()]);
+  });
+
+  it('stops: no request after the stop function ran', async () => {
+    const consent = createConsent(config());
+    deliver(consent, { endpoint: '/r' })();
+    await consent.decide({ analytics: true });
+    window.dispatchEvent(new Event('online'));
+    await settle(50);
+    expect(posted).toEqual([]);
+  });
+
+  it.each([undefined, null, {}, { endpoint: 'javascript:alert(1)' }, { endpoint: '//tracker.example/r' }, { endpoint: 42 }])('refuses %j with a ConsentConfigError naming receipts.endpoint', (options) => {
+    const consent = createConsent(config());
+    const attempt = () => deliverReceipts(consent, options as never);
+    expect(attempt).toThrow(ConsentConfigError);
+    expect(attempt).toThrow(/receipts\.endpoint: must be an http\(s\) URL or a same-origin path/);
+  });
+});
