@@ -130,6 +130,16 @@ describe('deliverReceipts', () => {
     expect(delivered().slice(2).map((r) => r.seq)).toEqual([0, 1]);
   });
 
+  it('delivers the receipts of a page view without IndexedDB: there they are the only proof that will last', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const consent = createConsent(config());
+    deliver(consent, { endpoint: '/r' });
+    await consent.decide({ analytics: true });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(1));
+    expect(consent.memoryOnly).toBe(true);
+    expect(delivered()[0]).toMatchObject({ seq: 0, choices: { analytics: true } });
+  });
+
   it('splits a long backlog into requests of at most 40 receipts', async () => {
     const consent = createConsent(config());
     for (let i = 0; i < 45; i++) await consent.decide({ analytics: i % 2 == 0 });
