@@ -3,6 +3,7 @@
 export { blockElements } from './blocking.js';
 export { createConsent } from './consent.js';
 export { deliverReceipts, type DeliveryOptions } from './delivery.js';
+export { guardNetwork, type BlockedRequest } from './guard.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
 export type { ConfigIssue, ConsentErrorCode } from './errors.js';
 export { localize } from './text.js';

@@ -273,6 +273,28 @@ describe('the source, with the dialogs mocked', () => {
     expect(logged(error)).toMatch(/receipts\.endpoint: must be an http\(s\) URL/);
   });
 
+  it('turns the network guard on with "networkGuard": true, and refuses any other value', async () => {
+    const purposes = config().purposes.map((p) => (p.id == 'analytics' ? { ...p, hosts: ['stats.example'] } : p));
+    configTag(JSON.stringify({ ...config(), purposes, networkGuard: true }));
+    const blocked = vi.fn();
+    window.addEventListener('consent:blocked', blocked);
+    await boot();
+    const img = new Image();
+    img.src = 'https://stats.example/pixel.gif';
+    window.removeEventListener('consent:blocked', blocked);
+    expect(img.getAttribute('src')).toBeNull();
+    expect(blocked).toHaveBeenCalledOnce();
+    delete win[MARK];
+    document.body.innerHTML = '';
+    mountDialogs.mockClear();
+
+    configTag(JSON.stringify({ ...config(), networkGuard: 'yes' }));
+    const error = quiet('error');
+    await boot();
+    expect(mountDialogs).not.toHaveBeenCalled();
+    expect(logged(error)).toMatch(/networkGuard: must be true/);
+  });
+
   it('keeps a replayed call that throws from stopping the others', async () => {
     configTag(JSON.stringify(config()));
     const stub = stubbed();

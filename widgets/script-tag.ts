@@ -1,6 +1,6 @@
 // The script-tag build (dist/optin.global.js): reads the page's config, creates the page's one consent instance
 // with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
-import { blockElements, createConsent, deliverReceipts, type Consent, type ConsentConfig, type DeliveryOptions } from '../src/index.js';
+import { blockElements, ConsentConfigError, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig, type DeliveryOptions } from '../src/index.js';
 import { readConfig } from './config-source.js';
 import { mountDialogs } from './index.js';
 import type { Stub, StubCall } from './stub.js';
@@ -73,12 +73,17 @@ async function boot(): Promise<void> {
     // A script tag without defer may run before the config tag and <body> exist.
     if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
     // Freshly parsed JSON, ours to change; anything but an object is left for createConsent to explain.
-    const config = (await readConfig(script)) as (ConsentConfig & { receipts?: DeliveryOptions }) | null;
-    // `receipts` configures delivery, not the consent instance, whose validator refuses keys it does not know.
-    const receipts = config?.receipts;
-    if (receipts !== undefined) delete config!.receipts;
+    const config = (await readConfig(script)) as (ConsentConfig & { receipts?: DeliveryOptions; networkGuard?: unknown }) | null;
+    // These configure integrations, not the consent instance, whose validator refuses keys it does not know.
+    const { receipts, networkGuard } = config ?? {};
+    if (config) {
+      delete config.receipts;
+      delete config.networkGuard;
+    }
     const consent = createConsent(config!);
+    if (networkGuard !== undefined && networkGuard !== true) throw new ConsentConfigError([{ path: 'networkGuard', message: 'must be true: omit it instead of false' }]);
     if (receipts !== undefined) deliverReceipts(consent, receipts);
+    if (networkGuard) guardNetwork(consent);
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });

@@ -148,6 +148,39 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(env.server.receipts.map((r) => r.seq)).toEqual([0, 1, 2]);
   });
 
+  it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image or script', async () => {
+    const page = await open();
+    const attempted: string[] = [];
+    page.on('request', (request) => request.url().includes('stats.lantern.example') && attempted.push(request.url()));
+    const blocked: string[] = [];
+    await page.exposeFunction('reportBlocked', (url: string) => blocked.push(url));
+    await page.evaluate(() => window.addEventListener('consent:blocked', (e) => void (window as unknown as { reportBlocked(url: string): void }).reportBlocked((e as CustomEvent<{ url: string }>).detail.url)));
+    // A careless snippet in the page, calling analytics' declared host directly, as old tags do.
+    const snippet = () =>
+      page.evaluate(() => {
+        const url = (how: string) => 'https://stats.lantern.example/' + how;
+        void fetch(url('fetch'), { mode: 'no-cors' }).catch(() => undefined);
+        navigator.sendBeacon(url('beacon'), 'visit');
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', url('xhr'));
+        xhr.send();
+        new Image().src = url('pixel');
+        const script = document.createElement('script');
+        script.src = url('tag');
+        document.head.append(script);
+      });
+    await banner(page);
+    await snippet();
+    await idle(1000);
+    expect(attempted).toEqual([]);
+    expect(blocked.map((u) => u.split('/').pop()).sort()).toEqual(['beacon', 'fetch', 'pixel', 'tag', 'xhr']);
+
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('analytics') > 0, 'analytics allowed');
+    await snippet();
+    await until(() => ['fetch', 'beacon', 'xhr', 'pixel', 'tag'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'every request once analytics is allowed');
+  });
+
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
     const first = await open();
     const second = await open();

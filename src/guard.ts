@@ -1,0 +1,88 @@
+// The network guard (opt-in): a request to a host a purpose declares fails until that purpose is granted, whoever
+// makes it, so code that skips the gate cannot collect either. Covers fetch, XHR, sendBeacon and a src set by script.
+import { ConsentDeniedError } from './errors.js';
+import type { Consent } from './types.js';
+
+/** What `consent:blocked` carries: the purpose that is not granted and the request's URL. */
+export interface BlockedRequest {
+  readonly purpose: string;
+  readonly url: string;
+}
+
+type Win = Window & typeof globalThis;
+
+/**
+ * Makes requests to each purpose's `hosts` (and their subdomains) fail while that purpose is not granted: `fetch`
+ * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fires `error` without sending, `sendBeacon` returns
+ * false, and a `src` set from script on an img, script or iframe is not set. A host several purposes declare needs
+ * every one of them. Each refusal is a `consent:blocked` window event (`{ purpose, url }`); nothing is replayed
+ * later (hold calls with `gate()` instead). Not covered: elements in the HTML the server sent (block those with
+ * `type="text/plain" data-consent`), CSS, `srcset`, `<link>`, forms and WebSockets. Returns the function that
+ * puts the originals back.
+ * @example
+ * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
+ * guardNetwork(consent);
+ * await fetch('https://api.stats.example/hit'); // rejects until analytics is granted
+ */
+export function guardNetwork(consent: Consent, win: Win = window): () => void {
+  const declared = consent.config.purposes.flatMap((p) => (p.hosts ?? []).map((host) => [host.toLowerCase(), p.id] as const));
+  /** The purpose that stops a request to `url`, reported as blocked; undefined when the request may go. */
+  const refused = (url: unknown): string | undefined => {
+    let host: string;
+    try {
+      host = new URL(String(url), win.location.href).hostname;
+    } catch {
+      return; // Not a URL the browser could request either.
+    }
+    const purpose = declared.find(([h, id]) => (host == h || host.endsWith('.' + h)) && !consent.has(id))?.[1];
+    if (purpose) win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
+    return purpose;
+  };
+  const undo: (() => void)[] = [];
+  /** Replaces `target[key]` with `make(original)`, and puts the original back on stop while ours is still there. */
+  const patch = <T extends object, K extends keyof T>(target: T, key: K, make: (original: T[K]) => T[K]) => {
+    const original = target[key];
+    if (typeof original != 'function') return;
+    const ours = make(original);
+    target[key] = ours;
+    undo.push(() => target[key] === ours && (target[key] = original));
+  };
+
+  patch(win, 'fetch', (fetch) => (input, init) => {
+    const purpose = refused(input instanceof win.Request ? input.url : input);
+    return purpose ? Promise.reject(new ConsentDeniedError(purpose)) : fetch.call(win, input, init);
+  });
+  patch(win.navigator, 'sendBeacon', (beacon) => (url, data) => !refused(url) && beacon.call(win.navigator, url, data));
+
+  const xhr = win.XMLHttpRequest.prototype;
+  const urls = new WeakMap<XMLHttpRequest, unknown>();
+  patch(xhr, 'open', (open) =>
+    function (this: XMLHttpRequest, ...args: unknown[]) {
+      urls.set(this, args[1]);
+      (open as (...args: unknown[]) => void).apply(this, args);
+    },
+  );
+  patch(xhr, 'send', (send) =>
+    function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+      if (!refused(urls.get(this))) return send.call(this, body);
+      // As a failed network request looks: no response, an `error` and a `loadend`, after send() has returned.
+      setTimeout(() => ['error', 'loadend'].forEach((type) => this.dispatchEvent(new ProgressEvent(type))));
+    },
+  );
+
+  // A src set from script: the property and setAttribute('src'). Setting it later, once granted, loads it.
+  const elements = [win.HTMLImageElement, win.HTMLScriptElement, win.HTMLIFrameElement];
+  for (const { prototype } of elements) {
+    const property = Object.getOwnPropertyDescriptor(prototype, 'src');
+    if (!property?.set) continue;
+    Object.defineProperty(prototype, 'src', { ...property, set(this: Element, url: string) { if (!refused(url)) property.set!.call(this, url); } });
+    undo.push(() => Object.defineProperty(prototype, 'src', property));
+  }
+  patch(win.Element.prototype, 'setAttribute', (setAttribute) =>
+    function (this: Element, name: string, value: string) {
+      const guarded = name.toLowerCase() == 'src' && elements.some((type) => this instanceof type);
+      if (!guarded || !refused(value)) setAttribute.call(this, name, value);
+    },
+  );
+  return () => undo.splice(0).forEach((put) => put());
+}

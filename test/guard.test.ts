@@ -1,0 +1,136 @@
+// The network guard (GATE-01, SEP-05): what reaches the network layer for a purpose's declared hosts before a yes,
+// after one, and after a withdrawal, whichever way the page's code makes the request.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConsentDeniedError, createConsent, guardNetwork, type BlockedRequest, type Consent } from '../src/index.js';
+import { config, purposes, settle } from './fixtures.js';
+
+const guarded = config({
+  purposes: [
+    ...purposes.map((p) => (p.id == 'analytics' ? { ...p, hosts: ['stats.example'] } : p)),
+    { id: 'lender', title: 'LenderCo offers', description: 'Sends your score to LenderCo for loan offers.', data: ['credit score'], retention: '1 year', sensitive: true, hosts: ['lenderco.example', 'shared.example'] },
+    { id: 'bureau', title: 'Bureau check', description: 'Sends your ID to the bureau.', data: ['ID number'], retention: '1 year', sensitive: true, hosts: ['shared.example'] },
+  ] as const,
+});
+
+let network: string[];
+let blocked: BlockedRequest[];
+let consent: Consent<(typeof guarded.purposes)[number]['id']>;
+let stop: () => void;
+const onBlocked = (event: Event) => blocked.push((event as CustomEvent<BlockedRequest>).detail);
+
+beforeEach(async () => {
+  network = [];
+  blocked = [];
+  // What the page's own network layer would be asked to send, under the guard.
+  vi.stubGlobal('fetch', vi.fn((input: RequestInfo | URL) => (network.push(input instanceof Request ? input.url : String(input)), Promise.resolve(new Response('ok')))));
+  Object.defineProperty(navigator, 'sendBeacon', { configurable: true, writable: true, value: vi.fn((url: string) => (network.push('beacon ' + url), true)) });
+  window.addEventListener('consent:blocked', onBlocked);
+  consent = createConsent({ ...guarded, storageName: config().storageName });
+  await consent.ready;
+  stop = guardNetwork(consent);
+});
+afterEach(() => {
+  stop();
+  window.removeEventListener('consent:blocked', onBlocked);
+  vi.unstubAllGlobals();
+});
+
+describe('guardNetwork', () => {
+  it('fetch: a declared host (and its subdomains) fails before a yes, goes after it, and fails again after a withdrawal', async () => {
+    await expect(fetch('https://stats.example/hit')).rejects.toThrow(ConsentDeniedError);
+    await expect(fetch(new Request('https://eu.stats.example/hit'))).rejects.toMatchObject({ code: 'denied', purpose: 'analytics' });
+    await expect(fetch(new URL('https://stats.example/hit'))).rejects.toThrow(ConsentDeniedError);
+    expect(network).toEqual([]);
+    expect(blocked).toEqual([
+      { purpose: 'analytics', url: 'https://stats.example/hit' },
+      { purpose: 'analytics', url: 'https://eu.stats.example/hit' },
+      { purpose: 'analytics', url: 'https://stats.example/hit' },
+    ]);
+
+    await consent.decide({ analytics: true });
+    await fetch('https://stats.example/hit');
+    expect(network).toEqual(['https://stats.example/hit']);
+    await consent.withdraw('analytics');
+    await expect(fetch('https://stats.example/again')).rejects.toThrow(ConsentDeniedError);
+    expect(network).toHaveLength(1);
+  });
+
+  it('leaves alone what no purpose declares: the site itself, other hosts, look-alike hosts', async () => {
+    await fetch('/api/articles');
+    await fetch('https://cdn.example/lib.js');
+    await fetch('https://notstats.example/x');
+    await fetch('https://stats.example.evil.test/x');
+    expect(network).toHaveLength(4);
+    expect(blocked).toEqual([]);
+  });
+
+  it('a host two purposes declare needs both: granting one recipient does not open another’s host (SEP-05)', async () => {
+    await consent.decide({ lender: true });
+    await fetch('https://lenderco.example/offer');
+    await expect(fetch('https://shared.example/x')).rejects.toMatchObject({ purpose: 'bureau' });
+    await consent.decide({ bureau: true });
+    await fetch('https://shared.example/x');
+    expect(network).toEqual(['https://lenderco.example/offer', 'https://shared.example/x']);
+  });
+
+  it('sendBeacon returns false and sends nothing before a yes', async () => {
+    expect(navigator.sendBeacon('https://stats.example/beacon', 'x')).toBe(false);
+    await consent.decide({ analytics: true });
+    expect(navigator.sendBeacon('https://stats.example/beacon', 'x')).toBe(true);
+    expect(network).toEqual(['beacon https://stats.example/beacon']);
+  });
+
+  it('XMLHttpRequest: not sent, fails as a network error would (error, then loadend)', async () => {
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send');
+    stop();
+    stop = guardNetwork(consent); // over the spy, which stands for the browser's send
+    send.mockImplementation(() => undefined);
+    const request = new XMLHttpRequest();
+    const events: string[] = [];
+    request.onerror = () => events.push('error');
+    request.addEventListener('loadend', () => events.push('loadend'));
+    request.open('POST', 'https://stats.example/xhr');
+    request.send('data');
+    expect(events).toEqual([]); // never inside send(): the page's code after it still runs first
+    await settle();
+    expect(events).toEqual(['error', 'loadend']);
+    expect(send).not.toHaveBeenCalled();
+
+    await consent.decide({ analytics: true });
+    const allowed = new XMLHttpRequest();
+    allowed.open('POST', 'https://stats.example/xhr');
+    allowed.send('data');
+    expect(send).toHaveBeenCalledOnce();
+  });
+
+  it('a src set from script on an img, script or iframe is not set before a yes, by property or setAttribute', async () => {
+    const img = new Image();
+    img.src = 'https://stats.example/pixel.gif';
+    const script = document.createElement('script');
+    script.setAttribute('src', 'https://stats.example/tag.js');
+    const frame = document.createElement('iframe');
+    frame.src = 'https://www.stats.example/embed';
+    expect([img.getAttribute('src'), script.getAttribute('src'), frame.getAttribute('src')]).toEqual([null, null, null]);
+    expect(blocked.map((b) => b.url)).toEqual(['https://stats.example/pixel.gif', 'https://stats.example/tag.js', 'https://www.stats.example/embed']);
+
+    const link = document.createElement('a');
+    link.setAttribute('href', 'https://stats.example/'); // not a request: untouched
+    img.setAttribute('alt', 'x');
+    expect([link.getAttribute('href'), img.alt]).toEqual(['https://stats.example/', 'x']);
+
+    await consent.decide({ analytics: true });
+    img.src = 'https://stats.example/pixel.gif';
+    script.setAttribute('src', 'https://stats.example/tag.js');
+    expect([img.getAttribute('src'), script.getAttribute('src')]).toEqual(['https://stats.example/pixel.gif', 'https://stats.example/tag.js']);
+  });
+
+  it('stops: the originals are back and nothing is guarded', async () => {
+    stop();
+    await fetch('https://stats.example/hit');
+    const img = new Image();
+    img.src = 'https://stats.example/pixel.gif';
+    expect(network).toEqual(['https://stats.example/hit']);
+    expect(img.getAttribute('src')).toBe('https://stats.example/pixel.gif');
+    expect(blocked).toEqual([]);
+  });
+});
