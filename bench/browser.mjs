@@ -1,5 +1,5 @@
 // `npm run bench`, second part: the figures only a browser gives, in the system's Chromium with its real IndexedDB:
-// start-up to `ready` with stored decisions, and how soon the banner shows on the demo page.
+// start-up to `ready` with stored decisions, how soon the banner shows on the demo page, and the network guard's cost.
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startServer } from '../demo/server.mjs';
@@ -75,6 +75,40 @@ try {
   }
   console.log(`${'first visit: banner in the page after mounting'.padEnd(44)} ${median(after).toFixed(2).padStart(8)} ms (median of 7)`);
   console.log(`${'first visit: frame that paints it begins'.padEnd(44)} ${median(frames).toFixed(2).padStart(8)} ms (median of 7; one frame is 16.7 ms)`);
+
+  // What the network guard adds to the page's own calls it wraps: setAttribute (every attribute, `src` parsed as a
+  // URL) and fetch's check before the request. The demo page as served (guard on) and with the guard left out.
+  for (const guard of [false, true]) {
+    const context = await browser.newContext();
+    await context.route(/\/$/, async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      await route.fulfill({ response, body: guard ? html : html.replace(',\n  "networkGuard": true', '') });
+    });
+    const visit = await context.newPage();
+    await visit.goto(server.url);
+    await visit.waitForFunction(() => window.consent && 'ready' in window.consent);
+    const ns = await visit.evaluate(() => {
+      // A script element outside the document: setting its src fetches nothing, so only the call is timed.
+      const el = document.createElement('script');
+      const time = (n, fn) => {
+        const runs = [];
+        for (let r = 0; r < 5; r++) {
+          const start = performance.now();
+          for (let i = 0; i < n; i++) fn(i);
+          runs.push(((performance.now() - start) * 1e6) / n);
+        }
+        return runs.sort((a, b) => a - b)[2];
+      };
+      return {
+        attribute: time(100_000, (i) => el.setAttribute('title', 't' + (i & 7))),
+        src: time(50_000, (i) => el.setAttribute('src', '/tag.js?' + (i & 7))),
+      };
+    });
+    const label = guard ? 'guard on ' : 'guard off';
+    console.log(`${`${label}: setAttribute('title') / ('src')`.padEnd(44)} ${ns.attribute.toFixed(0).padStart(8)} ns / ${ns.src.toFixed(0)} ns (median of 5)`);
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.close();
