@@ -2,6 +2,8 @@
 // the dialogs live in `optin/widgets` and plug in through `consent.attach()`.
 export { blockElements } from './blocking.js';
 export { createConsent } from './consent.js';
+export { consentMode } from './consent-mode.js';
+export type { ConsentModeMapping, ConsentModeOptions, ConsentModeType } from './consent-mode.js';
 export { deliverReceipts, type DeliveryOptions } from './delivery.js';
 export { guardNetwork, type BlockedRequest } from './guard.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
