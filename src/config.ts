@@ -2,7 +2,7 @@
 // Walks only the shapes it knows, so cyclic, hostile or JSON-parsed input cannot loop, pollute or throw a TypeError.
 import { ConsentConfigError, type ConfigIssue } from './errors.js';
 import { nearest } from './nearest.js';
-import type { ConsentConfig } from './types.js';
+import type { ConsentConfig, ConsentModeType } from './types.js';
 
 type Obj = { readonly [key: string]: unknown };
 /** Checks the value at `path`; `fail` reports a problem there. */
@@ -16,6 +16,8 @@ export const PAGE_URL = RegExp(`^${PAGE}$`, 'i');
 // Switches other tools have for pre-ticked or implied consent. Consent must be an explicit yes (GDPR Recital 32,
 // PIPL Art. 14), so Optin has none, and refuses them rather than let a site believe one works.
 const IMPLIED = ['default', 'defaultEnabled', 'enabled', 'checked', 'preChecked', 'optOut', 'autoAccept', 'consentOnScroll', 'consentOnDismiss', 'impliedConsent', 'mode'];
+// The consent types of Google Consent Mode v2 (support.google.com/analytics/answer/12334711).
+const CONSENT_MODE_TYPES: readonly ConsentModeType[] = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
 // Keys that reach Object.prototype when some later code merges the config.
 const UNSAFE = ['__proto__', 'constructor', 'prototype'];
 
@@ -121,6 +123,18 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
       // 13 months is the CNIL's cap on how long a consent choice may be kept before asking again.
       expiresAfterDays: (v, path) => v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 395) || fail(path, 'must be an integer from 1 to 395 (13 months, the CNIL cap)'),
       storageName: optional(text()),
+      receipts: optional(shape({ endpoint: text("an http(s) URL or a same-origin path like '/consent-receipts'", PAGE_URL) })),
+      // Read after `purposes`, so the ids are known.
+      consentMode: (v, path) => {
+        if (v === undefined) return;
+        const type = text('one of ' + CONSENT_MODE_TYPES.join(', '), RegExp(`^(${CONSENT_MODE_TYPES.join('|')})$`));
+        object('an object of purpose id → Consent Mode types', undefined, list(type, true))(v, path, fail);
+        for (const id of isObject(v) ? Object.keys(v) : []) {
+          const near = nearest(id, [...ids.keys()] as string[]);
+          if (!ids.has(id) && !UNSAFE.includes(id)) fail(at(path, id), `is not a purpose in the config; ${near ? `did you mean "${near}"?` : 'add it to purposes or remove it here'}`);
+        }
+      },
+      networkGuard: flag,
     })(input, '', fail);
   } catch {
     // Plain data never gets here: only a getter or Proxy trap that throws.

@@ -1,13 +1,10 @@
 // Sends the proof log to the site's own endpoint (GDPR 7(1), PIPL 15/47: a withdrawal must reach the back end): every
 // receipt, once kept, is posted until the endpoint accepts it, across offline moments, closed tabs and reloads.
-import { PAGE_URL } from './config.js';
-import { ConsentConfigError, ConsentError } from './errors.js';
+import { ConsentError } from './errors.js';
 import type { Consent, Receipt } from './types.js';
 
-/** Where `deliverReceipts` posts, and how long it waits before trying again. */
+/** How `deliverReceipts` waits before trying again. */
 export interface DeliveryOptions {
-  /** An http(s) URL or a same-origin path (`/consent-receipts`): the site's own endpoint. */
-  readonly endpoint: string;
   /** First wait before a failed post is tried again, in ms (default 5000); it doubles up to 5 minutes. */
   readonly retryMs?: number;
 }
@@ -17,21 +14,19 @@ const BATCH = 40;
 const MAX_WAIT = 300_000;
 
 /**
- * Posts every receipt, oldest first, as `{ "receipts": [ … ] }` (JSON) to `endpoint`, with the page's own
- * cookies: after each decision, at start-up and when the browser is back online. A receipt
- * counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
+ * Posts every receipt, oldest first, as `{ "receipts": [ … ] }` (JSON) to `config.receipts.endpoint` (nothing
+ * when the config has none), with the page's own cookies: after each decision, at start-up and when the browser
+ * is back online. A receipt counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
  * arrive twice (the endpoint keeps one per `seq` and `at`). Receipts hold no identifier of their own: the site
- * links them to an account through its own session, if it must. Returns the function that stops delivery.
+ * links them to an account through its own session, if it must. Returns the function that stops delivery. The
+ * script tag calls it for you.
  * @example
- * const consent = createConsent(config);
- * deliverReceipts(consent, { endpoint: '/consent-receipts' });
+ * const consent = createConsent({ ...config, receipts: { endpoint: '/consent-receipts' } });
+ * deliverReceipts(consent);
  */
-export function deliverReceipts(consent: Consent, options: DeliveryOptions): () => void {
-  const endpoint = (options as Partial<DeliveryOptions> | null)?.endpoint;
-  if (typeof endpoint != 'string' || !PAGE_URL.test(endpoint)) {
-    throw new ConsentConfigError([{ path: 'receipts.endpoint', message: "must be an http(s) URL or a same-origin path like '/consent-receipts'" }]);
-  }
-  const retryMs = options.retryMs ?? 5000;
+export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOptions = {}): () => void {
+  const endpoint = consent.config.receipts?.endpoint;
+  if (!endpoint) return () => undefined;
   // Which receipt was delivered last: its seq and time, so a log that was deleted and begun again is sent whole.
   const mark = 'optin:' + (consent.config.storageName ?? 'optin') + ':sent';
   let sent: Pick<Receipt, 'seq' | 'at'> | undefined;

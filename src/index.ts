@@ -3,7 +3,6 @@
 export { blockElements } from './blocking.js';
 export { createConsent } from './consent.js';
 export { consentMode } from './consent-mode.js';
-export type { ConsentModeMapping, ConsentModeOptions, ConsentModeType } from './consent-mode.js';
 export { deliverReceipts, type DeliveryOptions } from './delivery.js';
 export { guardNetwork, type BlockedRequest } from './guard.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';

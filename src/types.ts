@@ -54,7 +54,19 @@ export interface ConsentConfig<Id extends string = string> {
   readonly expiresAfterDays?: number;
   /** IndexedDB database name; default `optin`. */
   readonly storageName?: string;
+  /** The site's own endpoint for every receipt (`deliverReceipts`): an http(s) URL or a same-origin path. */
+  readonly receipts?: { readonly endpoint: string };
+  /**
+   * Google Consent Mode v2 (`consentMode`): purpose id → the consent types a yes to it grants, e.g.
+   * `{ analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] }`.
+   */
+  readonly consentMode?: { readonly [K in Id]?: readonly ConsentModeType[] };
+  /** The script tag turns the network guard on (`guardNetwork`): requests to a purpose's `hosts` wait for its yes. */
+  readonly networkGuard?: true;
 }
+
+/** A consent type of Google Consent Mode v2. */
+export type ConsentModeType = 'ad_storage' | 'ad_user_data' | 'ad_personalization' | 'analytics_storage' | 'functionality_storage' | 'personalization_storage' | 'security_storage';
 
 /** How a decision was made; recorded as proof. */
 export type DecisionMethod = 'banner' | 'preferences' | 'prompt' | 'api' | 'signal';

@@ -83,6 +83,11 @@ describe('validateConfig', () => {
     expect(config).toEqual(copy);
   });
 
+  it('accepts the integrations: receipts, consentMode, networkGuard', () => {
+    const config = root({ receipts: { endpoint: '/consent-receipts' }, consentMode: { analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] }, networkGuard: true });
+    expect(validateConfig(config as unknown as ConsentConfig)).toBe(config);
+  });
+
   it('accepts the least a config needs, objects without a prototype, and every kind of contact and policy url', () => {
     const minimal = { controller: { name: 'A', contact: 'https://a.example/contact' }, policy: { version: '1', url: 'https://a.example/privacy' }, purposes: [{ id: 'necessary', title: 'Essential', description: 'Sign-in.', necessary: true }] } satisfies ConsentConfig;
     expect(validateConfig(minimal)).toBe(minimal);
@@ -197,6 +202,18 @@ describe('validateConfig', () => {
     ['texts of a locale as a string', root({ texts: { en: 'Accept all' } }), 'texts.en', 'an object'],
     ['a numeric text', root({ texts: { en: { acceptAll: 1 } } }), 'texts.en.acceptAll', 'a non-empty string'],
     ['an own __proto__ in texts', root({ texts: withOwnKey({}, '__proto__', { acceptAll: 'x' }) }), 'texts.__proto__', 'prototype pollution'],
+    // integrations
+    ['a misspelt receipts key', root({ reciepts: { endpoint: '/r' } }), 'reciepts', 'did you mean `receipts`?'],
+    ['receipts as a string', root({ receipts: '/consent-receipts' }), 'receipts', 'an object { endpoint }'],
+    ['a receipts endpoint on another host', root({ receipts: { endpoint: '//tracker.example/r' } }), 'receipts.endpoint', 'same-origin path'],
+    ['a javascript: receipts endpoint', root({ receipts: { endpoint: 'javascript:alert(1)' } }), 'receipts.endpoint', 'an http(s) URL'],
+    ['networkGuard: false', root({ networkGuard: false }), 'networkGuard', 'must be true: omit it'],
+    ['consentMode as a list', root({ consentMode: [['analytics_storage']] }), 'consentMode', 'an object of purpose id → Consent Mode types'],
+    ['a consentMode purpose not in the config', root({ consentMode: { analytiks: ['analytics_storage'] } }), 'consentMode.analytiks', 'is not a purpose in the config; did you mean "analytics"?'],
+    ['a misspelt Consent Mode type', root({ consentMode: { analytics: ['analytics_storag'] } }), 'consentMode.analytics[0]', 'one of ad_storage, ad_user_data, ad_personalization, analytics_storage'],
+    ['a consentMode purpose with no types', root({ consentMode: { marketing: [] } }), 'consentMode.marketing', 'a non-empty array'],
+    ['a consentMode type as a string', root({ consentMode: { marketing: 'ad_storage' } }), 'consentMode.marketing', 'a non-empty array'],
+    ['an own __proto__ in consentMode', root({ consentMode: withOwnKey({}, '__proto__', ['ad_storage']) }), 'consentMode.__proto__', 'prototype pollution'],
   ])('refuses %s', (_, input, path, fragment = '') => {
     const issues = issuesOf(input);
     expect(issues).toContainEqual({ path, message: expect.stringContaining(fragment) as string });

@@ -27,6 +27,8 @@ const deliver = (...args: Parameters<typeof deliverReceipts>) => {
   running.push(stop);
   return stop;
 };
+/** A config whose receipts go to `endpoint`. */
+const posting = (endpoint = '/consent-receipts') => config({ receipts: { endpoint } });
 afterEach(() => {
   running.splice(0).forEach((stop) => stop());
   vi.unstubAllGlobals();
@@ -36,9 +38,9 @@ afterEach(() => {
 const delivered = () => posted.flatMap((p) => p.receipts);
 
 describe('deliverReceipts', () => {
-  it('posts each decision’s receipt to the endpoint once it is kept: JSON, the page’s own cookies, nothing else', async () => {
-    const consent = createConsent(config());
-    deliver(consent, { endpoint: '/consent-receipts' });
+  it('posts each decision’s receipt to config.receipts.endpoint once it is kept: JSON, the page’s own cookies, nothing else', async () => {
+    const consent = createConsent(posting());
+    deliver(consent);
     await consent.ready;
     await settle();
     expect(posted).toEqual([]); // nothing before a decision (REC-03)
@@ -57,8 +59,8 @@ describe('deliverReceipts', () => {
   });
 
   it('keeps what the endpoint did not take and sends it when the browser is back online, in order', async () => {
-    const consent = createConsent(config());
-    deliver(consent, { endpoint: '/consent-receipts', retryMs: 60_000 });
+    const consent = createConsent(posting());
+    deliver(consent, { retryMs: 60_000 });
     answer = () => Promise.reject(new TypeError('Failed to fetch'));
     await consent.decide({ analytics: true });
     await consent.withdraw('analytics');
@@ -76,8 +78,8 @@ describe('deliverReceipts', () => {
   it('tries again by itself after a refusal (HTTP 500), waiting longer each time, and warns the site owner', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const times: number[] = [];
-    const consent = createConsent(config());
-    deliver(consent, { endpoint: '/consent-receipts', retryMs: 40 });
+    const consent = createConsent(posting());
+    deliver(consent, { retryMs: 40 });
     answer = () => {
       times.push(performance.now());
       return Promise.resolve(new Response(null, { status: times.length < 3 ? 500 : 204 }));
@@ -95,9 +97,9 @@ describe('deliverReceipts', () => {
   });
 
   it('after a reload, sends what the last page view could not, and not again what was delivered', async () => {
-    const options = config();
+    const options = posting();
     const first = createConsent(options);
-    const stop = deliver(first, { endpoint: '/consent-receipts' });
+    const stop = deliver(first);
     await first.decide({ analytics: true });
     await vi.waitFor(() => expect(delivered()).toHaveLength(1));
     answer = () => Promise.reject(new TypeError('Failed to fetch'));
@@ -107,15 +109,15 @@ describe('deliverReceipts', () => {
 
     answer = () => Promise.resolve(new Response(null, { status: 204 }));
     const second = createConsent(options);
-    deliver(second, { endpoint: '/consent-receipts' });
+    deliver(second);
     await vi.waitFor(() => expect(posted).toHaveLength(3));
     expect(posted[2]!.receipts.map((r) => [r.seq, r.choices])).toEqual([[1, { analytics: false }]]);
   });
 
   it('sends a log that was deleted and begun again from its start', async () => {
-    const options = config();
+    const options = posting();
     const first = createConsent(options);
-    deliver(first, { endpoint: '/r' });
+    deliver(first);
     await first.decide({ analytics: true });
     await first.decide({ analytics: false });
     await vi.waitFor(() => expect(delivered()).toHaveLength(2));
@@ -123,7 +125,7 @@ describe('deliverReceipts', () => {
     // Another database under the same name (the site deleted it): the mark of seq 1 belongs to the old log.
     await new Promise((done) => (indexedDB.deleteDatabase(options.storageName).onsuccess = done));
     const second = createConsent(options);
-    deliver(second, { endpoint: '/r' });
+    deliver(second);
     await second.decide({ analytics: true });
     await second.decide({ marketing: true });
     await vi.waitFor(() => expect(delivered()).toHaveLength(4));
@@ -132,8 +134,8 @@ describe('deliverReceipts', () => {
 
   it('delivers the receipts of a page view without IndexedDB: there they are the only proof that will last', async () => {
     vi.stubGlobal('indexedDB', undefined);
-    const consent = createConsent(config());
-    deliver(consent, { endpoint: '/r' });
+    const consent = createConsent(posting());
+    deliver(consent);
     await consent.decide({ analytics: true });
     await vi.waitFor(() => expect(delivered()).toHaveLength(1));
     expect(consent.memoryOnly).toBe(true);
@@ -141,27 +143,34 @@ describe('deliverReceipts', () => {
   });
 
   it('splits a long backlog into requests of at most 40 receipts', async () => {
-    const consent = createConsent(config());
+    const consent = createConsent(posting());
     for (let i = 0; i < 45; i++) await consent.decide({ analytics: i % 2 == 0 });
-    deliver(consent, { endpoint: '/r' });
+    deliver(consent);
     await vi.waitFor(() => expect(delivered()).toHaveLength(45));
     expect(posted.map((p) => p.receipts.length)).toEqual([40, 5]);
     expect(delivered().map((r) => r.seq)).toEqual([...Array(45).keys()]);
   });
 
   it('stops: no request after the stop function ran', async () => {
-    const consent = createConsent(config());
-    deliver(consent, { endpoint: '/r' })();
+    const consent = createConsent(posting());
+    deliver(consent)();
     await consent.decide({ analytics: true });
     window.dispatchEvent(new Event('online'));
     await settle(50);
     expect(posted).toEqual([]);
   });
 
-  it.each([undefined, null, {}, { endpoint: 'javascript:alert(1)' }, { endpoint: '//tracker.example/r' }, { endpoint: 42 }])('refuses %j with a ConsentConfigError naming receipts.endpoint', (options) => {
+  it('does nothing without receipts in the config', async () => {
     const consent = createConsent(config());
-    const attempt = () => deliverReceipts(consent, options as never);
+    deliver(consent);
+    await consent.decide({ analytics: true });
+    await settle(50);
+    expect(posted).toEqual([]);
+  });
+
+  it.each([null, {}, { endpoint: 'javascript:alert(1)' }, { endpoint: '//tracker.example/r' }, { endpoint: 42 }])('refuses receipts: %j in the config, naming receipts.endpoint or receipts', (receipts) => {
+    const attempt = () => createConsent(config({ receipts: receipts as never }));
     expect(attempt).toThrow(ConsentConfigError);
-    expect(attempt).toThrow(/receipts\.endpoint: must be an http\(s\) URL or a same-origin path/);
+    expect(attempt).toThrow(/receipts(\.endpoint)?: must be/);
   });
 });

@@ -14,7 +14,7 @@ const mountDialogs = vi.hoisted(() => vi.fn((_consent: unknown, _options?: unkno
 vi.mock('../widgets/index.js', () => ({ mountDialogs }));
 
 const MARK = Symbol.for('optin');
-const win = window as unknown as { consent?: Stub | Consent; [MARK]?: true };
+const win = window as unknown as { consent?: Stub | Consent; [MARK]?: true; dataLayer?: unknown[]; gtag?: unknown; seen?: string[] };
 const files: { stub: string; global: string } = { stub: '', global: '' };
 
 beforeAll(() => {
@@ -30,9 +30,13 @@ beforeAll(() => {
 
 afterEach(async () => {
   // Earlier instances keep running in this window: leave none of their purposes granted.
-  if (win.consent && !('q' in win.consent)) await win.consent.withdraw();
+  // Settled while mocks still stand: an instance that delivers receipts posts this withdrawal's one to the mock.
+  if (win.consent && !('q' in win.consent)) await win.consent.withdraw().then(() => settle());
   delete win.consent;
   delete win[MARK];
+  delete win.dataLayer;
+  delete win.gtag;
+  delete win.seen;
   document.head.innerHTML = document.body.innerHTML = '';
   vi.restoreAllMocks();
   mountDialogs.mockReset();
@@ -124,6 +128,21 @@ describe('the built files', () => {
     window.removeEventListener('consent:change', listener);
     // The page's listener reads the real instance, not the stub's "false".
     expect(seen).toEqual([[['analytics'], true]]);
+  });
+
+  it('sends the Consent Mode default before any declared script runs, and an update on a decision (consentMode key)', async () => {
+    const consentMode = { analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] };
+    configTag(JSON.stringify({ ...config(), consentMode }));
+    // A Google tag blocked until its purpose is granted: when it runs, it finds the default and the update.
+    document.body.insertAdjacentHTML('beforeend', '<script type="text/plain" data-consent="analytics">window.seen = Array.from(dataLayer, (e) => e[0] + " " + e[1]);</script>');
+    run(files.global);
+    await settle();
+    const denied = { analytics_storage: 'denied', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
+    expect(win.dataLayer!.map((entry) => Array.from(entry as ArrayLike<unknown>))).toEqual([['consent', 'default', { ...denied, wait_for_update: 500 }]]);
+    expect(Object.prototype.toString.call(win.dataLayer![0])).toBe('[object Arguments]');
+    await real().decide({ analytics: true });
+    expect(Array.from(win.dataLayer!.at(-1) as ArrayLike<unknown>)).toEqual(['consent', 'update', { ...denied, analytics_storage: 'granted' }]);
+    await vi.waitFor(() => expect(win.seen).toEqual(['consent default', 'consent update']));
   });
 
   describe('a broken config: no dialog, nothing granted, every issue logged, queued calls refused', () => {

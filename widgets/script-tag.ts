@@ -1,6 +1,6 @@
 // The script-tag build (dist/optin.global.js): reads the page's config, creates the page's one consent instance
 // with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
-import { blockElements, ConsentConfigError, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig, type DeliveryOptions } from '../src/index.js';
+import { blockElements, consentMode, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig } from '../src/index.js';
 import { readConfig } from './config-source.js';
 import { mountDialogs } from './index.js';
 import type { Stub, StubCall } from './stub.js';
@@ -72,18 +72,12 @@ async function boot(): Promise<void> {
   try {
     // A script tag without defer may run before the config tag and <body> exist.
     if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
-    // Freshly parsed JSON, ours to change; anything but an object is left for createConsent to explain.
-    const config = (await readConfig(script)) as (ConsentConfig & { receipts?: DeliveryOptions; networkGuard?: unknown }) | null;
-    // These configure integrations, not the consent instance, whose validator refuses keys it does not know.
-    const { receipts, networkGuard } = config ?? {};
-    if (config) {
-      delete config.receipts;
-      delete config.networkGuard;
-    }
-    const consent = createConsent(config!);
-    if (networkGuard !== undefined && networkGuard !== true) throw new ConsentConfigError([{ path: 'networkGuard', message: 'must be true: omit it instead of false' }]);
-    if (receipts !== undefined) deliverReceipts(consent, receipts);
-    if (networkGuard) guardNetwork(consent);
+    const consent = createConsent((await readConfig(script)) as ConsentConfig);
+    // What the config asks for beyond the dialogs, before them and before any declared script runs: Google's
+    // tags find the Consent Mode default first, and no request to a declared host leaves before its yes.
+    consentMode(consent);
+    deliverReceipts(consent);
+    if (consent.config.networkGuard) guardNetwork(consent);
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });
