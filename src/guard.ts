@@ -28,6 +28,7 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
   const declared = consent.config.purposes.flatMap((p) => (p.hosts ?? []).map((host) => [host.toLowerCase(), p.id] as const));
   /** The purpose that stops a request to `url`, reported as blocked; undefined when the request may go. */
   const refused = (url: unknown): string | undefined => {
+    if (!declared.length) return;
     let host: string;
     try {
       host = new URL(String(url), win.location.href).hostname;
