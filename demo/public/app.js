@@ -24,6 +24,8 @@
       creditDenied: 'No score checked: you did not allow credit scoring.',
       creditFailed: 'The score could not be fetched. Please try again later.',
       logUnavailable: 'The server log could not be read right now.',
+      receiptsNone: 'Proof of your choices: the server holds no consent receipt yet.',
+      receiptsHeld: 'Proof of your choices: the server holds {count} consent receipt(s), the last from {time} ({method}).',
       strictLink: 'This page under a strict CSP',
       consentRecord: 'Download my consent record',
       recordFailed: 'Your consent record could not be read right now. Please try again later.',
@@ -83,6 +85,8 @@
       creditDenied: '未查询评分：您没有允许信用评分。',
       creditFailed: '暂时无法获取评分，请稍后再试。',
       logUnavailable: '暂时无法读取服务器日志。',
+      receiptsNone: '您的选择的证明：服务器尚未保存任何同意回执。',
+      receiptsHeld: '您的选择的证明：服务器保存了 {count} 条同意回执，最近一条来自 {time}（{method}）。',
       strictLink: '在严格内容安全策略下查看本页',
       inlineLink: '查看使用内联存根的本页',
     },
@@ -357,7 +361,22 @@
     }
     tbody.replaceChildren.apply(tbody, rows);
   }
+  // The receipts Optin delivered to the site's own endpoint (deliverReceipts): the site's copy of the proof.
+  var receiptsHeld = document.getElementById('receipts-held');
+  function renderReceipts(receipts) {
+    var last = receipts[receipts.length - 1];
+    receiptsHeld.textContent = last
+      ? t('receiptsHeld')
+          .replace('{count}', String(receipts.length))
+          .replace('{time}', new Date(last.at).toLocaleTimeString(LANG, { hour12: false }))
+          .replace('{method}', String(last.method))
+      : t('receiptsNone');
+  }
   function poll() {
+    fetch('/api/receipts', { cache: 'no-store' })
+      .then(function (response) { return response.ok ? response.json() : { receipts: [] }; })
+      .then(function (body) { renderReceipts(Array.isArray(body.receipts) ? body.receipts : []); })
+      .catch(function () { receiptsHeld.textContent = ''; });
     fetch('/api/log', { cache: 'no-store' })
       .then(function (response) {
         if (!response.ok) throw new Error('HTTP ' + response.status);

@@ -142,10 +142,12 @@ describe('collection (PRE-01, GATE-01)', () => {
     await until(async () => ((await stored(page, 'personalisation')) as { granted?: boolean } | undefined)?.granted === false, 'the stored Reject all');
     await page.close();
     await env.context.setOffline(false);
-    await open();
+    const next = await open();
     await until(() => env.server.receipts.length == 3, 'the Reject all receipt, sent by the next visit');
     expect(env.server.receipts[2]).toMatchObject({ seq: 2, method: 'preferences', choices: { personalisation: false } });
     expect(env.server.receipts.map((r) => r.seq)).toEqual([0, 1, 2]);
+    // The demo's panel shows the site's copy of the proof, read back from the server.
+    await expect.poll(() => next.locator('#receipts-held').textContent()).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)/);
   });
 
   it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image or script', async () => {
