@@ -68,7 +68,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
      * Stores `records` and appends `receipt`. A storage fault loses no decision: both are then kept in memory for
      * the page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
      */
-    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev'>) {
+    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>) {
       const write = async () => {
         await timed(store.write(records.map((r) => [key(r.purpose), r])));
         remember();

@@ -5,15 +5,17 @@ import type { Store } from './store.js';
 import type { Receipt, ReceiptCheck } from './types.js';
 
 type Head = { seq: number; hash: string };
+/** This SDK's version (package.json's, checked by a test): each receipt names the code that showed the dialogs. */
+export const SDK_VERSION = '0.1.0';
 // One queue per database (two instances of one page may share one) or per memory store: an append that never
 // finishes on IndexedDB must not hold up the memory fallback's.
 const queues = new Map<string | Store, Promise<unknown>>();
 
 /** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
-export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev'>): Promise<Receipt> {
+export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>): Promise<Receipt> {
   const append = async () => {
     const [head] = (await store.read(['h'])) as [Head | undefined];
-    const receipt: Receipt = { ...entry, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
+    const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
     await store.write([
       [['r', receipt.seq], receipt],
       ['h', { seq: receipt.seq, hash: await sha256(JSON.stringify(receipt)) }],

@@ -110,6 +110,8 @@ export interface Receipt {
   readonly hashes: { readonly [purpose: string]: string };
   /** The browser sent a Global Privacy Control signal (absent otherwise). */
   readonly gpc?: true;
+  /** The Optin version that recorded it, so the dialogs shown can be told (absent before 0.1.0's receipts had it). */
+  readonly sdk?: string;
   readonly prev: string;
 }
 

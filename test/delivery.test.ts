@@ -54,7 +54,7 @@ describe('deliverReceipts', () => {
       ['preferences', { analytics: false }],
     ]);
     // Minimal: only the receipt's own fields, no identifier added on the way.
-    for (const r of delivered()) expect(Object.keys(r).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'seq']);
+    for (const r of delivered()) expect(Object.keys(r).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq']);
     expect(posted[0]).toMatchObject({ url: '/consent-receipts', init: { method: 'POST', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' } } });
   });
 

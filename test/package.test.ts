@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { createConsent as createSource } from '../src/index.js';
+import { SDK_VERSION } from '../src/receipts.js';
 
 // A path, not `new URL(…)`: in happy-dom, URL is the page's, which knows no file: URLs.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..') + '/';
@@ -17,6 +18,10 @@ describe('package', () => {
     const files = pack.files.map((f) => f.path);
     for (const target of targets) expect(files, target).toContain(target.replace('./', ''));
     expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\//.test(f))).toEqual([]);
+  });
+
+  it('stamps receipts with the version in package.json', () => {
+    expect(SDK_VERSION).toBe((JSON.parse(readFileSync(root + 'package.json', 'utf8')) as { version: string }).version);
   });
 
   it('depends on preact and idb-keyval only', () => {

@@ -124,7 +124,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(accepted).toMatchObject({ seq: 0, method: 'banner' });
     expect(accepted!.choices).toEqual({ analytics: true, personalisation: true });
     // Minimal: the receipt's own fields and nothing that identifies the person or the device.
-    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'seq']);
+    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq']);
 
     await env.context.setOffline(true);
     await page.getByRole('button', { name: 'Privacy settings' }).last().click();
