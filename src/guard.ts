@@ -1,5 +1,5 @@
 // The network guard (opt-in): a request to a host a purpose declares fails until that purpose is granted, whoever
-// makes it, so code that skips the gate cannot collect either. Covers fetch, XHR, sendBeacon and a src set by script.
+// makes it, so code that skips the gate cannot collect either. Covers fetch, XHR, sendBeacon and URLs set by script.
 import { ConsentDeniedError } from './errors.js';
 import type { Consent } from './types.js';
 
@@ -14,11 +14,12 @@ type Win = Window & typeof globalThis;
 /**
  * Makes requests to each purpose's `hosts` (and their subdomains) fail while that purpose is not granted: `fetch`
  * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fires `error` without sending, `sendBeacon` returns
- * false, and a `src` set from script on an img, script or iframe is not set. A host several purposes declare needs
- * every one of them. Each refusal is a `consent:blocked` window event (`{ purpose, url }`); nothing is replayed
- * later (hold calls with `gate()` instead). Not covered: elements in the HTML the server sent (block those with
- * `type="text/plain" data-consent`), CSS, `srcset`, `<link>`, forms and WebSockets. Returns the function that
- * puts the originals back.
+ * false, and a URL set from script (property or `setAttribute`) on an element that loads it is not set: `src` of
+ * img, source, script, iframe, audio, video and embed, `srcset` of img and source, `data` of object, `href` of
+ * link. A host several purposes declare needs every one of them. Each refusal is a `consent:blocked` window event
+ * (`{ purpose, url }`); nothing is replayed later (hold calls with `gate()` instead). Not covered: elements in the
+ * HTML the server sent (block those with `type="text/plain" data-consent`), URLs in CSS, forms, WebSockets and
+ * EventSource. Returns the function that puts the originals back.
  * @example
  * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
  * guardNetwork(consent);
@@ -71,18 +72,34 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     },
   );
 
-  // A src set from script: the property and setAttribute('src'). Setting it later, once granted, loads it.
-  const elements = [win.HTMLImageElement, win.HTMLScriptElement, win.HTMLIFrameElement];
-  for (const { prototype } of elements) {
-    const property = Object.getOwnPropertyDescriptor(prototype, 'src');
-    if (!property?.set) continue;
-    Object.defineProperty(prototype, 'src', { ...property, set(this: Element, url: string) { if (!refused(url)) property.set!.call(this, url); } });
-    undo.push(() => Object.defineProperty(prototype, 'src', property));
+  // A URL set from script on an element that loads it: the property and setAttribute. Setting it again once
+  // granted loads it. A srcset lists several URLs; one refused URL keeps the whole list off.
+  // A URL set from script on an element that loads it: the property and setAttribute. Setting it again once
+  // granted loads it. Every URL in the value counts (a srcset lists several), so one refused URL keeps it off.
+  const loaders: [{ prototype: Element } | undefined, string][] = [
+    [win.HTMLImageElement, 'src srcset'],
+    [win.HTMLSourceElement, 'src srcset'],
+    [win.HTMLScriptElement, 'src'],
+    [win.HTMLIFrameElement, 'src'],
+    [win.HTMLMediaElement, 'src'],
+    [win.HTMLEmbedElement, 'src'],
+    [win.HTMLObjectElement, 'data'],
+    [win.HTMLLinkElement, 'href'],
+  ];
+  const refusedIn = (value: unknown) => String(value).split(/[\s,]+/).some(refused);
+  for (const [type, names] of loaders) {
+    for (const name of names.split(' ')) {
+      const prototype = type?.prototype;
+      const property = prototype && Object.getOwnPropertyDescriptor(prototype, name);
+      if (!property?.set) continue;
+      Object.defineProperty(prototype, name, { ...property, set(this: Element, url: string) { if (!refusedIn(url)) property.set!.call(this, url); } });
+      undo.push(() => Object.defineProperty(prototype, name, property));
+    }
   }
   patch(win.Element.prototype, 'setAttribute', (setAttribute) =>
     function (this: Element, name: string, value: string) {
-      const guarded = name.toLowerCase() == 'src' && elements.some((type) => this instanceof type);
-      if (!guarded || !refused(value)) setAttribute.call(this, name, value);
+      const guarded = loaders.some(([type, names]) => type && this instanceof (type as unknown as typeof Element) && names.split(' ').includes(String(name).toLowerCase()));
+      if (!guarded || !refusedIn(value)) setAttribute.call(this, name, value);
     },
   );
   return () => undo.splice(0).forEach((put) => put());

@@ -124,6 +124,43 @@ describe('guardNetwork', () => {
     expect([img.getAttribute('src'), script.getAttribute('src')]).toEqual(['https://stats.example/pixel.gif', 'https://stats.example/tag.js']);
   });
 
+  it('srcset, source, video, embed, object and link: a URL that would load from a declared host is not set before a yes', async () => {
+    const img = document.createElement('img');
+    img.srcset = 'https://cdn.example/a.png 1x, https://stats.example/b.png 2x';
+    const source = document.createElement('source');
+    source.setAttribute('SRCSET', 'https://stats.example/c.webp');
+    const video = document.createElement('video');
+    video.src = 'https://stats.example/ad.mp4';
+    const embed = document.createElement('embed');
+    embed.setAttribute('src', 'https://stats.example/e');
+    const object = document.createElement('object');
+    object.setAttribute('data', 'https://stats.example/o');
+    const sheet = document.createElement('link');
+    sheet.rel = 'stylesheet';
+    sheet.href = 'https://stats.example/track.css';
+    const elements = [img, source, video, embed, object, sheet];
+    const names = ['srcset', 'srcset', 'src', 'src', 'data', 'href'];
+    expect(elements.map((element, i) => element.getAttribute(names[i]!))).toEqual([null, null, null, null, null, null]);
+    expect(blocked.map((b) => b.url)).toEqual([
+      'https://stats.example/b.png',
+      'https://stats.example/c.webp',
+      'https://stats.example/ad.mp4',
+      'https://stats.example/e',
+      'https://stats.example/o',
+      'https://stats.example/track.css',
+    ]);
+
+    // Other hosts and other attributes go through.
+    img.srcset = 'https://cdn.example/a.png 1x, https://cdn.example/b.png 2x';
+    sheet.setAttribute('title', 'https://stats.example/');
+    expect([img.getAttribute('srcset'), sheet.getAttribute('title')]).toEqual(['https://cdn.example/a.png 1x, https://cdn.example/b.png 2x', 'https://stats.example/']);
+
+    await consent.decide({ analytics: true });
+    sheet.href = 'https://stats.example/track.css';
+    source.setAttribute('srcset', 'https://stats.example/c.webp');
+    expect([sheet.getAttribute('href'), source.getAttribute('srcset')]).toEqual(['https://stats.example/track.css', 'https://stats.example/c.webp']);
+  });
+
   it('stops: the originals are back and nothing is guarded', async () => {
     stop();
     await fetch('https://stats.example/hit');

@@ -150,7 +150,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     await expect.poll(() => next.locator('#receipts-held').textContent()).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)/);
   });
 
-  it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image or script', async () => {
+  it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image, srcset, script or stylesheet', async () => {
     const page = await open();
     const attempted: string[] = [];
     page.on('request', (request) => request.url().includes('stats.lantern.example') && attempted.push(request.url()));
@@ -170,17 +170,24 @@ describe('collection (PRE-01, GATE-01)', () => {
         const script = document.createElement('script');
         script.src = url('tag');
         document.head.append(script);
+        const sheet = document.createElement('link');
+        sheet.rel = 'stylesheet';
+        sheet.href = url('sheet');
+        document.head.append(sheet);
+        const responsive = document.createElement('img');
+        responsive.setAttribute('srcset', url('srcset') + ' 1x');
+        document.body.append(responsive);
       });
     await banner(page);
     await snippet();
     await idle(1000);
     expect(attempted).toEqual([]);
-    expect(blocked.map((u) => u.split('/').pop()).sort()).toEqual(['beacon', 'fetch', 'pixel', 'tag', 'xhr']);
+    expect(blocked.map((u) => u.split('/').pop()).sort()).toEqual(['beacon', 'fetch', 'pixel', 'sheet', 'srcset', 'tag', 'xhr']);
 
     await page.getByRole('button', { name: 'Accept all' }).click();
     await until(() => hits('analytics') > 0, 'analytics allowed');
     await snippet();
-    await until(() => ['fetch', 'beacon', 'xhr', 'pixel', 'tag'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'every request once analytics is allowed');
+    await until(() => ['fetch', 'beacon', 'xhr', 'pixel', 'tag', 'sheet', 'srcset'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'every request once analytics is allowed');
   });
 
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
