@@ -120,7 +120,8 @@ export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } 
       log.length = 0;
       return send(204);
     }
-    // The site's own receipt endpoint (WDR-04): it keeps one copy per receipt, since a receipt may arrive twice.
+    // The site's own receipt endpoint (WDR-04): it keeps one copy per receipt, since a receipt may arrive twice. The
+    // demo has no sessions, so a copy is one with the same content; a real site keeps one per session, seq and at.
     if (pathname == '/consent-receipts') {
       if (method != 'POST') return notAllowed('POST');
       let list;
@@ -131,7 +132,8 @@ export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } 
       }
       if (!Array.isArray(list)) return send(400, TEXT, 'Expected JSON { "receipts": [ … ] }\n');
       for (const receipt of list) {
-        if (!receipts.some((r) => r.seq === receipt?.seq && r.at === receipt?.at)) receipts.push(receipt);
+        const copy = JSON.stringify(receipt);
+        if (!receipts.some((r) => JSON.stringify(r) == copy)) receipts.push(receipt);
       }
       return send(204);
     }

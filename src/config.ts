@@ -88,11 +88,13 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         ? (object('', undefined, text())(v, path, fail), Object.hasOwn(v, fallback) || fail(path, `has no '${fallback}' text: add one (the fallback locale)`))
         : text(`a non-empty string or { '${fallback}': '…' }`)(v, path, fail);
     const ids = new Map<unknown, string>();
+    const necessaryIds = new Set<unknown>();
 
     const purpose: Rule = (p, path) => {
       // Only a strictly necessary purpose may leave out what it collects and how long it keeps it; it can never
       // be sensitive or a sale, since it is on without consent.
       const necessary = isObject(p) && p.necessary === true;
+      if (necessary) necessaryIds.add(p.id);
       const never: Rule = (v, path) => v === undefined || fail(path, 'a necessary purpose cannot be sensitive or a sale: split it into two purposes');
       shape({
         id: text("a kebab-case id like 'credit-scoring'", /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/),
@@ -132,6 +134,10 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         for (const id of isObject(v) ? Object.keys(v) : []) {
           const near = nearest(id, [...ids.keys()] as string[]);
           if (!ids.has(id) && !UNSAFE.includes(id)) fail(at(path, id), `is not a purpose in the config; ${near ? `did you mean "${near}"?` : 'add it to purposes or remove it here'}`);
+          // A necessary purpose is on without consent: it may stand only for the types that need none.
+          else if (necessaryIds.has(id) && [(v as Obj)[id]].flat().some((type) => !['functionality_storage', 'security_storage'].includes(type as string))) {
+            fail(at(path, id), 'maps a necessary purpose, granted without consent, to types that need consent: keep only functionality_storage and security_storage here');
+          }
         }
       },
       networkGuard: flag,

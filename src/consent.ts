@@ -190,6 +190,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal, ...optOut });
       }
       if (!list.length) return;
+      const withdrawn = list.filter((r) => !r.granted && records.get(r.purpose)?.granted).map((r) => r.purpose);
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
       return persist.inOrder(async () => {
@@ -201,7 +202,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal });
+        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal, ...(withdrawn.length && { withdrawn }) });
         if (receipt) events.emit('receipt', receipt);
       });
     },

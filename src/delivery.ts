@@ -9,16 +9,17 @@ export interface DeliveryOptions {
   readonly retryMs?: number;
 }
 
-// At most this many receipts per request: a keepalive request may carry 64 KiB, a receipt is well under 1 KiB.
-const BATCH = 40;
+// Receipts per request up to about this many characters: a keepalive request may carry 64 KiB, and a character
+// is at most 3 bytes in the UTF-8 sent. A single larger receipt goes alone, without keepalive.
+const BATCH_CHARS = 21_000;
 const MAX_WAIT = 300_000;
 
 /**
  * Posts every receipt, oldest first, as `{ "receipts": [ … ] }` (JSON) to `config.receipts.endpoint` (nothing
  * when the config has none), with the page's own cookies: after each decision, at start-up and when the browser
  * is back online. A receipt counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
- * arrive twice (the endpoint keeps one per `seq` and `at`). Receipts hold no identifier of their own: the site
- * links them to an account through its own session, if it must. Returns the function that stops delivery. The
+ * arrive twice: the endpoint keeps one per visitor (its own session or account) and `seq` and `at`. Receipts
+ * hold no identifier of their own: the site links them to a visitor through its own session cookie. Returns the function that stops delivery. The
  * script tag calls it for you.
  * @example
  * const consent = createConsent({ ...config, receipts: { endpoint: '/consent-receipts' } });
@@ -30,33 +31,46 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
   // Which receipt was delivered last: its seq and time, so a log that was deleted and begun again is sent whole.
   const mark = 'optin:' + (consent.config.storageName ?? 'optin') + ':sent';
   let sent: Pick<Receipt, 'seq' | 'at'> | undefined;
-  try {
-    sent = (JSON.parse(localStorage.getItem(mark) ?? 'null') as typeof sent | null) ?? undefined;
-  } catch {
-    // No localStorage, or an unreadable mark: everything is sent again, and the endpoint drops what it has.
-  }
+  /** The mark as stored now (another tab may have moved it), or the one this tab holds when none can be read. */
+  const delivered = () => {
+    try {
+      sent = (JSON.parse(localStorage.getItem(mark)!) as typeof sent) ?? sent;
+    } catch {
+      // No localStorage, or an unreadable mark: at worst receipts are sent again, and the endpoint drops repeats.
+    }
+    return sent;
+  };
   let stopped = false;
   let wait = retryMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const post = async (): Promise<void> => {
     const list = await consent.receipts();
-    const from = sent && list[sent.seq]?.at === sent.at ? sent.seq + 1 : 0;
-    const batch = list.slice(from, from + BATCH);
-    if (!batch.length) return;
+    const last = delivered();
+    // Found by seq and time, not position: a log with a gap or one begun again is still sent in order.
+    const from = last ? list.findIndex((r) => r.seq === last.seq && r.at === last.at) + 1 : 0;
+    const batch: Receipt[] = [];
+    let chars = 0;
+    for (const receipt of list.slice(from)) {
+      chars += JSON.stringify(receipt).length;
+      if (batch.length && chars > BATCH_CHARS) break;
+      batch.push(receipt);
+    }
+    if (!batch.length || stopped) return;
+    const body = JSON.stringify({ receipts: batch });
     // keepalive: a decision made just before the person leaves still gets out.
     // A request that hangs is given up after 30 s, or it would hold every later delivery (and other tabs') behind it.
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ receipts: batch }),
-      keepalive: true,
+      body,
+      keepalive: body.length <= BATCH_CHARS + 20,
       credentials: 'same-origin',
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout?.(30_000),
     });
     if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status}`);
-    const last = batch[batch.length - 1]!;
-    sent = { seq: last.seq, at: last.at };
+    const newest = batch[batch.length - 1]!;
+    sent = { seq: newest.seq, at: newest.at };
     try {
       localStorage.setItem(mark, JSON.stringify(sent));
     } catch {

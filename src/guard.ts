@@ -13,13 +13,15 @@ type Win = Window & typeof globalThis;
 
 /**
  * Makes requests to each purpose's `hosts` (and their subdomains) fail while that purpose is not granted: `fetch`
- * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fires `error` without sending, `sendBeacon` returns
- * false, and a URL set from script (property or `setAttribute`) on an element that loads it is not set: `src` of
- * img, source, script, iframe, audio, video and embed, `srcset` of img and source, `data` of object, `href` of
- * link. A host several purposes declare needs every one of them. Each refusal is a `consent:blocked` window event
- * (`{ purpose, url }`); nothing is replayed later (hold calls with `gate()` instead). Not covered: elements in the
- * HTML the server sent (block those with `type="text/plain" data-consent`), URLs in CSS, forms, WebSockets and
- * EventSource. Returns the function that puts the originals back.
+ * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fails as a network error does, `sendBeacon` returns
+ * false, and a URL set from script (property, `setAttribute` or `setAttributeNS`) on an element that loads it is
+ * not set: `src` of img, source, script, iframe, audio, video and embed, `srcset` of img and source, `data` of
+ * object, `href` of link. A host several purposes declare needs every one of them. Until the stored decisions are
+ * known (`consent.ready`), such a request waits for them rather than fail, so a returning visitor's yes is
+ * honoured. Each refusal is a `consent:blocked` window event (`{ purpose, url }`); nothing is replayed later (hold
+ * calls with `gate()` instead). Not covered: HTML parsed from text (the server's page, `innerHTML`,
+ * `insertAdjacentHTML`, `document.write`: block those with `type="text/plain" data-consent`), URLs in CSS, forms,
+ * WebSockets and EventSource. Returns the function that puts the originals back.
  * @example
  * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
  * guardNetwork(consent);
@@ -27,18 +29,35 @@ type Win = Window & typeof globalThis;
  */
 export function guardNetwork(consent: Consent, win: Win = window): () => void {
   const declared = consent.config.purposes.flatMap((p) => (p.hosts ?? []).map((host) => [host.toLowerCase(), p.id] as const));
-  /** The purpose that stops a request to `url`, reported as blocked; undefined when the request may go. */
-  const refused = (url: unknown): string | undefined => {
-    if (!declared.length) return;
+  let known = false;
+  void consent.ready.then(() => (known = true));
+  /** The purposes declaring the host of `url` that are not granted now. */
+  const missing = (url: unknown) => {
+    if (!declared.length) return [];
     let host: string;
     try {
-      host = new URL(String(url), win.location.href).hostname;
+      // `stats.example.` is the same host as `stats.example` to DNS.
+      host = new URL(String(url), win.location.href).hostname.replace(/\.$/, '');
     } catch {
-      return; // Not a URL the browser could request either.
+      return []; // Not a URL the browser could request either.
     }
-    const purpose = declared.find(([h, id]) => (host == h || host.endsWith('.' + h)) && !consent.has(id))?.[1];
-    if (purpose) win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
-    return purpose;
+    return declared.filter(([h, id]) => (host == h || host.endsWith('.' + h)) && !consent.has(id)).map(([, id]) => id);
+  };
+  /**
+   * Runs `go` when a request to `urls` may leave: now, or, while a declared host's purpose is not granted and the
+   * stored decisions are not known yet, once they are (a returning visitor's yes must not fail the request).
+   * Otherwise reports the purpose that refuses it as blocked, and runs `refused`.
+   */
+  const when = (urls: unknown[], go: () => void, refused?: (purpose: string) => void) => {
+    for (const url of urls) {
+      const purpose = missing(url)[0];
+      if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused));
+      if (purpose) {
+        win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
+        return refused?.(purpose);
+      }
+    }
+    go();
   };
   const undo: (() => void)[] = [];
   /** Replaces `target[key]` with `make(original)`, and puts the original back on stop while ours is still there. */
@@ -50,31 +69,41 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     undo.push(() => target[key] === ours && (target[key] = original));
   };
 
-  patch(win, 'fetch', (fetch) => (input, init) => {
-    const purpose = refused(input instanceof win.Request ? input.url : input);
-    return purpose ? Promise.reject(new ConsentDeniedError(purpose)) : fetch.call(win, input, init);
+  patch(win, 'fetch', (fetch) => (input, init) =>
+    new Promise((resolve, reject) =>
+      when([input instanceof win.Request ? input.url : input], () => resolve(fetch.call(win, input, init)), (purpose) => reject(new ConsentDeniedError(purpose))),
+    ),
+  );
+  // While it waits for the stored decisions, a beacon counts as queued, as in the browser's own queue.
+  patch(win.navigator, 'sendBeacon', (beacon) => (url, data) => {
+    let queued = true;
+    when([url], () => (queued = beacon.call(win.navigator, url, data)), () => (queued = false));
+    return queued;
   });
-  patch(win.navigator, 'sendBeacon', (beacon) => (url, data) => !refused(url) && beacon.call(win.navigator, url, data));
 
   const xhr = win.XMLHttpRequest.prototype;
   const urls = new WeakMap<XMLHttpRequest, unknown>();
   patch(xhr, 'open', (open) =>
     function (this: XMLHttpRequest, ...args: unknown[]) {
       urls.set(this, args[1]);
+      delete (this as { readyState?: number }).readyState; // ours, from a refused send() before
       (open as (...args: unknown[]) => void).apply(this, args);
     },
   );
   patch(xhr, 'send', (send) =>
     function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-      if (!refused(urls.get(this))) return send.call(this, body);
-      // As a failed network request looks: no response, an `error` and a `loadend`, after send() has returned.
-      setTimeout(() => ['error', 'loadend'].forEach((type) => this.dispatchEvent(new ProgressEvent(type))));
+      // Refused: as a failed network request looks, done with no response, then `error` and `loadend`, after send()
+      // returned (a synchronous request too, rather than throw into the page).
+      when([urls.get(this)], () => send.call(this, body), () =>
+        setTimeout(() => {
+          Object.defineProperty(this, 'readyState', { value: 4, configurable: true });
+          for (const type of ['readystatechange', 'error', 'loadend']) this.dispatchEvent(new ProgressEvent(type));
+        }),
+      );
     },
   );
 
-  // A URL set from script on an element that loads it: the property and setAttribute. Setting it again once
-  // granted loads it. A srcset lists several URLs; one refused URL keeps the whole list off.
-  // A URL set from script on an element that loads it: the property and setAttribute. Setting it again once
+  // A URL set from script on an element that loads it: the property and setAttribute(NS). Setting it again once
   // granted loads it. Every URL in the value counts (a srcset lists several), so one refused URL keeps it off.
   const loaders: [{ prototype: Element } | undefined, string][] = [
     [win.HTMLImageElement, 'src srcset'],
@@ -86,20 +115,27 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     [win.HTMLObjectElement, 'data'],
     [win.HTMLLinkElement, 'href'],
   ];
-  const refusedIn = (value: unknown) => String(value).split(/[\s,]+/).some(refused);
+  const urlsIn = (value: unknown) => String(value).split(/[\s,]+/);
   for (const [type, names] of loaders) {
     for (const name of names.split(' ')) {
       const prototype = type?.prototype;
       const property = prototype && Object.getOwnPropertyDescriptor(prototype, name);
       if (!property?.set) continue;
-      Object.defineProperty(prototype, name, { ...property, set(this: Element, url: string) { if (!refusedIn(url)) property.set!.call(this, url); } });
+      Object.defineProperty(prototype, name, { ...property, set(this: Element, url: string) { when(urlsIn(url), () => property.set!.call(this, url)); } });
       undo.push(() => Object.defineProperty(prototype, name, property));
     }
   }
+  const loads = (element: Element, name: unknown) => loaders.some(([type, names]) => type && element instanceof (type as unknown as typeof Element) && names.split(' ').includes(String(name).toLowerCase()));
   patch(win.Element.prototype, 'setAttribute', (setAttribute) =>
     function (this: Element, name: string, value: string) {
-      const guarded = loaders.some(([type, names]) => type && this instanceof (type as unknown as typeof Element) && names.split(' ').includes(String(name).toLowerCase()));
-      if (!guarded || !refusedIn(value)) setAttribute.call(this, name, value);
+      if (!loads(this, name)) return setAttribute.call(this, name, value);
+      when(urlsIn(value), () => setAttribute.call(this, name, value));
+    },
+  );
+  patch(win.Element.prototype, 'setAttributeNS', (setAttributeNS) =>
+    function (this: Element, namespace: string | null, name: string, value: string) {
+      if (namespace || !loads(this, name)) return setAttributeNS.call(this, namespace, name, value);
+      when(urlsIn(value), () => setAttributeNS.call(this, namespace, name, value));
     },
   );
   return () => undo.splice(0).forEach((put) => put());

@@ -110,6 +110,11 @@ export interface Receipt {
   readonly hashes: { readonly [purpose: string]: string };
   /** The browser sent a Global Privacy Control signal (absent otherwise). */
   readonly gpc?: true;
+  /**
+   * The purposes this decision withdrew: granted until then, now denied (absent when none). The back end stops
+   * their processing and starts deletion (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
+   */
+  readonly withdrawn?: readonly string[];
   /** The Optin version that recorded it, so the dialogs shown can be told (absent before 0.1.0's receipts had it). */
   readonly sdk?: string;
   readonly prev: string;

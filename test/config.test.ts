@@ -84,7 +84,7 @@ describe('validateConfig', () => {
   });
 
   it('accepts the integrations: receipts, consentMode, networkGuard', () => {
-    const config = root({ receipts: { endpoint: '/consent-receipts' }, consentMode: { analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] }, networkGuard: true });
+    const config = root({ receipts: { endpoint: '/consent-receipts' }, consentMode: { necessary: ['security_storage', 'functionality_storage'], analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] }, networkGuard: true });
     expect(validateConfig(config as unknown as ConsentConfig)).toBe(config);
   });
 
@@ -205,12 +205,13 @@ describe('validateConfig', () => {
     // integrations
     ['a misspelt receipts key', root({ reciepts: { endpoint: '/r' } }), 'reciepts', 'did you mean `receipts`?'],
     ['receipts as a string', root({ receipts: '/consent-receipts' }), 'receipts', 'an object { endpoint }'],
-    ['a receipts endpoint on another host', root({ receipts: { endpoint: '//tracker.example/r' } }), 'receipts.endpoint', 'same-origin path'],
+    ['a protocol-relative receipts endpoint (//host)', root({ receipts: { endpoint: '//tracker.example/r' } }), 'receipts.endpoint', 'same-origin path'],
     ['a javascript: receipts endpoint', root({ receipts: { endpoint: 'javascript:alert(1)' } }), 'receipts.endpoint', 'an http(s) URL'],
     ['networkGuard: false', root({ networkGuard: false }), 'networkGuard', 'must be true: omit it'],
     ['consentMode as a list', root({ consentMode: [['analytics_storage']] }), 'consentMode', 'an object of purpose id → Consent Mode types'],
     ['a consentMode purpose not in the config', root({ consentMode: { analytiks: ['analytics_storage'] } }), 'consentMode.analytiks', 'is not a purpose in the config; did you mean "analytics"?'],
     ['a misspelt Consent Mode type', root({ consentMode: { analytics: ['analytics_storag'] } }), 'consentMode.analytics[0]', 'one of ad_storage, ad_user_data, ad_personalization, analytics_storage'],
+    ['a necessary purpose mapped to ad types, which it would grant with no consent', root({ consentMode: { necessary: ['security_storage', 'ad_storage'] } }), 'consentMode.necessary', 'keep only functionality_storage and security_storage'],
     ['a consentMode purpose with no types', root({ consentMode: { marketing: [] } }), 'consentMode.marketing', 'a non-empty array'],
     ['a consentMode type as a string', root({ consentMode: { marketing: 'ad_storage' } }), 'consentMode.marketing', 'a non-empty array'],
     ['an own __proto__ in consentMode', root({ consentMode: withOwnKey({}, '__proto__', ['ad_storage']) }), 'consentMode.__proto__', 'prototype pollution'],

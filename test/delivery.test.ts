@@ -2,7 +2,8 @@
 // unreachable, refuses, or the page is reloaded before it answered.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConsentConfigError, createConsent, deliverReceipts, type Receipt } from '../src/index.js';
-import { config, settle } from './fixtures.js';
+import { createStore, del } from 'idb-keyval';
+import { config, purposes, settle } from './fixtures.js';
 
 type Posted = { url: string; init: RequestInit; receipts: Receipt[] };
 let posted: Posted[];
@@ -53,8 +54,11 @@ describe('deliverReceipts', () => {
       ['banner', { analytics: true }],
       ['preferences', { analytics: false }],
     ]);
-    // Minimal: only the receipt's own fields, no identifier added on the way.
-    for (const r of delivered()) expect(Object.keys(r).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq']);
+    // Minimal: only the receipt's own fields, no identifier added on the way. The second names what it withdrew,
+    // so the back end can stop processing and start deletion (WDR-04).
+    const fields = ['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq'];
+    expect(delivered().map((r) => Object.keys(r).sort())).toEqual([fields, [...fields, 'withdrawn'].sort()]);
+    expect(delivered()[1]!.withdrawn).toEqual(['analytics']);
     expect(posted[0]).toMatchObject({ url: '/consent-receipts', init: { method: 'POST', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' } } });
   });
 
@@ -142,13 +146,55 @@ describe('deliverReceipts', () => {
     expect(delivered()[0]).toMatchObject({ seq: 0, choices: { analytics: true } });
   });
 
-  it('splits a long backlog into requests of at most 40 receipts', async () => {
-    const consent = createConsent(posting());
-    for (let i = 0; i < 45; i++) await consent.decide({ analytics: i % 2 == 0 });
+  it('splits a long backlog into requests a browser lets leave with keepalive (64 KiB), in order, none lost', async () => {
+    // 20 purposes (one per recipient, as SEP-05 asks) and a backlog of 40 receipts: about 100 KB in all.
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...purposes[1], id: `purpose-number-${i}` }));
+    const consent = createConsent(config({ purposes: many, receipts: { endpoint: '/consent-receipts' } }));
+    for (let i = 0; i < 40; i++) await consent.decideAll(i % 2 == 0);
     deliver(consent);
-    await vi.waitFor(() => expect(delivered()).toHaveLength(45));
-    expect(posted.map((p) => p.receipts.length)).toEqual([40, 5]);
-    expect(delivered().map((r) => r.seq)).toEqual([...Array(45).keys()]);
+    await vi.waitFor(() => expect(delivered()).toHaveLength(40));
+    const bytes = posted.map((p) => new TextEncoder().encode(p.init.body as string).length);
+    expect(posted.length).toBeGreaterThan(1);
+    for (const size of bytes) expect(size).toBeLessThanOrEqual(65_536);
+    expect(posted.every((p) => p.init.keepalive)).toBe(true);
+    expect(delivered().map((r) => r.seq)).toEqual([...Array(40).keys()]);
+  });
+
+  it('a log with a gap (a receipt lost from storage) is delivered once, without posting again and again', async () => {
+    const options = posting();
+    const consent = createConsent(options);
+    for (const granted of [true, false, true]) await consent.decide({ analytics: granted });
+    await del(['r', 1], createStore(options.storageName, 'keyval'));
+    deliver(consent);
+    await vi.waitFor(() => expect(delivered().map((r) => r.seq)).toEqual([0, 2]));
+    await settle(100);
+    expect(posted).toHaveLength(1);
+  });
+
+  it('another tab’s delivery counts: a tab that started earlier does not post those receipts again', async () => {
+    const options = posting();
+    const first = createConsent(options);
+    const second = createConsent(options);
+    await Promise.all([first.ready, second.ready]);
+    deliver(first);
+    deliver(second); // started, and read the mark, before the first tab delivered anything
+    await first.decide({ analytics: true });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(1));
+    await second.decide({ marketing: false }); // the same log: seq 1
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    await settle(100);
+    expect(delivered().map((r) => r.seq)).toEqual([0, 1]);
+  });
+
+  it('stops mid-backlog: once the stop function ran, no further request leaves', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...purposes[1], id: `purpose-number-${i}` }));
+    const consent = createConsent(config({ purposes: many, receipts: { endpoint: '/consent-receipts' } }));
+    for (let i = 0; i < 45; i++) await consent.decideAll(i % 2 == 0);
+    let stop = () => undefined as void;
+    answer = () => (stop(), Promise.resolve(new Response(null, { status: 204 })));
+    stop = deliver(consent);
+    await settle(100);
+    expect(posted).toHaveLength(1);
   });
 
   it('stops: no request after the stop function ran', async () => {

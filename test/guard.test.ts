@@ -80,27 +80,72 @@ describe('guardNetwork', () => {
     expect(network).toEqual(['beacon https://stats.example/beacon']);
   });
 
-  it('XMLHttpRequest: not sent, fails as a network error would (error, then loadend)', async () => {
-    const send = vi.spyOn(XMLHttpRequest.prototype, 'send');
+  it('XMLHttpRequest: not sent, fails as a network error would (done, then readystatechange, error, loadend), a synchronous one too', async () => {
     stop();
-    stop = guardNetwork(consent); // over the spy, which stands for the browser's send
-    send.mockImplementation(() => undefined);
-    const request = new XMLHttpRequest();
-    const events: string[] = [];
-    request.onerror = () => events.push('error');
-    request.addEventListener('loadend', () => events.push('loadend'));
-    request.open('POST', 'https://stats.example/xhr');
-    request.send('data');
-    expect(events).toEqual([]); // never inside send(): the page's code after it still runs first
-    await settle();
-    expect(events).toEqual(['error', 'loadend']);
-    expect(send).not.toHaveBeenCalled();
+    // Stands for the browser's send, under the guard.
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(() => undefined);
+    stop = guardNetwork(consent);
+    try {
+      const request = new XMLHttpRequest();
+      const events: string[] = [];
+      request.onreadystatechange = () => events.push('readystatechange ' + request.readyState);
+      request.onerror = () => events.push('error');
+      request.addEventListener('loadend', () => events.push('loadend'));
+      request.open('POST', 'https://stats.example/xhr');
+      events.length = 0; // open()'s own readystatechange
+      request.send('data');
+      expect(events).toEqual([]); // never inside send(): the page's code after it still runs first
+      await settle();
+      expect(events).toEqual(['readystatechange 4', 'error', 'loadend']);
+      expect(send).not.toHaveBeenCalled();
 
+      const sync = new XMLHttpRequest();
+      sync.open('GET', 'https://stats.example/sync', false);
+      sync.send(); // fails the same way, rather than throw into the page's code
+      await settle();
+      expect(sync.readyState).toBe(4);
+      expect(send).not.toHaveBeenCalled();
+
+      await consent.decide({ analytics: true });
+      request.open('POST', 'https://stats.example/xhr'); // the same object, used again
+      expect(request.readyState).toBe(1);
+      request.send('data');
+      expect(send).toHaveBeenCalledOnce();
+    } finally {
+      stop();
+      send.mockRestore();
+    }
+  });
+
+  it('a returning visitor’s granted requests made before the stored decisions load go once they are known; the others fail then', async () => {
     await consent.decide({ analytics: true });
-    const allowed = new XMLHttpRequest();
-    allowed.open('POST', 'https://stats.example/xhr');
-    allowed.send('data');
-    expect(send).toHaveBeenCalledOnce();
+    stop();
+    blocked.length = 0;
+    const next = createConsent({ ...guarded, storageName: consent.config.storageName! }); // the next page view
+    stop = guardNetwork(next); // as the script tag does: before `ready`
+    const hit = fetch('https://stats.example/pageview');
+    const offer = fetch('https://lenderco.example/offer');
+    expect(navigator.sendBeacon('https://stats.example/beacon', 'x')).toBe(true); // queued, as the browser would
+    const img = new Image();
+    img.src = 'https://stats.example/pixel.gif';
+    expect(network).toEqual([]);
+    await next.ready;
+    await expect(hit).resolves.toBeInstanceOf(Response);
+    await expect(offer).rejects.toMatchObject({ code: 'denied', purpose: 'lender' });
+    expect(network).toEqual(['https://stats.example/pageview', 'beacon https://stats.example/beacon']);
+    expect(img.getAttribute('src')).toBe('https://stats.example/pixel.gif');
+    expect(blocked).toEqual([{ purpose: 'lender', url: 'https://lenderco.example/offer' }]);
+  });
+
+  it('no way round by spelling: a trailing dot, upper case, setAttributeNS', async () => {
+    await expect(fetch('https://stats.example./hit')).rejects.toThrow(ConsentDeniedError);
+    await expect(fetch('https://STATS.Example/hit')).rejects.toThrow(ConsentDeniedError);
+    const img = document.createElement('img');
+    img.setAttributeNS(null, 'src', 'https://stats.example/p.gif');
+    img.setAttribute('SRC', 'https://stats.example/p.gif');
+    expect(img.getAttribute('src')).toBeNull();
+    expect(network).toEqual([]);
+    expect(() => img.setAttribute(null as never, 'x')).not.toThrow(); // as odd as the browser allows, never worse
   });
 
   it('a src set from script on an img, script or iframe is not set before a yes, by property or setAttribute', async () => {

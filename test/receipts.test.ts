@@ -32,6 +32,17 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 3 });
   });
 
+  it('a withdrawal says what it withdrew; a first no and a no to what was already off do not (WDR-04)', async () => {
+    const consent = createConsent(config());
+    await consent.decide({ analytics: false, marketing: true }, { method: 'preferences' });
+    await consent.decideAll(false, { method: 'banner' }); // withdraws marketing only: analytics was never on
+    await consent.withdraw('marketing');
+    const log = await consent.receipts();
+    expect(log.map((r) => r.withdrawn)).toEqual([undefined, ['marketing'], undefined]);
+    expect(log[1]!.choices).toEqual({ analytics: false, marketing: false, 'credit-scoring': false });
+    expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 3 });
+  });
+
   it('keeps one unbroken chain when decisions are made at the same moment', async () => {
     const store = memoryStore();
     await Promise.all([0, 1, 2, 3].map((i) => appendReceipt(store, entry(i))));

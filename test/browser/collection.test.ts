@@ -134,7 +134,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(env.server.receipts).toHaveLength(1);
     await env.context.setOffline(false);
     await until(() => env.server.receipts.length == 2, 'the withdrawal receipt once back online');
-    expect(env.server.receipts[1]).toMatchObject({ seq: 1, method: 'preferences', choices: { analytics: false } });
+    expect(env.server.receipts[1]).toMatchObject({ seq: 1, method: 'preferences', choices: { analytics: false }, withdrawn: ['analytics'] });
 
     // Offline again, a Reject all, and the tab is closed before the network returns: the next visit sends it.
     await env.context.setOffline(true);
@@ -144,7 +144,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     await env.context.setOffline(false);
     const next = await open();
     await until(() => env.server.receipts.length == 3, 'the Reject all receipt, sent by the next visit');
-    expect(env.server.receipts[2]).toMatchObject({ seq: 2, method: 'preferences', choices: { personalisation: false } });
+    expect(env.server.receipts[2]).toMatchObject({ seq: 2, method: 'preferences', choices: { personalisation: false }, withdrawn: ['personalisation'] });
     expect(env.server.receipts.map((r) => r.seq)).toEqual([0, 1, 2]);
     // The demo's panel shows the site's copy of the proof, read back from the server.
     await expect.poll(() => next.locator('#receipts-held').textContent()).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)/);
