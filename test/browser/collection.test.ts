@@ -188,6 +188,29 @@ describe('collection (PRE-01, GATE-01)', () => {
     await until(() => hits('analytics') > 0, 'analytics allowed');
     await snippet();
     await until(() => ['fetch', 'beacon', 'xhr', 'pixel', 'tag', 'sheet', 'srcset'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'every request once analytics is allowed');
+
+    // The next page view: the same kind of code runs as the page loads, in a deferred script right after
+    // optin.global.js, before the stored yes is read back from IndexedDB. It waits for it instead of failing.
+    const early = `addEventListener('consent:blocked', (e) => (window.earlyBlocked ??= []).push(e.detail.url));
+      fetch('https://stats.lantern.example/early-fetch', { mode: 'no-cors' }).catch(() => undefined);
+      navigator.sendBeacon('https://stats.lantern.example/early-beacon', 'visit');
+      new Image().src = 'https://stats.lantern.example/early-pixel';
+      window.earlyBeforeReady = !window.consent.has('analytics');`;
+    await env.context.route(/\/early\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: early }));
+    await env.context.route(
+      (url) => url.pathname == '/',
+      async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace('<script src="/optin.global.js" defer></script>', '$&<script src="/early.js" defer></script>');
+        await route.fulfill({ response, body: html });
+      },
+    );
+    attempted.length = 0;
+    await page.reload();
+    await until(() => ['early-fetch', 'early-beacon', 'early-pixel'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'the early requests, once the stored yes is known');
+    expect(await page.evaluate(() => (window as unknown as { earlyBlocked?: string[] }).earlyBlocked)).toBeUndefined();
+    // The requests were made while the yes was not known yet (else this part proves nothing).
+    expect(await page.evaluate(() => (window as unknown as { earlyBeforeReady: boolean }).earlyBeforeReady)).toBe(true);
   });
 
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
