@@ -105,19 +105,21 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
 
   // A URL set from script on an element that loads it: the property and setAttribute(NS). Setting it again once
   // granted loads it. Every URL in the value counts (a srcset lists several), so one refused URL keeps it off.
-  const loaders: [{ prototype: Element } | undefined, string][] = [
-    [win.HTMLImageElement, 'src srcset'],
-    [win.HTMLSourceElement, 'src srcset'],
-    [win.HTMLScriptElement, 'src'],
-    [win.HTMLIFrameElement, 'src'],
-    [win.HTMLMediaElement, 'src'],
-    [win.HTMLEmbedElement, 'src'],
-    [win.HTMLObjectElement, 'data'],
-    [win.HTMLLinkElement, 'href'],
-  ];
+  const loaders = (
+    [
+      [win.HTMLImageElement, 'src srcset'],
+      [win.HTMLSourceElement, 'src srcset'],
+      [win.HTMLScriptElement, 'src'],
+      [win.HTMLIFrameElement, 'src'],
+      [win.HTMLMediaElement, 'src'],
+      [win.HTMLEmbedElement, 'src'],
+      [win.HTMLObjectElement, 'data'],
+      [win.HTMLLinkElement, 'href'],
+    ] as const
+  ).map(([type, names]) => [type as typeof Element | undefined, names.split(' ')] as const);
   const urlsIn = (value: unknown) => String(value).split(/[\s,]+/);
   for (const [type, names] of loaders) {
-    for (const name of names.split(' ')) {
+    for (const name of names) {
       const prototype = type?.prototype;
       const property = prototype && Object.getOwnPropertyDescriptor(prototype, name);
       if (!property?.set) continue;
@@ -125,7 +127,11 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
       undo.push(() => Object.defineProperty(prototype, name, property));
     }
   }
-  const loads = (element: Element, name: unknown) => loaders.some(([type, names]) => type && element instanceof (type as unknown as typeof Element) && names.split(' ').includes(String(name).toLowerCase()));
+  // The attribute's name first: most calls set some other attribute, and that answer is quick.
+  const loads = (element: Element, name: unknown) => {
+    const lower = String(name).toLowerCase();
+    return loaders.some(([type, names]) => names.includes(lower) && type && element instanceof type);
+  };
   patch(win.Element.prototype, 'setAttribute', (setAttribute) =>
     function (this: Element, name: string, value: string) {
       if (!loads(this, name)) return setAttribute.call(this, name, value);
