@@ -9,9 +9,10 @@ export interface DeliveryOptions {
   readonly retryMs?: number;
 }
 
-// Receipts per request up to about this many characters: a keepalive request may carry 64 KiB, and a character
+// Receipts per request up to this many characters of JSON: a keepalive request may carry 64 KiB, and a character
 // is at most 3 bytes in the UTF-8 sent. A single larger receipt goes alone, without keepalive.
 const BATCH_CHARS = 21_000;
+const KEEPALIVE_BYTES = 65_536;
 const MAX_WAIT = 300_000;
 
 /**
@@ -19,8 +20,8 @@ const MAX_WAIT = 300_000;
  * when the config has none), with the page's own cookies: after each decision, at start-up and when the browser
  * is back online. A receipt counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
  * arrive twice: the endpoint keeps one per visitor (its own session or account) and `seq` and `at`. Receipts
- * hold no identifier of their own: the site links them to a visitor through its own session cookie. Returns the function that stops delivery. The
- * script tag calls it for you.
+ * hold no identifier of their own: the site links them to a visitor through its own session cookie. Returns the
+ * function that stops delivery. The script tag calls it for you.
  * @example
  * const consent = createConsent({ ...config, receipts: { endpoint: '/consent-receipts' } });
  * deliverReceipts(consent);
@@ -52,7 +53,7 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
     const batch: Receipt[] = [];
     let chars = 0;
     for (const receipt of list.slice(from)) {
-      chars += JSON.stringify(receipt).length;
+      chars += JSON.stringify(receipt).length + 1;
       if (batch.length && chars > BATCH_CHARS) break;
       batch.push(receipt);
     }
@@ -64,7 +65,7 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body,
-      keepalive: body.length <= BATCH_CHARS + 20,
+      keepalive: body.length * 3 <= KEEPALIVE_BYTES,
       credentials: 'same-origin',
       signal: AbortSignal.timeout?.(30_000),
     });

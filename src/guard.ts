@@ -31,17 +31,17 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
   const declared = consent.config.purposes.flatMap((p) => (p.hosts ?? []).map((host) => [host.toLowerCase(), p.id] as const));
   let known = false;
   void consent.ready.then(() => (known = true));
-  /** The purposes declaring the host of `url` that are not granted now. */
+  /** A purpose declaring the host of `url` that is not granted now, if any. */
   const missing = (url: unknown) => {
-    if (!declared.length) return [];
+    if (!declared.length) return;
     let host: string;
     try {
       // `stats.example.` is the same host as `stats.example` to DNS.
       host = new URL(String(url), win.location.href).hostname.replace(/\.$/, '');
     } catch {
-      return []; // Not a URL the browser could request either.
+      return; // Not a URL the browser could request either.
     }
-    return declared.filter(([h, id]) => (host == h || host.endsWith('.' + h)) && !consent.has(id)).map(([, id]) => id);
+    return declared.find(([h, id]) => (host == h || host.endsWith('.' + h)) && !consent.has(id))?.[1];
   };
   /**
    * Runs `go` when a request to `urls` may leave: now, or, while a declared host's purpose is not granted and the
@@ -50,7 +50,7 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
    */
   const when = (urls: unknown[], go: () => void, refused?: (purpose: string) => void) => {
     for (const url of urls) {
-      const purpose = missing(url)[0];
+      const purpose = missing(url);
       if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused));
       if (purpose) {
         win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
