@@ -47,6 +47,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     forget(tick());
   });
   let ui: ConsentUI | undefined;
+  // The purposes the stored decisions grant, once read: a no given before then still withdraws them (WDR-04).
+  let storedYes: string[] | undefined;
+  let found: (ids: string[]) => void;
+  const read = new Promise<string[]>((resolve) => (found = (ids) => resolve((storedYes ??= ids))));
 
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
   const unknown = (id: unknown) => {
@@ -91,6 +95,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     if (!raw) return;
     const parsed = raw.map((r) => readRecord(r, optional));
     const stored = await Promise.all(parsed.map(current));
+    found(stored.flatMap((r) => (r?.granted ? [r.purpose] : [])));
     raw.forEach((r, i) => {
       const record = parsed[i];
       // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
@@ -114,7 +119,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
   const consent: Consent<Id> = {
     // load() first waits for storage, so it only reaches `consent` once this object exists.
-    ready: load().catch(report),
+    ready: load()
+      .catch(report)
+      .finally(() => found([])),
     config,
     locale,
     firstVisit: persist.firstVisit,
@@ -190,7 +197,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal, ...optOut });
       }
       if (!list.length) return;
-      const withdrawn = list.filter((r) => !r.granted && records.get(r.purpose)?.granted).map((r) => r.purpose);
+      const denied = list.filter((r) => !r.granted).map((r) => r.purpose);
+      const granted = denied.filter((id) => state(id) == 'granted');
+      const early = !storedYes && read;
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
       return persist.inOrder(async () => {
@@ -199,6 +208,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
         // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.
         const inForce = list.filter((r) => records.get(r.purpose) === r);
+        // Granted until now: here, or in storage not read yet when the person said no.
+        const yes = early ? [...granted, ...(await early)] : granted;
+        const withdrawn = denied.filter((id) => yes.includes(id));
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.

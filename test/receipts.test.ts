@@ -43,6 +43,17 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 3 });
   });
 
+  it('a withdrawal made before the stored decisions are read still says what it withdrew', async () => {
+    const options = config();
+    await createConsent(options).decide({ analytics: true, marketing: false });
+    const next = createConsent(options); // the next page view, withdrawing at once (a stub call, a logout page)
+    await next.withdraw();
+    await next.ready;
+    const log = await next.receipts();
+    expect(log.at(-1)!.withdrawn).toEqual(['analytics']);
+    expect(next.state('analytics')).toBe('denied');
+  });
+
   it('keeps one unbroken chain when decisions are made at the same moment', async () => {
     const store = memoryStore();
     await Promise.all([0, 1, 2, 3].map((i) => appendReceipt(store, entry(i))));
