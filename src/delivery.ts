@@ -32,14 +32,13 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
   // Which receipt was delivered last: its seq and time, so a log that was deleted and begun again is sent whole.
   const mark = 'optin:' + (consent.config.storageName ?? 'optin') + ':sent';
   let sent: Pick<Receipt, 'seq' | 'at'> | undefined;
-  /** The mark as stored now (another tab may have moved it), or the one this tab holds when none can be read. */
-  const delivered = () => {
+  /** The mark as stored now: another tab may have moved it on. Undefined when it cannot be read. */
+  const stored = () => {
     try {
-      sent = (JSON.parse(localStorage.getItem(mark)!) as typeof sent) ?? sent;
+      return (JSON.parse(localStorage.getItem(mark)!) as typeof sent) ?? undefined;
     } catch {
       // No localStorage, or an unreadable mark: at worst receipts are sent again, and the endpoint drops repeats.
     }
-    return sent;
   };
   let stopped = false;
   let wait = retryMs;
@@ -47,9 +46,10 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
 
   const post = async (): Promise<void> => {
     const list = await consent.receipts();
-    const last = delivered();
-    // Found by seq and time, not position: a log with a gap or one begun again is still sent in order.
-    const from = last ? list.findIndex((r) => r.seq === last.seq && r.at === last.at) + 1 : 0;
+    // Found by seq and time, not position: a log with a gap or one begun again is still sent in order. The later of
+    // this tab's mark and the stored one counts (storing ours may have failed; another tab's may be ahead).
+    const position = (last?: typeof sent) => (last ? list.findIndex((r) => r.seq === last.seq && r.at === last.at) : -1);
+    const from = Math.max(position(sent), position(stored())) + 1;
     const batch: Receipt[] = [];
     let chars = 0;
     for (const receipt of list.slice(from)) {

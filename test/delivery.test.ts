@@ -147,9 +147,11 @@ describe('deliverReceipts', () => {
   });
 
   it('splits a long backlog into requests a browser lets leave with keepalive (64 KiB), in order, none lost', async () => {
-    // 20 purposes (one per recipient, as SEP-05 asks) and a backlog of 40 receipts: about 100 KB in all.
+    // 20 purposes (one per recipient, as SEP-05 asks), a policy version in Chinese (3 bytes a character in UTF-8)
+    // and a backlog of 40 receipts: about 160 KB in all.
     const many = Array.from({ length: 20 }, (_, i) => ({ ...purposes[1], id: `purpose-number-${i}` }));
-    const consent = createConsent(config({ purposes: many, receipts: { endpoint: '/consent-receipts' } }));
+    const policy = { version: '个人信息保护政策第七版'.repeat(50), url: '/privacy' };
+    const consent = createConsent(config({ purposes: many, policy, receipts: { endpoint: '/consent-receipts' } }));
     for (let i = 0; i < 40; i++) await consent.decideAll(i % 2 == 0);
     deliver(consent);
     await vi.waitFor(() => expect(delivered()).toHaveLength(40));
@@ -184,6 +186,25 @@ describe('deliverReceipts', () => {
     await vi.waitFor(() => expect(delivered()).toHaveLength(2));
     await settle(100);
     expect(delivered().map((r) => r.seq)).toEqual([0, 1]);
+  });
+
+  it('a mark it cannot store (storage full) does not make it post the same receipts again and again', async () => {
+    const consent = createConsent(posting());
+    await consent.decide({ analytics: true });
+    await consent.decide({ analytics: false });
+    const [first] = await consent.receipts();
+    localStorage.setItem(`optin:${consent.config.storageName}:sent`, JSON.stringify({ seq: first!.seq, at: first!.at }));
+    const full = vi.spyOn(localStorage, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    try {
+      deliver(consent);
+      await vi.waitFor(() => expect(delivered()).toHaveLength(1));
+      await settle(100);
+      expect(delivered().map((r) => r.seq)).toEqual([1]);
+    } finally {
+      full.mockRestore();
+    }
   });
 
   it('stops mid-backlog: once the stop function ran, no further request leaves', async () => {
