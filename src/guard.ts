@@ -15,13 +15,13 @@ type Win = Window & typeof globalThis;
  * Makes requests to each purpose's `hosts` (and their subdomains) fail while that purpose is not granted: `fetch`
  * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fails as a network error does, `sendBeacon` returns
  * false, and a URL set from script (property, `setAttribute` or `setAttributeNS`) on an element that loads it is
- * not set: `src` of img, source, script, iframe, audio, video and embed, `srcset` of img and source, `data` of
- * object, `href` of link. A host several purposes declare needs every one of them. Until the stored decisions are
+ * not set: `src` of img, source, script, iframe, audio, video, track, input and embed, `poster` of video, `srcset`
+ * of img and source, `data` of object, `href` of link. A host several purposes declare needs every one of them. Until the stored decisions are
  * known (`consent.ready`), such a request waits for them rather than fail, so a returning visitor's yes is
  * honoured. Each refusal is a `consent:blocked` window event (`{ purpose, url }`); nothing is replayed later (hold
  * calls with `gate()` instead). Not covered: HTML parsed from text (the server's page, `innerHTML`,
  * `insertAdjacentHTML`, `document.write`: block those with `type="text/plain" data-consent`), URLs in CSS, forms,
- * WebSockets and EventSource. Returns the function that puts the originals back.
+ * WebSockets, EventSource, `new Audio(url)`, attribute nodes, SVG, and the own `fetch` of a same-origin frame. Returns the function that puts the originals back.
  * @example
  * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
  * guardNetwork(consent);
@@ -36,8 +36,8 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     if (!declared.length) return;
     let host: string;
     try {
-      // `stats.example.` is the same host as `stats.example` to DNS.
-      host = new URL(String(url), win.location.href).hostname.replace(/\.$/, '');
+      // Resolved as the browser will (a <base href> counts); `stats.example.` is `stats.example` to DNS.
+      host = new URL(String(url), win.document.baseURI).hostname.replace(/\.$/, '');
     } catch {
       return; // Not a URL the browser could request either.
     }
@@ -51,7 +51,9 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
   const when = (urls: unknown[], go: () => void, refused?: (purpose: string) => void) => {
     for (const url of urls) {
       const purpose = missing(url);
-      if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused));
+      // Late, the page's code is no longer on the stack: what goes wrong then (a request the page has since
+      // sent or aborted) must not reach it as an unhandled rejection.
+      if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused)).catch(() => undefined);
       if (purpose) {
         win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
         return refused?.(purpose);
@@ -82,10 +84,11 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
   });
 
   const xhr = win.XMLHttpRequest.prototype;
-  const urls = new WeakMap<XMLHttpRequest, unknown>();
+  // Per request, what open() was last given: a send() still waiting is dropped if the page opens it again.
+  const opened = new WeakMap<XMLHttpRequest, { url: unknown }>();
   patch(xhr, 'open', (open) =>
     function (this: XMLHttpRequest, ...args: unknown[]) {
-      urls.set(this, args[1]);
+      opened.set(this, { url: args[1] });
       delete (this as { readyState?: number }).readyState; // ours, from a refused send() before
       (open as (...args: unknown[]) => void).apply(this, args);
     },
@@ -94,7 +97,8 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       // Refused: as a failed network request looks, done with no response, then `error` and `loadend`, after send()
       // returned (a synchronous request too, rather than throw into the page).
-      when([urls.get(this)], () => send.call(this, body), () =>
+      const now = opened.get(this);
+      when([now?.url], () => opened.get(this) == now && send.call(this, body), () =>
         setTimeout(() => {
           Object.defineProperty(this, 'readyState', { value: 4, configurable: true });
           for (const type of ['readystatechange', 'error', 'loadend']) this.dispatchEvent(new ProgressEvent(type));
@@ -112,36 +116,54 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
       [win.HTMLScriptElement, 'src'],
       [win.HTMLIFrameElement, 'src'],
       [win.HTMLMediaElement, 'src'],
+      [win.HTMLVideoElement, 'poster'],
+      [win.HTMLTrackElement, 'src'],
+      [win.HTMLInputElement, 'src'],
       [win.HTMLEmbedElement, 'src'],
       [win.HTMLObjectElement, 'data'],
       [win.HTMLLinkElement, 'href'],
     ] as const
   ).map(([type, names]) => [type as typeof Element | undefined, names.split(' ')] as const);
-  const urlsIn = (value: unknown) => String(value).split(/[\s,]+/);
+  // A srcset lists URLs between commas and descriptors; any other value is one URL (tabs and newlines in it are
+  // dropped by the browser, so it is never split on them).
+  const urlsIn = (name: string, value: unknown) => (name == 'srcset' ? String(value).split(/[\s,]+/) : [value]);
+  // The last value the page gave each element's attribute: a value still waiting for the stored decisions is
+  // dropped when the page sets another meanwhile.
+  const latest = new WeakMap<Element, { [name: string]: object }>();
+  const write = (element: Element, name: string, value: unknown, set: () => void) => {
+    const token = {};
+    const last = latest.get(element) ?? {};
+    latest.set(element, last);
+    last[name] = token;
+    when(urlsIn(name, value), () => last[name] == token && set());
+  };
   for (const [type, names] of loaders) {
     for (const name of names) {
       const prototype = type?.prototype;
       const property = prototype && Object.getOwnPropertyDescriptor(prototype, name);
       if (!property?.set) continue;
-      Object.defineProperty(prototype, name, { ...property, set(this: Element, url: string) { when(urlsIn(url), () => property.set!.call(this, url)); } });
+      Object.defineProperty(prototype, name, { ...property, set(this: Element, url: string) { write(this, name, url, () => property.set!.call(this, url)); } });
       undo.push(() => Object.defineProperty(prototype, name, property));
     }
   }
   // The attribute's name first: most calls set some other attribute, and that answer is quick.
+  /** The guarded attribute `name` is on `element`, in lower case; undefined when it loads nothing. */
   const loads = (element: Element, name: unknown) => {
     const lower = String(name).toLowerCase();
-    return loaders.some(([type, names]) => names.includes(lower) && type && element instanceof type);
+    return loaders.some(([type, names]) => names.includes(lower) && type && element instanceof type) ? lower : undefined;
   };
   patch(win.Element.prototype, 'setAttribute', (setAttribute) =>
     function (this: Element, name: string, value: string) {
-      if (!loads(this, name)) return setAttribute.call(this, name, value);
-      when(urlsIn(value), () => setAttribute.call(this, name, value));
+      const guarded = loads(this, name);
+      if (!guarded) return setAttribute.call(this, name, value);
+      write(this, guarded, value, () => setAttribute.call(this, name, value));
     },
   );
   patch(win.Element.prototype, 'setAttributeNS', (setAttributeNS) =>
     function (this: Element, namespace: string | null, name: string, value: string) {
-      if (namespace || !loads(this, name)) return setAttributeNS.call(this, namespace, name, value);
-      when(urlsIn(value), () => setAttributeNS.call(this, namespace, name, value));
+      const guarded = !namespace && loads(this, name);
+      if (!guarded) return setAttributeNS.call(this, namespace, name, value);
+      write(this, guarded, value, () => setAttributeNS.call(this, namespace, name, value));
     },
   );
   return () => undo.splice(0).forEach((put) => put());

@@ -137,13 +137,48 @@ describe('guardNetwork', () => {
     expect(blocked).toEqual([{ purpose: 'lender', url: 'https://lenderco.example/offer' }]);
   });
 
-  it('no way round by spelling: a trailing dot, upper case, setAttributeNS', async () => {
+  it('while the stored decisions load, the page’s last word counts: a newer src wins, a request opened again is not sent', async () => {
+    await consent.decide({ analytics: true });
+    stop();
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(() => undefined);
+    const next = createConsent({ ...guarded, storageName: consent.config.storageName! });
+    stop = guardNetwork(next);
+    try {
+      const img = new Image();
+      img.src = 'https://stats.example/old.gif'; // waits for the stored yes
+      img.src = 'https://cdn.example/new.gif'; // the page changed its mind meanwhile
+      const frame = document.createElement('iframe');
+      frame.setAttribute('src', 'https://stats.example/ad');
+      frame.setAttribute('src', 'about:blank');
+      const request = new XMLHttpRequest();
+      request.open('GET', 'https://stats.example/a');
+      request.send(); // waits
+      request.open('GET', 'https://lenderco.example/b'); // a refused host: the waiting send must not go there
+      await next.ready;
+      await settle();
+      expect([img.getAttribute('src'), frame.getAttribute('src')]).toEqual(['https://cdn.example/new.gif', 'about:blank']);
+      expect(send).not.toHaveBeenCalled();
+    } finally {
+      stop();
+      send.mockRestore();
+    }
+  });
+
+  it('no way round by spelling: a trailing dot, a tab or newline in the URL, a <base href>, setAttributeNS, SRC', async () => {
     await expect(fetch('https://stats.example./hit')).rejects.toThrow(ConsentDeniedError);
-    await expect(fetch('https://STATS.Example/hit')).rejects.toThrow(ConsentDeniedError);
     const img = document.createElement('img');
+    img.src = 'https://stats.\nexample/p.gif'; // the browser drops tabs and newlines from a URL
     img.setAttributeNS(null, 'src', 'https://stats.example/p.gif');
-    img.setAttribute('SRC', 'https://stats.example/p.gif');
+    img.setAttribute('SRC', 'https://stats.exa\tmple/p.gif');
     expect(img.getAttribute('src')).toBeNull();
+    const base = document.createElement('base');
+    base.href = 'https://stats.example/';
+    document.head.append(base);
+    try {
+      await expect(fetch('/collect')).rejects.toThrow(ConsentDeniedError);
+    } finally {
+      base.remove();
+    }
     expect(network).toEqual([]);
     expect(() => img.setAttribute(null as never, 'x')).not.toThrow(); // as odd as the browser allows, never worse
   });
@@ -176,6 +211,7 @@ describe('guardNetwork', () => {
     source.setAttribute('SRCSET', 'https://stats.example/c.webp');
     const video = document.createElement('video');
     video.src = 'https://stats.example/ad.mp4';
+    video.setAttribute('poster', 'https://stats.example/poster.jpg');
     const embed = document.createElement('embed');
     embed.setAttribute('src', 'https://stats.example/e');
     const object = document.createElement('object');
@@ -186,10 +222,12 @@ describe('guardNetwork', () => {
     const elements = [img, source, video, embed, object, sheet];
     const names = ['srcset', 'srcset', 'src', 'src', 'data', 'href'];
     expect(elements.map((element, i) => element.getAttribute(names[i]!))).toEqual([null, null, null, null, null, null]);
+    expect(video.getAttribute('poster')).toBeNull();
     expect(blocked.map((b) => b.url)).toEqual([
       'https://stats.example/b.png',
       'https://stats.example/c.webp',
       'https://stats.example/ad.mp4',
+      'https://stats.example/poster.jpg',
       'https://stats.example/e',
       'https://stats.example/o',
       'https://stats.example/track.css',
