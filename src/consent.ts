@@ -204,13 +204,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       apply(list);
       return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
+        // Granted until now: here, or in storage not read yet when the person said no.
+        const yes = early ? [...granted, ...(await early)] : granted;
+        const withdrawn = denied.filter((id) => yes.includes(id));
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
         // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.
         const inForce = list.filter((r) => records.get(r.purpose) === r);
-        // Granted until now: here, or in storage not read yet when the person said no.
-        const yes = early ? [...granted, ...(await early)] : granted;
-        const withdrawn = denied.filter((id) => yes.includes(id));
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
