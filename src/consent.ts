@@ -40,17 +40,16 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const revisedIds = new Set<string>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer } = createDecisions(purposes, optional, events, report);
+  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since } = createDecisions(purposes, optional, events, report);
   // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
   const persist = createPersistence(name, report, () => {
     revisedIds.clear();
     forget(tick());
   });
   let ui: ConsentUI | undefined;
-  // The purposes the stored decisions grant, once read: a no given before then still withdraws them (WDR-04).
-  let storedYes: string[] | undefined;
-  let found: (ids: string[]) => void;
-  const read = new Promise<string[]>((resolve) => (found = (ids) => resolve((storedYes ??= ids))));
+  // The yeses in storage at start-up, once read: a no given before then still withdraws them (WDR-04).
+  let found!: (yes: DecisionRecord[]) => void;
+  const storedYes = new Promise<DecisionRecord[]>((resolve) => (found = resolve));
 
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
   const unknown = (id: unknown) => {
@@ -95,7 +94,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     if (!raw) return;
     const parsed = raw.map((r) => readRecord(r, optional));
     const stored = await Promise.all(parsed.map(current));
-    found(stored.flatMap((r) => (r?.granted ? [r.purpose] : [])));
+    found(stored.filter((r) => r?.granted) as DecisionRecord[]);
     raw.forEach((r, i) => {
       const record = parsed[i];
       // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
@@ -199,13 +198,16 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (!list.length) return;
       const denied = list.filter((r) => !r.granted).map((r) => r.purpose);
       const granted = denied.filter((id) => state(id) == 'granted');
-      const early = !storedYes && read;
+      // A stored yes counts where nothing was decided or heard here since it was read (or before, if it is not read
+      // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
+      const unread = denied.filter((id) => !records.has(id));
+      const resetAt = since();
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
       return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         // Granted until now: here, or in storage not read yet when the person said no.
-        const yes = early ? [...granted, ...(await early)] : granted;
+        const yes = [...granted, ...(await storedYes).filter((r) => unread.includes(r.purpose) && r.at > resetAt).map((r) => r.purpose)];
         const withdrawn = denied.filter((id) => yes.includes(id));
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one

@@ -38,6 +38,8 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     state,
     states,
     see,
+    /** The time of the last reset, here or in another tab. */
+    since: () => resetAt,
     /** The time for a decision or reset made now. */
     tick: () => (latest = Math.max(Date.now(), latest + 1)),
 

@@ -46,14 +46,16 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
   /**
    * Runs `go` when a request to `urls` may leave: now, or, while a declared host's purpose is not granted and the
    * stored decisions are not known yet, once they are (a returning visitor's yes must not fail the request).
-   * Otherwise reports the purpose that refuses it as blocked, and runs `refused`.
+   * Otherwise reports the purpose that refuses it as blocked, and runs `refused`. Nothing, once `live` says the
+   * page has moved on (set another value, opened the request again).
    */
-  const when = (urls: unknown[], go: () => void, refused?: (purpose: string) => void) => {
+  const when = (urls: unknown[], go: () => void, refused?: (purpose: string) => void, live = () => true): void => {
+    if (!live()) return;
     for (const url of urls) {
       const purpose = missing(url);
       // Late, the page's code is no longer on the stack: what goes wrong then (a request the page has since
       // sent or aborted) must not reach it as an unhandled rejection.
-      if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused)).catch(() => undefined);
+      if (purpose && !known) return void consent.ready.then(() => when(urls, go, refused, live)).catch(() => undefined);
       if (purpose) {
         win.dispatchEvent(new CustomEvent<BlockedRequest>('consent:blocked', { detail: { purpose, url: String(url) } }));
         return refused?.(purpose);
@@ -98,11 +100,15 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
       // Refused: as a failed network request looks, done with no response, then `error` and `loadend`, after send()
       // returned (a synchronous request too, rather than throw into the page).
       const now = opened.get(this);
-      when([now?.url], () => opened.get(this) == now && send.call(this, body), () =>
-        setTimeout(() => {
-          Object.defineProperty(this, 'readyState', { value: 4, configurable: true });
-          for (const type of ['readystatechange', 'error', 'loadend']) this.dispatchEvent(new ProgressEvent(type));
-        }),
+      when(
+        [now?.url],
+        () => send.call(this, body),
+        () =>
+          setTimeout(() => {
+            Object.defineProperty(this, 'readyState', { value: 4, configurable: true });
+            for (const type of ['readystatechange', 'error', 'loadend']) this.dispatchEvent(new ProgressEvent(type));
+          }),
+        () => opened.get(this) == now,
       );
     },
   );
@@ -124,9 +130,10 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
       [win.HTMLLinkElement, 'href'],
     ] as const
   ).map(([type, names]) => [type as typeof Element | undefined, names.split(' ')] as const);
-  // A srcset lists URLs between commas and descriptors; any other value is one URL (tabs and newlines in it are
-  // dropped by the browser, so it is never split on them).
-  const urlsIn = (name: string, value: unknown) => (name == 'srcset' ? String(value).split(/[\s,]+/) : [value]);
+  // Any value but a srcset is one URL (the browser drops tabs and newlines inside it). A srcset's URLs are its runs
+  // without ASCII whitespace, which may hold commas (`https://a.example,@b.example/`); its comma-separated pieces
+  // are checked too, which can only refuse more.
+  const urlsIn = (name: string, value: unknown) => (name == 'srcset' ? [...String(value).split(/[\t\n\f\r ]+/), ...String(value).split(/[\s,]+/)] : [value]);
   // The last value the page gave each element's attribute: a value still waiting for the stored decisions is
   // dropped when the page sets another meanwhile.
   const latest = new WeakMap<Element, { [name: string]: object }>();
@@ -135,7 +142,7 @@ export function guardNetwork(consent: Consent, win: Win = window): () => void {
     const last = latest.get(element) ?? {};
     latest.set(element, last);
     last[name] = token;
-    when(urlsIn(name, value), () => last[name] == token && set());
+    when(urlsIn(name, value), set, undefined, () => last[name] == token);
   };
   for (const [type, names] of loaders) {
     for (const name of names) {

@@ -164,13 +164,39 @@ describe('guardNetwork', () => {
     }
   });
 
-  it('no way round by spelling: a trailing dot, a tab or newline in the URL, a <base href>, setAttributeNS, SRC', async () => {
+  it('a refusal that arrives late does not fail the request the page opened again meanwhile', async () => {
+    stop();
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(() => undefined);
+    const next = createConsent({ ...guarded, storageName: config().storageName }); // nothing stored: all undecided
+    stop = guardNetwork(next);
+    try {
+      const request = new XMLHttpRequest();
+      const errors: string[] = [];
+      request.addEventListener('error', () => errors.push('error'));
+      request.open('GET', 'https://stats.example/a');
+      request.send(); // waits for the stored decisions
+      request.open('GET', 'https://cdn.example/b');
+      request.send(); // undeclared: sent at once
+      expect(send).toHaveBeenCalledOnce();
+      await next.ready;
+      await settle();
+      expect(errors).toEqual([]);
+      expect(blocked).toEqual([]); // nothing the page still wants was refused
+    } finally {
+      stop();
+      send.mockRestore();
+    }
+  });
+
+  it('no way round by spelling: a trailing dot, a tab or newline in the URL, a comma in a srcset URL, a <base href>, setAttributeNS, SRC', async () => {
     await expect(fetch('https://stats.example./hit')).rejects.toThrow(ConsentDeniedError);
     const img = document.createElement('img');
     img.src = 'https://stats.\nexample/p.gif'; // the browser drops tabs and newlines from a URL
     img.setAttributeNS(null, 'src', 'https://stats.example/p.gif');
     img.setAttribute('SRC', 'https://stats.exa\tmple/p.gif');
     expect(img.getAttribute('src')).toBeNull();
+    img.srcset = 'https://cdn.example,@stats.example/p.gif 1x'; // one URL, on stats.example, to the browser
+    expect(img.getAttribute('srcset')).toBeNull();
     const base = document.createElement('base');
     base.href = 'https://stats.example/';
     document.head.append(base);

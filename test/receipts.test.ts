@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { appendReceipt, readReceipts, verifyReceipts } from '../src/receipts.js';
 import { idbStore, memoryStore } from '../src/store.js';
 import { createConsent } from '../src/index.js';
-import { config, freshName } from './fixtures.js';
+import { config, freshName, receiptsOf } from './fixtures.js';
 
 const entry = (n: number) => ({ at: 1_700_000_000_000 + n, policy: 'v1', method: 'api' as const, locale: 'en', choices: { analytics: n % 2 == 0 }, hashes: { analytics: 'h' + n } });
 
@@ -52,6 +52,24 @@ describe('receipts (REC-01, REC-02)', () => {
     const log = await next.receipts();
     expect(log.at(-1)!.withdrawn).toEqual(['analytics']);
     expect(next.state('analytics')).toBe('denied');
+  });
+
+  it('before the stored decisions are read, only the first no withdraws the stored yes, and none after a reset', async () => {
+    const options = config();
+    await createConsent(options).decide({ analytics: true });
+    const next = createConsent(options);
+    void next.withdraw('analytics'); // withdraws the stored yes
+    void next.decideAll(false, { method: 'banner' }); // analytics is already off here
+    await next.ready;
+    expect((await receiptsOf(next, 3)).slice(-2).map((r) => r.withdrawn)).toEqual([['analytics'], undefined]);
+
+    const options2 = config();
+    await createConsent(options2).decide({ analytics: true });
+    const afterReset = createConsent(options2);
+    void afterReset.reset(); // forgets the stored yes
+    void afterReset.withdraw('analytics');
+    await afterReset.ready;
+    expect((await receiptsOf(afterReset, 2)).at(-1)!.withdrawn).toBeUndefined();
   });
 
   it('keeps one unbroken chain when decisions are made at the same moment', async () => {

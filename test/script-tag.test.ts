@@ -299,7 +299,9 @@ describe('the source, with the dialogs mocked', () => {
     window.addEventListener('consent:blocked', blocked);
     await boot();
     const img = new Image();
-    img.src = 'https://stats.example/pixel.gif';
+    img.src = 'https://stats.example/pixel.gif'; // refused once the stored decisions are known (none here)
+    await real().ready;
+    await settle();
     window.removeEventListener('consent:blocked', blocked);
     expect(img.getAttribute('src')).toBeNull();
     expect(blocked).toHaveBeenCalledOnce();
