@@ -26,6 +26,7 @@
       logUnavailable: 'The server log could not be read right now.',
       receiptsNone: 'Proof of your choices: the server holds no consent receipt yet.',
       receiptsHeld: 'Proof of your choices: the server holds {count} consent receipt(s), the last from {time} ({method}).',
+      receiptsWithdrew: ' It withdrew: {purposes}.',
       strictLink: 'This page under a strict CSP',
       consentRecord: 'Download my consent record',
       recordFailed: 'Your consent record could not be read right now. Please try again later.',
@@ -87,6 +88,7 @@
       logUnavailable: '暂时无法读取服务器日志。',
       receiptsNone: '您的选择的证明：服务器尚未保存任何同意回执。',
       receiptsHeld: '您的选择的证明：服务器保存了 {count} 条同意回执，最近一条来自 {time}（{method}）。',
+      receiptsWithdrew: '它撤回了：{purposes}。',
       strictLink: '在严格内容安全策略下查看本页',
       inlineLink: '查看使用内联存根的本页',
     },
@@ -362,14 +364,23 @@
     tbody.replaceChildren.apply(tbody, rows);
   }
   // The receipts Optin delivered to the site's own endpoint (deliverReceipts): the site's copy of the proof.
+  // A withdrawal names what it withdrew, so the back end stops that processing and starts deletion (WDR-04).
   var receiptsHeld = document.getElementById('receipts-held');
+  function titleOf(id) {
+    var c = consent();
+    var purpose = c && c.config && c.config.purposes.filter(function (p) { return p.id == id; })[0];
+    var title = purpose ? purpose.title : id;
+    return String(typeof title == 'string' ? title : title[LANG] || title.en);
+  }
   function renderReceipts(receipts) {
     var last = receipts[receipts.length - 1];
+    var withdrawn = last && Array.isArray(last.withdrawn) ? last.withdrawn : [];
     receiptsHeld.textContent = last
       ? t('receiptsHeld')
           .replace('{count}', String(receipts.length))
           .replace('{time}', new Date(last.at).toLocaleTimeString(LANG, { hour12: false }))
-          .replace('{method}', String(last.method))
+          .replace('{method}', String(last.method)) +
+        (withdrawn.length ? t('receiptsWithdrew').replace('{purposes}', withdrawn.map(titleOf).join(LANG == 'en' ? ', ' : '、')) : '')
       : t('receiptsNone');
   }
   function poll() {
