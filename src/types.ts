@@ -1,6 +1,7 @@
 // The shapes Optin works with: the config a site owner writes, the decisions it stores, and the events it emits.
 // Types only; nothing here runs.
 import type { ConsentError } from './errors.js';
+import type { BlockedRequest } from './guard.js';
 
 /** A text in one language, or one per locale (`{ en: 'Analytics', 'zh-CN': '统计分析' }`). */
 export type LocalizedText = string | { readonly [locale: string]: string };
@@ -179,6 +180,17 @@ export interface ConsentEvents<Id extends string = string> {
   /** A decision's receipt was kept (in IndexedDB, or in memory after a storage fault): the moment to deliver it. */
   receipt: Receipt;
   error: ConsentError;
+}
+
+// The window events the core and the guard dispatch, typed for `addEventListener('consent:change', (e) => e.detail…)`.
+declare global {
+  interface WindowEventMap {
+    'consent:change': CustomEvent<ChangeEvent>;
+    'consent:decision': CustomEvent<DecisionEvent>;
+    'consent:receipt': CustomEvent<Receipt>;
+    'consent:error': CustomEvent<ConsentError>;
+    'consent:blocked': CustomEvent<BlockedRequest>;
+  }
 }
 
 /** A consent instance made by `createConsent`. `Id` is the union of purpose ids when the config is a literal. */

@@ -1,9 +1,10 @@
-// The README tells the truth: its size figures are the built files' sizes, its stub is the built stub, and its
-// limits are the ones size-limit enforces.
+// The README tells the truth: its size figures are the built files' sizes, its stub is the built stub, its
+// limits are the ones size-limit enforces, and its TypeScript examples compile against the real API.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,4 +36,39 @@ describe('README', () => {
     const limits = JSON.parse(read('.size-limit.json')) as { limit: string }[];
     for (const { limit } of limits) expect(readme).toContain(limit);
   });
+
+  it('has TypeScript examples that compile against the API in src/ and widgets/', () => {
+    // What an example takes from the app around it, declared once; each example is its own module.
+    const prelude = `import type { Consent, ConsentConfig, PurposeState } from 'optin';
+      declare global {
+        const consent: Consent<'analytics' | 'marketing' | 'credit-scoring'>;
+        const config: ConsentConfig;
+        const createConsent: typeof import('optin').createConsent;
+        const ConsentConfigError: typeof import('optin').ConsentConfigError;
+        const ConsentDeniedError: typeof import('optin').ConsentDeniedError;
+        const dataLayer: unknown[];
+        function startAnalytics(): void;
+        function startScoring(): void;
+        function showNotice(text: string): void;
+        function showOwnOptIn(id: string): void;
+        function render(states: { [id: string]: PurposeState }): void;
+      }
+      export {};`;
+    const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] + '\nexport {};\n');
+    expect(examples.length).toBeGreaterThan(15);
+    const files = new Map([prelude, ...examples].map((text, i) => [join(root, `readme-example-${i}.ts`), text]));
+    const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+    const options = { ...parsed.options, types: [], paths: { optin: [join(root, 'src/index.ts')], 'optin/widgets': [join(root, 'widgets/index.ts')] } };
+    const host = ts.createCompilerHost(options);
+    const { getSourceFile, fileExists, readFile } = host;
+    host.getSourceFile = (name, version, ...rest) => (files.has(name) ? ts.createSourceFile(name, files.get(name)!, version) : getSourceFile(name, version, ...rest));
+    host.fileExists = (name) => files.has(name) || fileExists(name);
+    host.readFile = (name) => files.get(name) ?? readFile(name);
+    const program = ts.createProgram([...files.keys()], options, host);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.has(d.file.fileName))
+      .map((d) => `example ${d.file!.fileName.replace(/\D+/g, '')}, line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(problems).toEqual([]);
+  }, 30_000);
 });
