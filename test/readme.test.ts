@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../src/config.js';
+import type { ConsentConfig } from '../src/types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -71,4 +73,16 @@ describe('README', () => {
       .map((d) => `example ${d.file!.fileName.replace(/\D+/g, '')}, line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     expect(problems).toEqual([]);
   }, 30_000);
+
+  it('has script-tag configs that pass validation, and blocks only purposes its config has', () => {
+    const snippets = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((html) => html.includes('id="optin-config"'));
+    expect(snippets.length).toBeGreaterThan(1);
+    for (const html of snippets) {
+      const json = /<script type="application\/json" id="optin-config">([\s\S]*?)<\/script>/.exec(html)![1]!;
+      const config = JSON.parse(json) as ConsentConfig;
+      expect(() => validateConfig(config)).not.toThrow();
+      const ids = config.purposes.map((p) => p.id);
+      for (const [, id] of html.matchAll(/data-consent="([^"]+)"/g)) expect(ids, `data-consent="${id}" in a README snippet`).toContain(id);
+    }
+  });
 });
