@@ -207,8 +207,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         // Granted until now: here, or in storage not read yet when the person said no.
-        const yes = [...granted, ...(await storedYes).filter((r) => unread.includes(r.purpose) && r.at > resetAt).map((r) => r.purpose)];
-        const withdrawn = denied.filter((id) => yes.includes(id));
+        const storedIds = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
+        const withdrawn = denied.filter((id) => granted.includes(id) || (unread.includes(id) && storedIds.includes(id)));
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
         // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.

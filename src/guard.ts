@@ -16,12 +16,13 @@ type Win = Window & typeof globalThis;
  * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fails as a network error does, `sendBeacon` returns
  * false, and a URL set from script (property, `setAttribute` or `setAttributeNS`) on an element that loads it is
  * not set: `src` of img, source, script, iframe, audio, video, track, input and embed, `poster` of video, `srcset`
- * of img and source, `data` of object, `href` of link. A host several purposes declare needs every one of them. Until the stored decisions are
- * known (`consent.ready`), such a request waits for them rather than fail, so a returning visitor's yes is
- * honoured. Each refusal is a `consent:blocked` window event (`{ purpose, url }`); nothing is replayed later (hold
- * calls with `gate()` instead). Not covered: HTML parsed from text (the server's page, `innerHTML`,
- * `insertAdjacentHTML`, `document.write`: block those with `type="text/plain" data-consent`), URLs in CSS, forms,
- * WebSockets, EventSource, `new Audio(url)`, attribute nodes, SVG, and the own `fetch` of a same-origin frame. Returns the function that puts the originals back.
+ * of img and source, `data` of object, `href` of link. A host several purposes declare needs every one of them.
+ * Until the stored decisions are known (`consent.ready`), such a request waits for them rather than fail, so a
+ * returning visitor's yes is honoured. Each refusal is a `consent:blocked` window event (`{ purpose, url }`);
+ * nothing is replayed later (hold calls with `gate()` instead). Not covered: HTML parsed from text (the server's
+ * page, `innerHTML`, `insertAdjacentHTML`, `document.write`: block those with `type="text/plain" data-consent`),
+ * URLs in CSS, forms, WebSockets, EventSource, `new Audio(url)`, attribute nodes, SVG, and the own `fetch` of a
+ * same-origin frame. Returns the function that puts the originals back.
  * @example
  * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
  * guardNetwork(consent);
