@@ -124,6 +124,8 @@ describe('the built files', () => {
     window.addEventListener('consent:change', listener);
     configTag(JSON.stringify(cfg));
     run(files.global);
+    // The stored yes arrives after one IndexedDB read, whose time depends on the machine's load.
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(0));
     await settle();
     window.removeEventListener('consent:change', listener);
     // The page's listener reads the real instance, not the stub's "false".
