@@ -146,8 +146,8 @@ describe('collection (PRE-01, GATE-01)', () => {
     await until(() => env.server.receipts.length == 3, 'the Reject all receipt, sent by the next visit');
     expect(env.server.receipts[2]).toMatchObject({ seq: 2, method: 'preferences', choices: { personalisation: false }, withdrawn: ['personalisation'] });
     expect(env.server.receipts.map((r) => r.seq)).toEqual([0, 1, 2]);
-    // The demo's panel shows the site's copy of the proof, read back from the server.
-    await expect.poll(() => next.locator('#receipts-held').textContent()).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)\. It withdrew: Personalised recommendations\.$/);
+    // The demo's panel shows the site's copy of the proof, read back from the server (it asks once a second).
+    await expect.poll(() => next.locator('#receipts-held').textContent(), { timeout: 5000 }).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)\. It withdrew: Personalised recommendations\.$/);
   });
 
   it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image, srcset, script or stylesheet', async () => {
