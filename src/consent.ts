@@ -36,17 +36,36 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const wanted = [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
   const locale = config.locale ?? pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted);
   const name = config.storageName ?? 'optin';
+  const lifetime = (config.expiresAfterDays ?? 180) * DAY;
   const hashes = new Map<string, Promise<string>>();
+  // Stored records that no longer count: those about another policy version or disclosure (the dialogs say what
+  // changed), and every readable one that no longer counts (a standing opt-out of a sale survives it).
   const revisedIds = new Set<string>();
+  const earlier = new Map<string, DecisionRecord>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
   const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since } = createDecisions(purposes, optional, events, report);
-  // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
-  const persist = createPersistence(name, report, () => {
+  /** Makes decisions take effect; what was stored before them about the same purposes is past. */
+  const take = (list: readonly (DecisionRecord | undefined)[]) => {
+    apply(list);
+    for (const r of list) {
+      if (!r) continue;
+      revisedIds.delete(r.purpose);
+      earlier.delete(r.purpose);
+    }
+  };
+  /** A reset here or in another tab, or the database deleted: everything stored up to `at` is forgotten. */
+  const forgetAll = (at: number) => {
     revisedIds.clear();
-    forget(tick());
-  });
+    earlier.clear();
+    forget(at);
+  };
+  /** The latest decision known for a purpose, in force or not. */
+  const last = (id: string) => records.get(id) ?? earlier.get(id);
+  // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
+  const persist = createPersistence(name, report, () => forgetAll(tick()));
   let ui: ConsentUI | undefined;
+  let loaded = false;
   // The yeses in storage at start-up, once read: a no given before then still withdraws them (WDR-04).
   let found!: (yes: DecisionRecord[]) => void;
   const storedYes = new Promise<DecisionRecord[]>((resolve) => (found = resolve));
@@ -69,9 +88,16 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
+  /** Not expired, also under a lifetime shortened since the record was written. */
+  const inTime = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime) > Date.now();
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
-  // version, the same disclosure, not expired.
-  const current = async (r: DecisionRecord | undefined) => (r && r.policy === policy && r.hash === (await hashOf(r.purpose, r.locale)) && r.expires > Date.now() ? r : undefined);
+  // version, the same disclosure, in time. One dated over a day ahead (the clock was fast) counts as made now, so
+  // that later decisions and resets still outrank it.
+  const current = async (r: DecisionRecord | undefined) => {
+    if (!r || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
+    const at = r.at > Date.now() + DAY ? Date.now() : r.at;
+    return inTime({ ...r, at }) ? { ...r, at, expires: Math.min(r.expires, at + lifetime) } : undefined;
+  };
 
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
@@ -79,48 +105,56 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
-    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
+    if (message?.reset === true) heard = heard.then(() => forgetAll(Math.min(Number(message.at) || Date.now(), tick())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
       heard = heard
         .then(() => Promise.all(list.map((raw) => current(readRecord(raw, optional)))))
-        .then((checked) => apply(checked.filter(newer)))
+        .then((checked) => take(checked.filter(newer)))
         .catch(report);
     }
   });
 
   const load = async () => {
-    const raw = await persist.read(optional);
-    if (!raw) return;
-    const parsed = raw.map((r) => readRecord(r, optional));
+    // Nothing read (storage failed): everything is undecided, and the privacy signal below still applies.
+    const raw = (await persist.read(optional)) ?? [];
+    // Each record is read as the purpose of its key: one copied under another key decides nothing.
+    const parsed = raw.map((r, i) => readRecord(r, [optional[i]!]));
     const stored = await Promise.all(parsed.map(current));
     found(stored.filter((r) => r?.granted) as DecisionRecord[]);
     raw.forEach((r, i) => {
       const record = parsed[i];
-      // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
-      // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
-      if (record && !stored[i] && record.expires > Date.now()) revisedIds.add(record.purpose);
-      else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
+      if (record && !stored[i] && !records.has(record.purpose)) {
+        earlier.set(record.purpose, record);
+        // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
+        // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
+        if (inTime(record)) revisedIds.add(record.purpose);
+      } else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
     });
     stored.forEach((r) => r && see(r.at));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
+    // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier
+    // yes too, unless the person opted in to that purpose by itself while the signal was sent. Such a yes never
+    // takes effect here, not even for the calls held until now.
+    const sale = gpc() ? optional.filter((id) => purposes.get(id)!.sale) : [];
+    const optedIn = (r?: DecisionRecord) => r?.granted && r.gpc === true && ['preferences', 'prompt'].includes(r.method);
+    const overridden = (r?: DecisionRecord) => r && sale.includes(r.purpose) && !optedIn(r);
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
-    apply(stored.filter(fresh));
-    // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier
-    // yes too, unless the person opted in to that purpose by itself while the signal was sent.
-    if (!gpc()) return;
-    const optedIn = (r?: DecisionRecord) => r?.granted && r.gpc === true && ['preferences', 'prompt'].includes(r.method);
-    const sale = optional.filter((id) => purposes.get(id)!.sale && state(id) != 'denied' && !(state(id) == 'granted' && optedIn(records.get(id))));
-    await all(sale, false, { method: 'signal' });
+    take(stored.filter((r) => fresh(r) && !overridden(r)));
+    // Recorded once: a no without the signal's standing opt-out gets it too.
+    await all(sale.filter((id) => !optedIn(records.get(id)) && records.get(id)?.optOut !== true), false, { method: 'signal' });
   };
 
   const consent: Consent<Id> = {
     // load() first waits for storage, so it only reaches `consent` once this object exists.
     ready: load()
       .catch(report)
-      .finally(() => found([])),
+      .finally(() => {
+        loaded = true;
+        found([]);
+      }),
     config,
     locale,
     firstVisit: persist.firstVisit,
@@ -139,12 +173,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     async require(id, { ask = false, signal, timeoutMs } = {}) {
       check(id);
       if (state(id) == 'granted') return;
-      await consent.ready;
-      if (state(id) == 'granted') return;
-      if (state(id) == 'denied' && !ask) throw new ConsentDeniedError(id);
       return new Promise<void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
+        let done = false;
         const stop = (error?: Error) => {
+          if (done) return;
+          done = true;
           dequeue(waiting, id, waiter);
           clearTimeout(timer);
           signal?.removeEventListener('abort', abort);
@@ -155,20 +189,28 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         };
         const waiter: Waiter = { yes: () => stop(), no: () => stop(new ConsentDeniedError(id)) };
         const abort = () => stop(signal!.reason as Error);
+        const failed = (cause: unknown) => {
+          const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);
+          report(error);
+          stop(error);
+        };
         if (signal?.aborted) return abort();
-        enqueue(waiting, id, waiter);
+        // The timeout and the signal count from the call, also while the stored decisions are still being read.
         signal?.addEventListener('abort', abort);
         if (timeoutMs != null) timer = setTimeout(stop, timeoutMs, new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`));
-        // The dialogs, when attached, ask the person; their answer arrives through decide(). A closed prompt answers
-        // nothing: this call rejects and nothing is recorded.
-        ui?.prompt(id, { ask }).then(
-          (answered) => answered || stop(new ConsentDeniedError(id, true)),
-          (cause: unknown) => {
-            const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);
-            report(error);
-            stop(error);
-          },
-        );
+        void consent.ready.then(() => {
+          if (done) return;
+          if (state(id) == 'granted') return stop();
+          if (state(id) == 'denied' && !ask) return stop(new ConsentDeniedError(id));
+          enqueue(waiting, id, waiter);
+          // The dialogs, when attached, ask the person; their answer arrives through decide(). A closed prompt
+          // answers nothing: this call rejects and nothing is recorded.
+          try {
+            ui?.prompt(id, { ask }).then((answered) => answered || stop(new ConsentDeniedError(id, true)), failed);
+          } catch (cause) {
+            failed(cause);
+          }
+        });
       });
     },
 
@@ -192,8 +234,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         check(id);
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
         // A no to a sale keeps a standing opt-out by the signal: later Reject alls and withdrawals do not end it.
-        const optOut = !granted && purposes.get(id)!.sale && (method == 'signal' || records.get(id)?.optOut === true) ? { optOut: true as const } : {};
-        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + (config.expiresAfterDays ?? 180) * DAY, policy, hash: '', locale: shown, method, ...signal, ...optOut });
+        const optOut = !granted && purposes.get(id)!.sale && (method == 'signal' || last(id)?.optOut === true) ? { optOut: true as const } : {};
+        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...signal, ...optOut });
       }
       if (!list.length) return;
       const denied = list.filter((r) => !r.granted).map((r) => r.purpose);
@@ -203,7 +245,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const unread = denied.filter((id) => !records.has(id));
       const resetAt = since();
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
-      apply(list);
+      take(list);
       return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         // Granted until now: here, or in storage not read yet when the person said no.
@@ -222,19 +264,29 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     },
 
     revised: (id) => revisedIds.has(id) && state(id) == 'undecided',
-    decideAll: (granted, options) => all(granted ? optional.filter((id) => consent.inAcceptAll(id)) : optional, granted, options),
+    // "Accept all" given before the stored decisions are read waits for them: their opt-outs count. What was decided
+    // or reset after the click meanwhile stays, as the person's later act. Everything else takes effect at once.
+    async decideAll(granted, options) {
+      let clicked = Infinity;
+      if (granted && !loaded) {
+        clicked = tick();
+        await consent.ready;
+      }
+      if (since() > clicked) return;
+      return all(granted ? optional.filter((id) => consent.inAcceptAll(id) && !((records.get(id)?.at ?? 0) > clicked)) : optional, granted, options);
+    },
     // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal: the opt-out
     // stands, on later visits without the signal too, until the person opts in to that purpose by itself.
     inAcceptAll: (id) => {
       const purpose = purposes.get(id);
-      const optedOut = () => gpc() || (state(id) == 'denied' && records.get(id)!.optOut === true);
+      const optedOut = () => gpc() || last(id)?.optOut === true;
       return !!purpose && !purpose.necessary && !purpose.sensitive && !(purpose.sale && optedOut());
     },
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {
       const at = tick();
-      forget(at);
+      forgetAll(at);
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
         await persist.clear(optional);
@@ -242,8 +294,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     },
 
     on(event, listener, { replay = false } = {}) {
-      if (replay && event == 'change') (listener as (p: ConsentEvents<Id>['change']) => void)({ states: states(), changed: [] });
-      return events.on(event, listener);
+      const off = events.on(event, listener);
+      if (replay && event == 'change') events.call('change', listener as (p: ConsentEvents<Id>['change']) => void, { states: states(), changed: [] });
+      return off;
     },
     receipts: persist.receipts,
     verifyReceipts: persist.verifyReceipts,

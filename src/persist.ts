@@ -45,6 +45,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   };
   const key = (id: string): Key => ['d', id];
   const remove = (store: Store, ids: readonly string[]) => store.write(ids.map((id) => [key(id), undefined]));
+  // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
+  // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
+  const dropStale = (ids: readonly string[]) => void (memoryOnly && remove(idb, ids).catch(() => undefined));
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
   let saving: Promise<unknown> = Promise.resolve();
@@ -77,13 +80,14 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
-      // Kept in memory only: the older decision stored in IndexedDB (a yes withdrawn since) must not come back after a
-      // reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-      if (memoryOnly) remove(idb, records.map((r) => r.purpose)).catch(() => undefined);
+      dropStale(records.map((r) => r.purpose));
       return kept;
     },
     /** Deletes the stored decisions of `ids`. Never rejects. */
-    clear: (ids: readonly string[]) => timed(remove(store, ids)).catch(toMemory),
+    clear: (ids: readonly string[]) =>
+      timed(remove(store, ids))
+        .catch(toMemory)
+        .then(() => dropStale(ids)),
     receipts: () => readReceipts(store),
     verifyReceipts: () => verifyReceipts(store),
   };

@@ -3,7 +3,7 @@
 // @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsentConfigError, ConsentDeniedError, createConsent } from '../src/index.js';
+import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentUI } from '../src/index.js';
 import { config, freshName, purposes, settle } from './fixtures.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -91,7 +91,7 @@ describe('faults never become a yes (PRE-04)', () => {
   it('ignores a record with the right hash whose expiry is not a number', async () => {
     const cfg = config();
     const hash = await createConsent(cfg).disclosureHash('analytics', 'en');
-    const record = { v: 1, purpose: 'analytics', granted: true, at: 1, policy: '2026-11', hash, locale: 'en', method: 'api' };
+    const record = { v: 1, purpose: 'analytics', granted: true, at: Date.now() - 1000, policy: '2026-11', hash, locale: 'en', method: 'api' };
     const raw = createStore(cfg.storageName, 'keyval');
     await set(['d', 'analytics'], { ...record, expires: Date.now() + DAY }, raw);
     const valid = createConsent(cfg);
@@ -117,7 +117,7 @@ describe('faults never become a yes (PRE-04)', () => {
     const cfg = config();
     const probe = createConsent(cfg);
     const hash = await probe.disclosureHash('analytics', 'en');
-    await set(['d', 'analytics'], { v: 1, purpose: 'analytics', granted: false, at: 1, expires: Date.now() + DAY, policy: '2026-11', hash, locale: 'en', method: 'banner', note: 'extra' }, createStore(cfg.storageName, 'keyval'));
+    await set(['d', 'analytics'], { v: 1, purpose: 'analytics', granted: false, at: Date.now() - 1000, expires: Date.now() + DAY, policy: '2026-11', hash, locale: 'en', method: 'banner', note: 'extra' }, createStore(cfg.storageName, 'keyval'));
     const consent = createConsent(cfg);
     await consent.ready;
     expect(consent.state('analytics')).toBe('denied');
@@ -603,5 +603,240 @@ describe('other tabs (GATE-08)', () => {
     await settle(50);
     channel.close();
     expect(tab.has('credit-scoring')).toBe(false);
+  });
+});
+
+describe('the standing opt-out of a sale and what is held at start-up under the signal (GPC-02, GPC-05)', () => {
+  const gpcOn = () => vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('under GPC, a sale call held during start-up never runs on an earlier yes the signal overrides', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ marketing: true }, { method: 'preferences' });
+    gpcOn();
+    const consent = createConsent(config({ storageName }));
+    const seen: string[] = [];
+    consent.on('change', ({ states }) => seen.push(states.marketing));
+    const sent: string[] = [];
+    const pixel = consent.gate('marketing', (e: string) => sent.push(e));
+    pixel('page-view'); // before the stored decisions are read: held
+    await consent.ready;
+    await settle();
+    expect(consent.state('marketing')).toBe('denied');
+    expect(sent).toEqual([]);
+    expect(seen).not.toContain('granted'); // and `change` (consent mode, blocked scripts) said granted first
+  });
+
+  it('a GPC opt-out of a sale survives a policy version bump', async () => {
+    const storageName = freshName();
+    gpcOn();
+    const withSignal = createConsent(config({ storageName }));
+    await withSignal.ready;
+    await settle();
+    expect(withSignal.state('marketing')).toBe('denied');
+    vi.unstubAllGlobals();
+    const later = createConsent(config({ storageName, policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }));
+    await later.ready;
+    expect(later.inAcceptAll('marketing')).toBe(false);
+  });
+
+  it('the opt-out survives the expiry of the no that holds it', async () => {
+    const storageName = freshName();
+    gpcOn();
+    await createConsent(config({ storageName })).ready;
+    await settle();
+    vi.unstubAllGlobals();
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 200 * DAY);
+    const later = createConsent(config({ storageName }));
+    await later.ready;
+    expect(later.state('marketing')).toBe('undecided');
+    expect(later.inAcceptAll('marketing')).toBe(false);
+    await later.decideAll(true);
+    expect(later.state('marketing')).toBe('undecided');
+  });
+
+  it('a visit with the signal records the opt-out also over an earlier own no', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decideAll(false, { method: 'banner' });
+    gpcOn();
+    const withSignal = createConsent(config({ storageName }));
+    await withSignal.ready;
+    await settle();
+    vi.unstubAllGlobals();
+    const later = createConsent(config({ storageName }));
+    await later.ready;
+    expect(later.inAcceptAll('marketing')).toBe(false);
+  });
+
+  it('Accept all made before ready keeps a stored GPC opt-out of a sale', async () => {
+    const storageName = freshName();
+    gpcOn();
+    const withSignal = createConsent(config({ storageName }));
+    await withSignal.ready;
+    await settle();
+    vi.unstubAllGlobals();
+    const later = createConsent(config({ storageName }));
+    const accepted = later.decideAll(true, { method: 'banner' }); // before the stored decisions are read
+    await later.ready;
+    await accepted;
+    expect(later.state('marketing')).not.toBe('granted');
+  });
+
+  it('under GPC, a sale purpose is denied (method signal) even when IndexedDB is unavailable', async () => {
+    gpcOn();
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('blocked by the browser', 'SecurityError');
+    });
+    const consent = createConsent(config());
+    await consent.ready;
+    expect(consent.memoryOnly).toBe(true);
+    expect(consent.state('marketing')).toBe('denied');
+  });
+});
+
+describe('Accept all before the stored decisions are read', () => {
+  it('waits for them, and a withdrawal or a reset made after the click while it waited stays', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: false });
+    const consent = createConsent(cfg);
+    const accepted = consent.decideAll(true, { method: 'banner' });
+    void consent.withdraw('marketing');
+    await accepted;
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    await settle(5); // past the times of those decisions, which may run a few ms ahead of the clock
+    const again = createConsent(cfg);
+    const acceptedAgain = again.decideAll(true, { method: 'banner' });
+    await again.reset();
+    await acceptedAgain;
+    expect(again.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+  });
+});
+
+describe('stored records that must not count (GATE-05, GATE-08)', () => {
+  it('reset() forgets a stored yes dated more than a day ahead', async () => {
+    const cfg = config();
+    const real = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(real + 3 * DAY); // the clock was 3 days fast when the yes was given
+    await createConsent(cfg).decide({ analytics: true }, { method: 'banner' });
+    vi.restoreAllMocks();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.has('analytics')).toBe(true);
+    await consent.reset();
+    expect(consent.has('analytics')).toBe(false);
+  });
+
+  it('a withdrawal in another tab reaches a tab holding a yes dated more than a day ahead (GATE-08)', async () => {
+    const storageName = freshName();
+    const real = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(real + 3 * DAY);
+    await createConsent(config({ storageName })).decide({ analytics: true }, { method: 'banner' });
+    vi.restoreAllMocks();
+    const a = createConsent(config({ storageName }));
+    const b = createConsent(config({ storageName }));
+    await Promise.all([a.ready, b.ready]);
+    await a.withdraw('analytics');
+    await settle(100);
+    expect(a.has('analytics')).toBe(false);
+    expect(b.has('analytics')).toBe(false);
+  });
+
+  it('a shorter expiresAfterDays also ends decisions stored under a longer one', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName, expiresAfterDays: 395 })).decide({ analytics: true });
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 100 * DAY);
+    const later = createConsent(config({ storageName, expiresAfterDays: 30 }));
+    await later.ready;
+    expect(later.has('analytics')).toBe(false);
+  });
+
+  it('a record stored under another purpose key does not override the real, newer no', async () => {
+    const cfg = config();
+    const hash = await createConsent(cfg).disclosureHash('analytics', 'en');
+    const raw = createStore(cfg.storageName, 'keyval');
+    const now = Date.now();
+    const rec = (granted: boolean, at: number) => ({ v: 1, purpose: 'analytics', granted, at, expires: now + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' });
+    await set(['d', 'analytics'], rec(false, now - 1000), raw);
+    await set(['d', 'marketing'], rec(true, now - 5000), raw); // a stale analytics yes under marketing's key
+    const consent = createConsent(cfg);
+    await consent.ready;
+    expect(consent.state('analytics')).toBe('denied');
+  });
+
+  it('reset() after the fallback to memory also forgets the yes stored in IndexedDB', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = createConsent(cfg);
+    await consent.ready;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    });
+    await consent.decide({ marketing: false });
+    expect(consent.memoryOnly).toBe(true);
+    vi.restoreAllMocks();
+    await consent.reset();
+    await settle(100);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.has('analytics')).toBe(false);
+  });
+
+  it('a purpose answered since its disclosure changed is not called changed after a reset', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ analytics: true });
+    const changed = purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p));
+    const consent = createConsent(config({ storageName, purposes: changed }));
+    await consent.ready;
+    expect(consent.revised('analytics')).toBe(true);
+    await consent.decide({ analytics: true });
+    await consent.reset();
+    expect(consent.revised('analytics')).toBe(false);
+  });
+});
+
+describe('callbacks and waits that must not break the page', () => {
+  it('a replayed change listener that throws is reported, not thrown, and stays subscribed', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    let calls = 0;
+    const listener = () => {
+      calls++;
+      if (calls == 1) throw new Error('render failed');
+    };
+    expect(() => consent.on('change', listener, { replay: true })).not.toThrow();
+    expect(errors).toEqual(['callback']);
+    await consent.decide({ analytics: true });
+    expect(calls).toBe(2);
+  });
+
+  it('require timeoutMs is honoured while the stored decisions are still loading', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest); // blocked: ready takes 5 s
+    const consent = createConsent(config());
+    let outcome = 'pending';
+    consent.require('analytics', { timeoutMs: 50 }).then(() => (outcome = 'resolved'), (e: { code: string }) => (outcome = e.code));
+    await settle(300);
+    expect(outcome).toBe('timeout');
+  });
+
+  it('require honours an abort while the stored decisions are still loading', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest);
+    const consent = createConsent(config());
+    const controller = new AbortController();
+    const result = consent.require('analytics', { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort(new Error('left the page'));
+    expect(((await result) as Error).message).toBe('left the page');
+  });
+
+  it('a prompt that throws synchronously is reported as a callback error', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    const errors: string[] = [];
+    consent.on('error', (e) => errors.push(e.code));
+    consent.attach({ prompt: () => { throw new Error('render failed'); }, show() {}, showPreferences() {} } satisfies ConsentUI);
+    const error = (await consent.require('analytics').catch((e: unknown) => e)) as { code?: string };
+    expect(error.code).toBe('callback');
+    expect(errors).toEqual(['callback']);
   });
 });
