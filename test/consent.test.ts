@@ -609,6 +609,15 @@ describe('other tabs (GATE-08)', () => {
 describe('the standing opt-out of a sale and what is held at start-up under the signal (GPC-02, GPC-05)', () => {
   const gpcOn = () => vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
   afterEach(() => vi.unstubAllGlobals());
+  /** A page view with the signal on database `storageName`, then the signal is off again. */
+  const visitWithSignal = async (storageName: string) => {
+    gpcOn();
+    const withSignal = createConsent(config({ storageName }));
+    await withSignal.ready;
+    await settle();
+    vi.unstubAllGlobals();
+    return withSignal;
+  };
 
   it('under GPC, a sale call held during start-up never runs on an earlier yes the signal overrides', async () => {
     const storageName = freshName();
@@ -629,12 +638,7 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
 
   it('a GPC opt-out of a sale survives a policy version bump', async () => {
     const storageName = freshName();
-    gpcOn();
-    const withSignal = createConsent(config({ storageName }));
-    await withSignal.ready;
-    await settle();
-    expect(withSignal.state('marketing')).toBe('denied');
-    vi.unstubAllGlobals();
+    expect((await visitWithSignal(storageName)).state('marketing')).toBe('denied');
     const later = createConsent(config({ storageName, policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }));
     await later.ready;
     expect(later.inAcceptAll('marketing')).toBe(false);
@@ -642,10 +646,7 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
 
   it('the opt-out survives the expiry of the no that holds it', async () => {
     const storageName = freshName();
-    gpcOn();
-    await createConsent(config({ storageName })).ready;
-    await settle();
-    vi.unstubAllGlobals();
+    await visitWithSignal(storageName);
     vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 200 * DAY);
     const later = createConsent(config({ storageName }));
     await later.ready;
@@ -658,11 +659,7 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
   it('a visit with the signal records the opt-out also over an earlier own no', async () => {
     const storageName = freshName();
     await createConsent(config({ storageName })).decideAll(false, { method: 'banner' });
-    gpcOn();
-    const withSignal = createConsent(config({ storageName }));
-    await withSignal.ready;
-    await settle();
-    vi.unstubAllGlobals();
+    await visitWithSignal(storageName);
     const later = createConsent(config({ storageName }));
     await later.ready;
     expect(later.inAcceptAll('marketing')).toBe(false);
@@ -670,11 +667,7 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
 
   it('Accept all made before ready keeps a stored GPC opt-out of a sale', async () => {
     const storageName = freshName();
-    gpcOn();
-    const withSignal = createConsent(config({ storageName }));
-    await withSignal.ready;
-    await settle();
-    vi.unstubAllGlobals();
+    await visitWithSignal(storageName);
     const later = createConsent(config({ storageName }));
     const accepted = later.decideAll(true, { method: 'banner' }); // before the stored decisions are read
     await later.ready;
@@ -761,24 +754,6 @@ describe('stored records that must not count (GATE-05, GATE-08)', () => {
     const consent = createConsent(cfg);
     await consent.ready;
     expect(consent.state('analytics')).toBe('denied');
-  });
-
-  it('reset() after the fallback to memory also forgets the yes stored in IndexedDB', async () => {
-    const cfg = config();
-    await createConsent(cfg).decide({ analytics: true });
-    const consent = createConsent(cfg);
-    await consent.ready;
-    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
-      throw new DOMException('disk full', 'QuotaExceededError');
-    });
-    await consent.decide({ marketing: false });
-    expect(consent.memoryOnly).toBe(true);
-    vi.restoreAllMocks();
-    await consent.reset();
-    await settle(100);
-    const reloaded = createConsent(cfg);
-    await reloaded.ready;
-    expect(reloaded.has('analytics')).toBe(false);
   });
 
   it('a purpose answered since its disclosure changed is not called changed after a reset', async () => {

@@ -1,7 +1,7 @@
 // Storage through createConsent: the first-visit flag, the fallback to memory when IndexedDB fails, blocks or
 // fills up, and writes that keep their order. Faults become `error` events and never a yes (PRE-04).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createConsent, type ConsentError } from '../src/index.js';
+import { createConsent, type Consent, type ConsentError } from '../src/index.js';
 import { createPersistence } from '../src/persist.js';
 import { config, freshName, settle } from './fixtures.js';
 
@@ -108,7 +108,10 @@ describe('IndexedDB faults (PRE-04)', () => {
     expect(reloaded.state('analytics')).toBe('undecided'); // never the old yes
   });
 
-  it('a withdrawal made after the fallback to memory is not undone by the older stored yes after a reload', async () => {
+  it.each([
+    ['a withdrawal', (c: Consent) => c.withdraw('analytics')],
+    ['a reset', (c: Consent) => c.reset()],
+  ])('%s made after the fallback to memory is not undone by the older stored yes after a reload', async (_, act) => {
     const cfg = config();
     await createConsent(cfg).decide({ analytics: true });
     const consent = createConsent(cfg);
@@ -119,7 +122,7 @@ describe('IndexedDB faults (PRE-04)', () => {
     await consent.decide({ marketing: true });
     expect(consent.memoryOnly).toBe(true);
     vi.restoreAllMocks();
-    await consent.withdraw('analytics');
+    await act(consent);
     // The stale yes is removed from IndexedDB in the background: a reload soon after finds no yes.
     await vi.waitFor(async () => {
       const reloaded = createConsent(cfg);
