@@ -32,9 +32,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const optional = ids.filter((id) => !purposes.get(id)!.necessary);
   const policy = config.policy.version;
   const fallback = config.locale ?? 'en';
-  // The page's own language first: a dialog in another language than its page is not informed consent.
-  const wanted = [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
-  const locale = config.locale ?? pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted);
+  // The site's locale, else the page's own language: a dialog in another language than its page is not informed
+  // consent. Matched as tags are (`zh`, `zh-cn` → `zh-CN`); a site's locale Optin has no texts for stays as given.
+  const wanted = config.locale ? [config.locale] : [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
+  const locale = pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted, config.locale);
   const name = config.storageName ?? 'optin';
   const lifetime = (config.expiresAfterDays ?? 180) * DAY;
   const hashes = new Map<string, Promise<string>>();

@@ -7,5 +7,5 @@ export { deliverReceipts, type DeliveryOptions } from './delivery.js';
 export { guardNetwork, type BlockedRequest } from './guard.js';
 export { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
 export type { ConfigIssue, ConsentErrorCode } from './errors.js';
-export { localize } from './text.js';
+export { localize, pickLocale } from './text.js';
 export type * from './types.js';

@@ -12,8 +12,10 @@ export function localize(value: LocalizedText | undefined, locale: string, fallb
 }
 
 /**
- * The first of the browser's languages that we can show, matched exactly or by language (`zh-Hans-CN` and
- * `zh` → `zh-CN`), else `fallback`.
+ * The first locale of `wanted` (tags such as the browser's languages) that `available` has, matched ignoring case,
+ * else by language (`zh-Hans-CN`, `zh` and `zh-cn` → `zh-CN`); else `fallback`.
+ * @example
+ * pickLocale(['en', 'zh-CN'], ['fr-FR', 'zh']); // 'zh-CN'
  */
 export function pickLocale(available: readonly string[], wanted: readonly string[], fallback = 'en'): string {
   for (const want of wanted) {

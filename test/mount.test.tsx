@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
 import { mounted } from './dialogs.js';
-import { config, purposes, receiptsOf, settle } from './fixtures.js';
+import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 /** Every layer drawn at once is not possible (one modal at a time), so: banner, then preferences, then prompt. */
 async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
@@ -48,6 +48,22 @@ describe('mountDialogs', () => {
     expect(document.querySelector('optin-consent')).toBeNull();
     const waiting = consent.require('credit-scoring', { timeoutMs: 10 });
     await expect(waiting).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('unmounted before the stored decisions are read (StrictMode, a route change), it draws nothing afterwards', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ analytics: true });
+    const consent = createConsent(config({ storageName }));
+    const showModal = vi.spyOn(HTMLDialogElement.prototype, 'showModal');
+    const unmount = mountDialogs(consent);
+    const host = document.querySelector('optin-consent')!;
+    consent.showPreferences();
+    unmount();
+    await consent.ready;
+    await settle(50);
+    expect(showModal).not.toHaveBeenCalled();
+    expect(host.shadowRoot!.innerHTML).toBe('');
+    expect(document.documentElement.style.scrollPaddingBottom).toBe('');
   });
 
   it('gives the page room for the open banner: scroll padding always, the spacer only at the end of <body>', async () => {
@@ -118,6 +134,17 @@ describe('mountDialogs', () => {
     } finally {
       document.documentElement.lang = '';
     }
+  });
+
+  it.each([
+    ['the site locale "zh"', { locale: 'zh' }, {}],
+    ['the site locale "zh-cn" (tags ignore case)', { locale: 'zh-cn' }, {}],
+    ['the mount option "zh-cn"', {}, { locale: 'zh-cn' }],
+  ])('%s shows the built-in zh-CN, labelled as such', async (_, site, mount) => {
+    const dialogs = await mounted({ ...site, purposes: purposes.map((p) => ({ ...p, title: '用途', description: '说明。' })) }, mount);
+    const banner = dialogs.get('dialog', '您的隐私选择');
+    expect(banner.lang).toBe('zh-CN');
+    expect(banner.textContent).toContain('全部拒绝');
   });
 
   it('speaks English, labelled and recorded as such, for a language the site gave only a few strings of', async () => {

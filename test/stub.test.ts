@@ -52,9 +52,25 @@ describe('the built stub', () => {
     first.show();
     expect(paste()).toBe(first);
     expect(first.q).toHaveLength(1);
-    const real = { has: () => true };
+    const real = { has: () => true, [Symbol.for('optin')]: true };
     win.consent = real;
     expect(paste()).toBe(real);
+  });
+
+  it('installs over anything else named window.consent, such as an element with id="consent"', () => {
+    document.body.innerHTML = '<form><input type="checkbox" id="consent"> I accept the terms</form>';
+    // Browsers expose the element as window.consent from the window's prototype chain (happy-dom does not): an
+    // assignment to window shadows it.
+    const proto = Object.getPrototypeOf(window) as { consent?: unknown };
+    Object.defineProperty(proto, 'consent', { value: document.getElementById('consent'), writable: true, configurable: true });
+    try {
+      const stub = paste();
+      expect(typeof stub.gate).toBe('function');
+      expect(stub.q).toEqual([]);
+    } finally {
+      delete proto.consent;
+      document.body.innerHTML = '';
+    }
   });
 
   it('queues promise calls as [name, args, resolve, reject], settling the promise it returned', async () => {

@@ -15,5 +15,7 @@ describe('text', () => {
     expect(pickLocale(['en', 'zh-CN'], ['zh-Hans-CN', 'en'], 'en')).toBe('zh-CN');
     expect(pickLocale(['en', 'zh-CN'], ['fr', 'en-GB'], 'en')).toBe('en');
     expect(pickLocale(['en', 'zh-CN'], ['fr'], 'en')).toBe('en');
+    expect(pickLocale(['en', 'zh-CN'], ['zh-cn'])).toBe('zh-CN');
+    expect(pickLocale(['en', 'zh-CN'], ['de'], 'de')).toBe('de');
   });
 });

@@ -72,7 +72,9 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   };
   let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
   view = next({});
-  const update = (patch: Partial<View> = {}) => draw((view = next(patch)));
+  // Once stopped (unmounted), nothing draws again: not the stored decisions arriving, not a late timer.
+  let stopped = false;
+  const update = (patch: Partial<View> = {}) => stopped || draw((view = next(patch)));
   // "Choices saved" is announced at once, then leaves the page after a few seconds instead of covering part of it.
   let quiet: ReturnType<typeof setTimeout> | undefined;
   const saved = () => {
@@ -208,6 +210,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       update();
     },
     stop() {
+      stopped = true;
       clearTimeout(quiet);
       offChange();
       bannerWaiters.forEach((_, answer) => answer(false));

@@ -34,7 +34,11 @@ export interface Stub {
 }
 
 const w = window as { consent?: unknown };
-if (!w.consent) {
+const found = w.consent as { q?: unknown; [mark: symbol]: unknown } | undefined;
+// Left alone only when it is Optin's: this stub pasted twice, or the real instance (marked by widgets/script-tag.ts).
+// Anything else by that name, such as an element with id="consent" that browsers expose as window.consent, is
+// shadowed: a page's early consent.gate() must not throw.
+if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
   const q: StubCall[] = [];
   const later =
     (name: 'require' | 'decide' | 'decideAll' | 'withdraw') =>

@@ -1,6 +1,6 @@
 // Every string the dialogs show, in English and Simplified Chinese, and how a site's `config.texts` overrides them.
 // Placeholders in braces ({controller}, {purpose}, {purposes}, {country}) are filled with text, never with HTML.
-import type { Consent } from '../src/index.js';
+import { pickLocale, type Consent } from '../src/index.js';
 
 /** The English table; every locale has the same keys (a test compares them key by key). */
 export const en = {
@@ -87,12 +87,14 @@ export function textsFor(consent: Consent, locale: string): Texts {
 }
 
 /**
- * The locale the dialogs show for `wanted`: a built-in one, or one whose every string `config.texts` gives; else
- * English. A partial table would put English text under another `lang` (WCAG 3.1.2) and record the wrong locale.
+ * The locale the dialogs show for `wanted`: a built-in one, or one whose every string `config.texts` gives, matched
+ * as `consent.locale` is (`zh`, `zh-cn` → `zh-CN`); else English. A partial table would put English text under
+ * another `lang` (WCAG 3.1.2) and record the wrong locale.
  */
 export function shownLocale(consent: Consent, wanted: string): string {
-  const given = consent.config.texts?.[wanted] ?? {};
-  return LOCALES[wanted] || Object.keys(en).every((key) => key in given) ? wanted : 'en';
+  const texts = consent.config.texts ?? {};
+  const complete = Object.keys(texts).filter((locale) => Object.keys(en).every((key) => key in texts[locale]!));
+  return pickLocale([...Object.keys(LOCALES), ...complete], [wanted]);
 }
 
 /** `template` with each `{name}` replaced by `values[name]`; the result is plain text. */
