@@ -13,17 +13,27 @@ const queues = new Map<string | Store, Promise<unknown>>();
 
 /** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
 export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>): Promise<Receipt> {
-  const append = async () => {
+  const append = async (tries = 3): Promise<Receipt> => {
     const [head] = (await store.read(['h'])) as [Head | undefined];
     const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
-    await store.write([
-      [['r', receipt.seq], receipt],
-      ['h', { seq: receipt.seq, hash: await sha256(JSON.stringify(receipt)) }],
-    ]);
+    const hash = await sha256(JSON.stringify(receipt));
+    try {
+      // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
+      await store.write([
+        [['r', receipt.seq], receipt, true],
+        ['h', { seq: receipt.seq, hash }],
+      ]);
+    } catch (error) {
+      // Another tab took this number first (no Web Locks: an http page, an older browser): follow its receipt.
+      // Asked of the store, since browsers differ in the error an aborted transaction reports.
+      const [taken] = await store.read([['r', receipt.seq]]);
+      if (taken && tries > 1) return append(tries - 1);
+      throw error;
+    }
     return receipt;
   };
   // Web Locks keep two tabs from writing the same sequence number; the promise queue does it within a page.
-  const locked = () => (store.lock && globalThis.navigator?.locks?.request(store.lock, append)) || append();
+  const locked = () => (store.lock && globalThis.navigator?.locks?.request(store.lock, () => append())) || append();
   const key = store.lock ?? store;
   const next = (queues.get(key) ?? Promise.resolve()).then(locked, locked);
   const tail = next.catch(() => undefined);

@@ -11,8 +11,11 @@ export interface Store {
   readonly lock?: string;
   /** Values for `keys`, in order (undefined where missing). */
   read(keys: readonly Key[]): Promise<unknown[]>;
-  /** Puts every entry at once; an `undefined` value deletes its key. */
-  write(entries: readonly (readonly [Key, unknown])[]): Promise<void>;
+  /**
+   * Puts every entry at once; an `undefined` value deletes its key. An entry marked `true` is new: in IndexedDB,
+   * when another tab wrote its key first, the whole write fails and changes nothing (a Map is this page's own).
+   */
+  write(entries: readonly (readonly [key: Key, value: unknown, isNew?: boolean])[]): Promise<void>;
   /** Every value whose key is `[prefix, …]`, in key order. */
   list(prefix: string): Promise<unknown[]>;
 }
@@ -43,8 +46,9 @@ export function idbStore(name: string, onGone?: () => void): Store {
     read: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => promisifyRequest(s.get(k))))),
     write: (entries) =>
       run('readwrite', (s) => {
-        for (const [k, v] of entries) {
+        for (const [k, v, isNew] of entries) {
           if (v === undefined) s.delete(k);
+          else if (isNew) s.add(v, k);
           else s.put(v, k);
         }
         return promisifyRequest(s.transaction);

@@ -87,6 +87,16 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(b)).toEqual({ ok: true, count: 3 });
   });
 
+  it('keeps every receipt when two tabs append at once without Web Locks (an http page, an older browser)', async () => {
+    const name = freshName();
+    // Two tabs: each its own store on one database, with no lock or queue in common.
+    const tab = () => ({ ...idbStore(name), lock: undefined });
+    const [a, b] = [tab(), tab()];
+    await Promise.all([appendReceipt(a, entry(0)), appendReceipt(b, entry(1)), appendReceipt(b, entry(2))]);
+    expect((await readReceipts(a)).map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(await verifyReceipts(a)).toEqual({ ok: true, count: 3 });
+  });
+
   it('names a valid entry when the first one was changed', async () => {
     const { store, raw } = await chain(2);
     const [first] = await readReceipts(store);

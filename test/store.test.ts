@@ -36,6 +36,13 @@ describe('IndexedDB store', () => {
     expect(names).not.toContain('keyval-store');
   });
 
+  it('refuses a whole write whose new entry another tab wrote first, changing nothing', async () => {
+    const store = idbStore(freshName());
+    await store.write([[['r', 0], 'first', true]]);
+    await expect(store.write([[['r', 0], 'second', true], ['h', 1]])).rejects.toBeDefined();
+    expect(await store.read([['r', 0], 'h'])).toEqual(['first', undefined]);
+  });
+
   it('opens nothing until it is used', async () => {
     const name = freshName();
     idbStore(name);
