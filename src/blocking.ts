@@ -88,7 +88,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       placeholders.set(el, (button = doc.createElement('button')));
       button.type = 'button';
       button.className = 'optin-placeholder';
-      button.textContent = text.replace('{purpose}', localize(purpose.title, consent.locale));
+      button.textContent = text.replace('{purpose}', () => localize(purpose.title, consent.locale));
       // A no or a closed prompt is an answer, not a fault: the embed just stays blocked.
       button.addEventListener('click', () => void consent.require(id, { ask: true }).catch(() => undefined));
     }

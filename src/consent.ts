@@ -220,7 +220,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return (...args) => {
         const now = state(id);
         if (now == 'granted') fn(...args);
-        else if (now == 'undecided' && hold && enqueue(held, id, { yes: () => fn(...args) }, limit)) {
+        // Run only while still granted: a held call that withdraws (or a listener of its effects) stops the rest.
+        else if (now == 'undecided' && hold && enqueue(held, id, { yes: () => void (state(id) == 'granted' && fn(...args)) }, limit)) {
           report(new ConsentError('dropped', `More than ${limit} calls held for "${id}" before a decision: the oldest was dropped. Raise gate(id, fn, { limit }) or collect less before consent.`));
         }
       };

@@ -18,6 +18,18 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(get('link', 'Privacy policy').getAttribute('href')).toBe('https://lantern.example/privacy');
   });
 
+  it('under a Global Privacy Control signal, names a sale among the purposes "Accept all" leaves out (GPC-02)', async () => {
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    try {
+      const { get } = await mounted();
+      const [asked, separate] = [...get('dialog', 'Your privacy choices').querySelectorAll('p')].map((p) => p.textContent);
+      expect(asked).toContain('for: Analytics.');
+      expect(separate).toMatch(/never part of “Accept all”: Advertising, Credit scoring/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('names the purposes asked again because they changed since the last choice, there and in the preferences (GATE-03)', async () => {
     const storageName = freshName();
     await createConsent(config({ storageName })).decide({ analytics: true, marketing: true });

@@ -11,7 +11,7 @@ import { getByRole } from '@testing-library/preact';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { blockElements } from '../src/blocking.js';
 import { createConsent } from '../src/index.js';
-import { config, settle } from './fixtures.js';
+import { config, purposes, settle } from './fixtures.js';
 
 type Win = Window & { ran?: string[]; happyDOM: { settings: { fetch: { virtualServers: { url: string; directory: string }[] | null } } } };
 const win = window as unknown as Win;
@@ -180,6 +180,12 @@ describe('iframes', () => {
     await consent.decide({ marketing: true });
     expect(iframe.getAttribute('src')).toBe('https://video.example/embed/1');
     expect(document.querySelector('button')).toBeNull();
+  });
+
+  it('names the purpose as written, even with characters that String.replace treats as patterns', async () => {
+    const titled = purposes.map((p) => (p.id == 'marketing' ? { ...p, title: 'Ads $& $1 offers' } : p));
+    await setup(frame, { purposes: titled });
+    getByRole(document.body, 'button', { name: /needs your consent for “Ads \$& \$1 offers”/ });
   });
 
   it('asks with ask: true on a click, and a no stays inside (no unhandled rejection)', async () => {

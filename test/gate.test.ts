@@ -20,6 +20,18 @@ describe('gate (GATE-07 as DESIGN.md decides)', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('stops running held calls once one of them withdraws consent', async () => {
+    const consent = createConsent(config());
+    const calls: string[] = [];
+    const track = consent.gate('analytics', (page: string) => {
+      calls.push(page);
+      if (page == '/opt-out') void consent.withdraw('analytics');
+    });
+    ['/a', '/opt-out', '/b'].forEach((page) => track(page));
+    await consent.decide({ analytics: true });
+    expect(calls).toEqual(['/a', '/opt-out']);
+  });
+
   it('drops held calls on a no and never sends later ones', async () => {
     const consent = createConsent(config());
     const fn = vi.fn();

@@ -19,7 +19,8 @@ export function Banner(props: Props) {
       .filter((p) => !p.necessary && which(p))
       .map((p) => say(props, p.title))
       .join(t.listSeparator);
-  const separate = titles((p) => p.sensitive);
+  // Sensitive purposes, and a sale the person opted out of by a privacy signal, are never part of "Accept all".
+  const separate = titles((p) => !consent.inAcceptAll(p.id));
   const revised = titles((p) => consent.revised(p.id));
   return (
     <section
@@ -36,7 +37,7 @@ export function Banner(props: Props) {
       <h2 id="optin-banner-title" tabIndex={-1}>
         {t.bannerTitle}
       </h2>
-      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => !p.sensitive) })}</p>
+      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
       {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
       {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
       <p class="muted">
