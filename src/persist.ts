@@ -68,14 +68,15 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     read: (ids: readonly string[]) => timed(store.read(ids.map(key))).catch((cause: unknown) => void toMemory(cause)),
 
     /**
-     * Stores `records` and appends `receipt`. A storage fault loses no decision: both are then kept in memory for
-     * the page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
+     * Stores `records` and appends `receipt`, in one transaction: a tab closed meanwhile leaves both or neither,
+     * never a decision without its proof. A storage fault loses no decision: both are then kept in memory for the
+     * page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
      */
     async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>) {
       const write = async () => {
-        await timed(store.write(records.map((r) => [key(r.purpose), r])));
+        const kept = await timed(appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r])));
         remember();
-        return timed(appendReceipt(store, receipt));
+        return kept;
       };
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))

@@ -1,7 +1,7 @@
 // The proof log: every decision appends a receipt holding the SHA-256 of the receipt before it, so an edit,
 // a removal or a reordering shows up in verifyReceipts(). Appends are serialized, across tabs too.
 import { sha256 } from './hash.js';
-import type { Store } from './store.js';
+import type { Key, Store } from './store.js';
 import type { Receipt, ReceiptCheck } from './types.js';
 
 type Head = { seq: number; hash: string };
@@ -11,8 +11,11 @@ export const SDK_VERSION = '0.1.0';
 // finishes on IndexedDB must not hold up the memory fallback's.
 const queues = new Map<string | Store, Promise<unknown>>();
 
-/** Appends a receipt for `entry` after the current head of the chain; resolves with the stored receipt. */
-export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>): Promise<Receipt> {
+/**
+ * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves) in
+ * the same transaction; resolves with the stored receipt.
+ */
+export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, along: readonly (readonly [Key, unknown])[] = []): Promise<Receipt> {
   const append = async (tries = 3): Promise<Receipt> => {
     const [head] = (await store.read(['h'])) as [Head | undefined];
     const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
@@ -20,6 +23,7 @@ export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' 
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
       await store.write([
+        ...along,
         [['r', receipt.seq], receipt, true],
         ['h', { seq: receipt.seq, hash }],
       ]);

@@ -131,6 +131,15 @@ describe('IndexedDB faults (PRE-04)', () => {
     });
   });
 
+  it('stores a decision and its receipt in one transaction: a tab closed meanwhile leaves both or neither', async () => {
+    const consent = createConsent(config());
+    await consent.ready;
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    await consent.decide({ analytics: true, marketing: false });
+    expect(transactions.mock.calls.filter(([, mode]) => mode == 'readwrite')).toHaveLength(1);
+    expect((await consent.receipts()).map((r) => r.choices)).toEqual([{ analytics: true, marketing: false }]);
+  });
+
   it('a receipt whose cross-tab lock never comes does not hold up the decision: after 5 s it and its receipt are in memory', async () => {
     const consent = createConsent(config());
     await consent.ready;
