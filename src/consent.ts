@@ -7,7 +7,7 @@ import { createDecisions } from './decisions.js';
 import { dequeue, enqueue, type Waiter } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { nearest } from './nearest.js';
-import { readRecord, SCHEMA } from './records.js';
+import { madeAt, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
@@ -45,14 +45,19 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const earlier = new Map<string, DecisionRecord>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since } = createDecisions(purposes, optional, events, report);
+  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since: resetTime } = createDecisions(purposes, optional, events, report);
+  // Acts counted as they take effect here, decided here or in another tab (not read from storage), so that an
+  // "Accept all" that waited for storage knows what the person did after it.
+  let acts = 0;
+  const actedAt = new Map<string, number>();
   /** Makes decisions take effect; what was stored before them about the same purposes is past. */
-  const take = (list: readonly (DecisionRecord | undefined)[]) => {
+  const take = (list: readonly (DecisionRecord | undefined)[], act = true) => {
     apply(list);
     for (const r of list) {
       if (!r) continue;
       revisedIds.delete(r.purpose);
       earlier.delete(r.purpose);
+      if (act) actedAt.set(r.purpose, ++acts);
     }
   };
   /** A reset here or in another tab, or the database deleted: everything stored up to `at` is forgotten. */
@@ -92,11 +97,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** Not expired, also under a lifetime shortened since the record was written. */
   const inTime = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime) > Date.now();
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
-  // version, the same disclosure, in time. One dated over a day ahead (the clock was fast) counts as made now, so
-  // that later decisions and resets still outrank it.
+  // version, the same disclosure, in time.
   const current = async (r: DecisionRecord | undefined) => {
     if (!r || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
-    const at = r.at > Date.now() + DAY ? Date.now() : r.at;
+    const at = madeAt(r);
     return inTime({ ...r, at }) ? { ...r, at, expires: Math.min(r.expires, at + lifetime) } : undefined;
   };
 
@@ -125,7 +129,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     found(stored.filter((r) => r?.granted) as DecisionRecord[]);
     raw.forEach((r, i) => {
       const record = parsed[i];
-      if (record && !stored[i] && !records.has(record.purpose)) {
+      // Decided while this was read: newer than what is stored. A no then keeps a stored standing opt-out, which
+      // only an own yes ends (it is stored with it, in the same order of work).
+      const newer = record && records.get(record.purpose);
+      if (record?.optOut && newer && !newer.granted) (newer as { optOut?: true }).optOut = true;
+      if (record && !stored[i] && !newer && record.at > resetTime()) {
         earlier.set(record.purpose, record);
         // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
         // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
@@ -140,10 +148,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // takes effect here, not even for the calls held until now.
     const sale = gpc() ? optional.filter((id) => purposes.get(id)!.sale) : [];
     const optedIn = (r?: DecisionRecord) => r?.granted && r.gpc === true && ['preferences', 'prompt'].includes(r.method);
-    const overridden = (r?: DecisionRecord) => r && sale.includes(r.purpose) && !optedIn(r);
+    const overridden = (r?: DecisionRecord) => r?.granted && sale.includes(r.purpose) && !optedIn(r);
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
-    take(stored.filter((r) => fresh(r) && !overridden(r)));
+    take(
+      stored.filter((r) => fresh(r) && !overridden(r)),
+      false,
+    );
     // Recorded once: a no without the signal's standing opt-out gets it too.
     await all(sale.filter((id) => !optedIn(records.get(id)) && records.get(id)?.optOut !== true), false, { method: 'signal' });
   };
@@ -245,7 +256,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // A stored yes counts where nothing was decided or heard here since it was read (or before, if it is not read
       // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
       const unread = denied.filter((id) => !records.has(id));
-      const resetAt = since();
+      const resetAt = resetTime();
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       take(list);
       return persist.inOrder(async () => {
@@ -269,13 +280,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // "Accept all" given before the stored decisions are read waits for them: their opt-outs count. What was decided
     // or reset after the click meanwhile stays, as the person's later act. Everything else takes effect at once.
     async decideAll(granted, options) {
-      let clicked = Infinity;
+      let [clicked, act] = [Infinity, Infinity];
       if (granted && !loaded) {
-        clicked = tick();
+        [clicked, act] = [tick(), acts];
         await consent.ready;
       }
-      if (since() > clicked) return;
-      return all(granted ? optional.filter((id) => consent.inAcceptAll(id) && !((records.get(id)?.at ?? 0) > clicked)) : optional, granted, options);
+      if (resetTime() > clicked) return;
+      return all(granted ? optional.filter((id) => consent.inAcceptAll(id) && !((actedAt.get(id) ?? 0) > act)) : optional, granted, options);
     },
     // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal: the opt-out
     // stands, on later visits without the signal too, until the person opts in to that purpose by itself.

@@ -2,6 +2,7 @@
 // IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
 import { ConsentStorageError, type ConsentError } from './errors.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
+import { madeAt } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
 import type { DecisionRecord, Receipt } from './types.js';
 
@@ -48,6 +49,11 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
   // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
   const dropStale = (ids: readonly string[]) => void (memoryOnly && remove(idb, ids).catch(() => undefined));
+  /** A stored decision is newer than `mine` (another tab's; of two at the same time, the no holds). */
+  const outdated = (stored: unknown, mine: unknown) => {
+    const [s, m] = [stored as DecisionRecord | undefined, mine as DecisionRecord];
+    return !!s && (madeAt(s) > m.at || (madeAt(s) == m.at && !s.granted));
+  };
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
   let saving: Promise<unknown> = Promise.resolve();
@@ -73,15 +79,18 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
      * page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
      */
     async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>) {
+      const ids = records.map((r) => r.purpose);
       const write = async () => {
-        const kept = await timed(appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r])));
+        const appending = appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r]), outdated);
+        // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
+        void appending.then(() => dropStale(ids), () => undefined);
+        const kept = await timed(appending);
         remember();
         return kept;
       };
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
-      dropStale(records.map((r) => r.purpose));
       return kept;
     },
     /** Deletes the stored decisions of `ids`. Never rejects. */

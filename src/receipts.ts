@@ -13,17 +13,23 @@ const queues = new Map<string | Store, Promise<unknown>>();
 
 /**
  * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves) in
- * the same transaction; resolves with the stored receipt.
+ * the same transaction, but none that is `outdated` by what is stored under its key; resolves with the receipt.
  */
-export function appendReceipt(store: Store, entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, along: readonly (readonly [Key, unknown])[] = []): Promise<Receipt> {
+export function appendReceipt(
+  store: Store,
+  entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>,
+  along: readonly (readonly [Key, unknown])[] = [],
+  outdated: (stored: unknown, value: unknown) => boolean = () => false,
+): Promise<Receipt> {
   const append = async (tries = 3): Promise<Receipt> => {
-    const [head] = (await store.read(['h'])) as [Head | undefined];
+    const [head, ...stored] = (await store.read(['h', ...along.map(([key]) => key)])) as [Head | undefined, ...unknown[]];
     const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
       await store.write([
-        ...along,
+        // Another tab may have stored a newer decision meanwhile (without Web Locks, appends race): it stays.
+        ...along.filter(([, value], i) => !outdated(stored[i], value)),
         [['r', receipt.seq], receipt, true],
         ['h', { seq: receipt.seq, hash }],
       ]);

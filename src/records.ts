@@ -13,3 +13,9 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
   const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.at == 'number' && typeof r.expires == 'number' && typeof r.locale == 'string';
   return ok ? (r as DecisionRecord) : undefined;
 }
+
+/**
+ * When a record counts as made: as dated, unless that is over a day ahead of the clock (the clock was fast when it
+ * was written), then now, so that later decisions and resets still outrank it.
+ */
+export const madeAt = (r: DecisionRecord): number => (r.at > Date.now() + 864e5 ? Date.now() : r.at);

@@ -675,6 +675,48 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
     expect(later.state('marketing')).not.toBe('granted');
   });
 
+  it('a second visit under GPC does not record the standing opt-out again', async () => {
+    const storageName = freshName();
+    gpcOn();
+    const first = createConsent(config({ storageName }));
+    await first.ready;
+    await settle();
+    expect((await first.receipts()).map((r) => r.method)).toEqual(['signal']);
+    const second = createConsent(config({ storageName }));
+    const decisions: string[] = [];
+    second.on('decision', (d) => decisions.push(d.method));
+    await second.ready;
+    await settle();
+    expect(decisions).toEqual([]);
+    expect((await second.receipts()).map((r) => r.method)).toEqual(['signal']);
+  });
+
+  it('a Reject all given before ready keeps the stored GPC opt-out: a later Accept all leaves the sale off', async () => {
+    const storageName = freshName();
+    await visitWithSignal(storageName);
+    const later = createConsent(config({ storageName }));
+    void later.decideAll(false, { method: 'banner' }); // Reject all, clicked before the stored decisions are read
+    await later.ready;
+    await settle();
+    expect(later.inAcceptAll('marketing')).toBe(false);
+    await later.decideAll(true, { method: 'banner' });
+    expect(later.state('marketing')).toBe('denied');
+  });
+
+  it('a reset made while the stored decisions load forgets the stored opt-out, as a reset after ready does', async () => {
+    const afterReady = createConsent(config({ storageName: await visitWithSignal(freshName()).then((c) => c.config.storageName!), policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }));
+    await afterReady.ready;
+    expect(afterReady.inAcceptAll('marketing')).toBe(false);
+    await afterReady.reset();
+    expect(afterReady.inAcceptAll('marketing')).toBe(true); // control: reset() ends it
+
+    const duringLoad = createConsent(config({ storageName: await visitWithSignal(freshName()).then((c) => c.config.storageName!), policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }));
+    const reset = duringLoad.reset(); // before ready
+    await duringLoad.ready;
+    await reset;
+    expect(duringLoad.inAcceptAll('marketing')).toBe(true);
+  });
+
   it('under GPC, a sale purpose is denied (method signal) even when IndexedDB is unavailable', async () => {
     gpcOn();
     vi.spyOn(indexedDB, 'open').mockImplementation(() => {
@@ -688,6 +730,19 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
 });
 
 describe('Accept all before the stored decisions are read', () => {
+  it('Accept all clicked before ready overrides a stored no made on an earlier visit whose clock ran a few hours fast', async () => {
+    const cfg = config();
+    const real = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(real + 2 * 3600e3); // the clock was 2 h fast then
+    await createConsent(cfg).decide({ analytics: false }, { method: 'banner' });
+    vi.restoreAllMocks();
+    const consent = createConsent(cfg);
+    const accepted = consent.decideAll(true, { method: 'banner' }); // before the stored decisions are read
+    await consent.ready;
+    await accepted;
+    expect(consent.state('analytics')).toBe('granted'); // the click is the person's latest act
+  });
+
   it('waits for them, and a withdrawal or a reset made after the click while it waited stays', async () => {
     const cfg = config();
     await createConsent(cfg).decide({ analytics: false });

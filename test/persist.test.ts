@@ -5,7 +5,16 @@ import { createConsent, type Consent, type ConsentError } from '../src/index.js'
 import { createPersistence } from '../src/persist.js';
 import { config, freshName, settle } from './fixtures.js';
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+/** Another tab: its own copy of the SDK modules (its own receipt queue), as a browser tab has. */
+const otherTab = async () => {
+  vi.resetModules();
+  return (await import('../src/index.js')).createConsent;
+};
 
 describe('first visit', () => {
   it('is known synchronously: true until a decision is stored, then false for later instances', async () => {
@@ -138,6 +147,54 @@ describe('IndexedDB faults (PRE-04)', () => {
     await consent.decide({ analytics: true, marketing: false });
     expect(transactions.mock.calls.filter(([, mode]) => mode == 'readwrite')).toHaveLength(1);
     expect((await consent.receipts()).map((r) => r.choices)).toEqual([{ analytics: true, marketing: false }]);
+  });
+
+  it('a receipt retried after another tab took its number does not write back an older decision over the newer one', async () => {
+    vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: undefined }); // an http page: no Web Locks
+    const storageName = freshName();
+    const a = (await otherTab())(config({ storageName }));
+    const b = (await otherTab())(config({ storageName }));
+    await Promise.all([a.ready, b.ready, a.disclosureHash('analytics'), b.disclosureHash('analytics')]);
+    // Tab A's receipt hashes slowly, so tab B's later receipt is written first and A's first try fails.
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+      if (new TextDecoder().decode(data).includes('"choices":{"analytics":true}')) await settle(30);
+      return digest(algorithm, data);
+    });
+    void a.decide({ analytics: true }, { method: 'banner' });
+    const t = Date.now();
+    while (Date.now() === t); // the withdrawal comes later
+    void b.decide({ analytics: false }, { method: 'preferences' });
+    await settle(300);
+    expect([a.state('analytics'), b.state('analytics')]).toEqual(['denied', 'denied']);
+    expect((await b.receipts()).map((r) => r.choices.analytics)).toEqual([false, true]);
+    const reload = (await otherTab())(config({ storageName }));
+    await reload.ready;
+    expect(reload.state('analytics')).toBe('denied'); // the latest act was a no
+  });
+
+  it('a combined write that times out does not land in IndexedDB after the page moved to memory and withdrew', { timeout: 20_000 }, async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    // IndexedDB is slow this once: the first receipt's write comes 5.5 s after its head was read (past the 5 s timeout).
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    let slow = true;
+    vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+      if (slow && new TextDecoder().decode(data).includes('"choices":{"analytics":true}')) {
+        slow = false;
+        await settle(5500);
+      }
+      return digest(algorithm, data);
+    });
+    void consent.decide({ analytics: true }, { method: 'banner' });
+    await vi.waitFor(() => expect(consent.memoryOnly).toBe(true), { timeout: 6000 });
+    await consent.withdraw('analytics'); // the person's latest act: a no, kept in memory
+    await settle(1500);
+    expect(consent.state('analytics')).toBe('denied');
+    const reload = createConsent(cfg);
+    await reload.ready;
+    expect(reload.state('analytics')).not.toBe('granted');
   });
 
   it('a receipt whose cross-tab lock never comes does not hold up the decision: after 5 s it and its receipt are in memory', async () => {
