@@ -49,7 +49,11 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       // An inline script waits for the external ones before it, as the page would have made it wait.
       if (loading && !old.hasAttribute('src')) return;
       queue.shift();
-      if (!old.isConnected) continue;
+      // Withdrawn while it waited for the scripts before it: it stays inert (and may be queued again on a yes).
+      if (!old.isConnected || !consent.has(old.dataset.consent!)) {
+        done.delete(old);
+        continue;
+      }
       const script = doc.createElement('script');
       for (const { name, value } of old.attributes) if (name != 'type' && name != 'data-type') script.setAttribute(name, value);
       const type = old.getAttribute('data-type');
@@ -79,8 +83,10 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       loaded.add(el);
       return;
     }
-    // Withdrawn after it loaded: unload it, since an open embed keeps collecting.
-    if (loaded.delete(el)) el.src = 'about:blank';
+    // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
+    // since an open embed keeps collecting.
+    const src = el.getAttribute('src');
+    if (loaded.delete(el) || (src && src != 'about:blank')) el.src = 'about:blank';
     let button = placeholders.get(el);
     if (!button) {
       const purpose = consent.config.purposes.find((p) => p.id == id)!;

@@ -3,14 +3,21 @@
 
 /** Deletes the cookies and localStorage keys named in `names`, on this host and its parent domains. */
 export function clearStorage(names: readonly string[] = []) {
-  // Trackers often set their cookies on the parent domain (`domain=site.example` from www.site.example): expire the
-  // name on the host and on each parent; the browser ignores a domain it would not have accepted.
-  const host = globalThis.location?.hostname.split('.') ?? [];
+  const page = globalThis.location;
+  // A cookie is one per name, domain and path: expire the name on the host and each parent domain (trackers often
+  // set `domain=site.example` from www.site.example), and on every path of this page (a cookie set without a path
+  // gets the page's directory; a tag may scope one to a section). The browser ignores what it would not accept.
+  const host = page?.hostname.split('.') ?? [];
   const domains = ['', ...host.map((_, i) => '; domain=' + host.slice(i).join('.'))];
+  const paths = ['', '; path=/'];
+  let path = '';
+  for (const part of page?.pathname.split('/').filter(Boolean) ?? []) paths.push('; path=' + (path += '/' + part), '; path=' + path + '/');
+  // `__Secure-` and `__Host-` cookies can only be written, so expired, with `secure`.
+  const secure = page?.protocol == 'https:' ? '; secure' : '';
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      for (const domain of domains) if (globalThis.document) document.cookie = `${key}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain}`;
+      if (globalThis.document) for (const domain of domains) for (const at of paths) document.cookie = `${key}=; expires=Thu, 01 Jan 1970 00:00:00 GMT${at}${domain}${secure}`;
     } catch {
       // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
     }

@@ -45,12 +45,13 @@ export function consentMode(consent: Consent): () => void {
       console.error(new ConsentError('callback', `gtag('consent', '${command}') threw: Google's tags may not know the person's choice.`, cause));
     }
   };
-  let last = map();
+  const initial = map();
+  // A default that gtag refused is made up for by the next update, which is then sent whatever changed.
+  let last = send('default', { ...initial, wait_for_update: 500 }) ? initial : {};
   const update = () => {
     const next = map();
     if (!stopped && JSON.stringify(next) != JSON.stringify(last) && send('update', next)) last = next;
   };
-  send('default', { ...last, wait_for_update: 500 });
   const off = consent.on('change', update);
   void consent.ready.then(update);
   return () => {

@@ -134,6 +134,15 @@ describe('scripts (PRE-01: nothing runs before a yes)', () => {
     expect(inserted.filter((s) => s.src).map((s) => s.async)).toEqual([false, false]);
   });
 
+  it('never runs a script still waiting for an external one before it once the purpose is withdrawn', async () => {
+    const consent = await setup(plain('analytics', '', ' src="https://cdn.test/x.js" defer') + plain('analytics', 'inline') + plain('analytics', '', ' src="https://cdn.test/y.js"'));
+    void consent.decide({ analytics: true });
+    void consent.withdraw('analytics'); // the person changes their mind before x.js has arrived
+    await settle(100);
+    expect(ran()).toEqual(['x']);
+    expect(document.querySelectorAll('script[type="text/plain"]')).toHaveLength(2);
+  });
+
   it('waits for the whole page while the parser is still adding scripts', async () => {
     const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
     await setup(plain('necessary', 'n'));
@@ -228,6 +237,19 @@ describe('iframes', () => {
       expect(warn).toHaveBeenCalledOnce();
     },
   );
+
+  it('unloads an embed the page puts back with its src after a withdrawal (a snapshot restored on going back)', async () => {
+    document.body.innerHTML = `<main>${frame}</main>`;
+    const consent = await setup(document.body.innerHTML);
+    await consent.decide({ marketing: true });
+    const main = document.querySelector('main')!;
+    const snapshot = main.innerHTML; // taken while the embed was allowed
+    await consent.withdraw('marketing');
+    main.innerHTML = snapshot;
+    await settle();
+    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('about:blank');
+    getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ });
+  });
 
   it('accepts a same-origin path', async () => {
     const consent = await setup('<iframe data-consent="marketing" data-src="/embed/map?x=1"></iframe>');

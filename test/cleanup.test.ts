@@ -20,6 +20,16 @@ describe('clearStorage', () => {
     expect(document.cookie).toContain('session=keep');
   });
 
+  it('removes the named cookies whatever their path, and __Secure- and __Host- ones', () => {
+    document.cookie = '_stats=section; path=/news'; // a tag that scoped its cookie to the section
+    document.cookie = '_stats_v=1'; // no path: the page's directory
+    document.cookie = '__Secure-sid=1; path=/; secure';
+    document.cookie = '__Host-uid=1; path=/; secure';
+    expect(document.cookie).toMatch(/_stats=.*_stats_v=.*__Secure-sid=.*__Host-uid=/);
+    clearStorage(['_stats', '_stats_v', '__Secure-sid', '__Host-uid']);
+    expect(document.cookie).not.toMatch(/_stats|__Secure-sid|__Host-uid/);
+  });
+
   it('does nothing, and throws nothing, where storage access is refused (a sandboxed frame)', () => {
     vi.stubGlobal('localStorage', {
       removeItem() {

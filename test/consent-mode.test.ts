@@ -162,6 +162,19 @@ describe('updates', () => {
     await consent.decide({ analytics: true });
     expect(gtag).toHaveBeenLastCalledWith('consent', 'update', { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' });
   });
+
+  it('makes up for a default that gtag refused: the next update carries the whole state, even with no change', async () => {
+    const consent = mapped(ADS);
+    const gtag = vi.fn((..._args: unknown[]) => {
+      throw new Error('tag manager not loaded yet');
+    });
+    win.gtag = gtag;
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    start(consent);
+    gtag.mockImplementation(() => undefined);
+    await consent.ready;
+    expect(gtag).toHaveBeenLastCalledWith('consent', 'update', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
+  });
 });
 
 describe('without consentMode in the config', () => {

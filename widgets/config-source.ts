@@ -2,8 +2,10 @@
 // JSON in `<script type="application/json" id="optin-config">`. Every failure names what to fix.
 import { ConsentConfigError } from '../src/index.js';
 
-// An http(s) URL or a same-origin path, as the config validator wants for links: never `//other-host`.
-const WEB = /^(https?:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
+// The config says what people consent to and where the proof goes: an https URL or this page's own origin (a
+// path like '/optin.json'), never plain http from elsewhere, nor `//other-host`.
+const WEB = /^(https:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
+const allowed = (url: string) => WEB.test(url) || (/^http:\/\/\S+$/i.test(url) && new URL(url).origin == location.origin);
 
 const problem = (path: string, message: string) => new ConsentConfigError([{ path, message }]);
 
@@ -26,7 +28,7 @@ const parse = (text: string, path: string): unknown => {
 export async function readConfig(script: Element | null, doc: Document = document): Promise<unknown> {
   const url = script?.getAttribute('data-config');
   if (url != null) {
-    if (!WEB.test(url)) throw problem('data-config', `must be an http(s) URL or a same-origin path like '/optin.json', not "${url}"`);
+    if (!allowed(url)) throw problem('data-config', `must be an https URL or a same-origin path like '/optin.json', not "${url}"`);
     let response: Response;
     try {
       response = await fetch(url, { credentials: 'same-origin' });
