@@ -165,7 +165,7 @@ describe('updates', () => {
 
   it('makes up for a default that gtag refused: the next update carries the whole state, even with no change', async () => {
     const consent = mapped(ADS);
-    const gtag = vi.fn((..._args: unknown[]) => {
+    const gtag = vi.fn((..._args: unknown[]): void => {
       throw new Error('tag manager not loaded yet');
     });
     win.gtag = gtag;
