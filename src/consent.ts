@@ -39,37 +39,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const name = config.storageName ?? 'optin';
   const lifetime = (config.expiresAfterDays ?? 180) * DAY;
   const hashes = new Map<string, Promise<string>>();
-  // Stored records that no longer count: those about another policy version or disclosure (the dialogs say what
-  // changed), and every readable one that no longer counts (a standing opt-out of a sale survives it).
-  const revisedIds = new Set<string>();
-  const earlier = new Map<string, DecisionRecord>();
   const events = createEmitter<ConsentEvents<Id>>();
   const report = (error: ConsentError) => events.emit('error', error);
-  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since: resetTime } = createDecisions(purposes, optional, events, report);
-  // Acts counted as they take effect here, decided here or in another tab (not read from storage), so that an
-  // "Accept all" that waited for storage knows what the person did after it.
-  let acts = 0;
-  const actedAt = new Map<string, number>();
-  /** Makes decisions take effect; what was stored before them about the same purposes is past. */
-  const take = (list: readonly (DecisionRecord | undefined)[], act = true) => {
-    apply(list);
-    for (const r of list) {
-      if (!r) continue;
-      revisedIds.delete(r.purpose);
-      earlier.delete(r.purpose);
-      if (act) actedAt.set(r.purpose, ++acts);
-    }
-  };
-  /** A reset here or in another tab, or the database deleted: everything stored up to `at` is forgotten. */
-  const forgetAll = (at: number) => {
-    revisedIds.clear();
-    earlier.clear();
-    forget(at);
-  };
-  /** The latest decision known for a purpose, in force or not. */
-  const last = (id: string) => records.get(id) ?? earlier.get(id);
+  const decisions = createDecisions(purposes, optional, events, report);
+  const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since: resetTime, last } = decisions;
   // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
-  const persist = createPersistence(name, report, () => forgetAll(tick()));
+  const persist = createPersistence(name, report, () => forget(tick()));
   let ui: ConsentUI | undefined;
   let loaded = false;
   // The yeses in storage at start-up, once read: a no given before then still withdraws them (WDR-04).
@@ -110,12 +85,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
-    if (message?.reset === true) heard = heard.then(() => forgetAll(Math.min(Number(message.at) || Date.now(), tick())));
+    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
       heard = heard
         .then(() => Promise.all(list.map((raw) => current(readRecord(raw, optional)))))
-        .then((checked) => take(checked.filter(newer)))
+        .then((checked) => apply(checked.filter(newer)))
         .catch(report);
     }
   });
@@ -134,10 +109,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const newer = record && records.get(record.purpose);
       if (record?.optOut && newer && !newer.granted) (newer as { optOut?: true }).optOut = true;
       if (record && !stored[i] && !newer && record.at > resetTime()) {
-        earlier.set(record.purpose, record);
         // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
         // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
-        if (inTime(record)) revisedIds.add(record.purpose);
+        decisions.keepEarlier(record, inTime(record));
       } else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
     });
     stored.forEach((r) => r && see(r.at));
@@ -151,7 +125,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     const overridden = (r?: DecisionRecord) => r?.granted && sale.includes(r.purpose) && !optedIn(r);
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
-    take(
+    apply(
       stored.filter((r) => fresh(r) && !overridden(r)),
       false,
     );
@@ -258,7 +232,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const unread = denied.filter((id) => !records.has(id));
       const resetAt = resetTime();
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
-      take(list);
+      apply(list);
       return persist.inOrder(async () => {
         for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
         // Granted until now: here, or in storage not read yet when the person said no.
@@ -276,17 +250,17 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       });
     },
 
-    revised: (id) => revisedIds.has(id) && state(id) == 'undecided',
+    revised: decisions.revised,
     // "Accept all" given before the stored decisions are read waits for them: their opt-outs count. What was decided
     // or reset after the click meanwhile stays, as the person's later act. Everything else takes effect at once.
     async decideAll(granted, options) {
       let [clicked, act] = [Infinity, Infinity];
       if (granted && !loaded) {
-        [clicked, act] = [tick(), acts];
+        [clicked, act] = [tick(), decisions.acts()];
         await consent.ready;
       }
       if (resetTime() > clicked) return;
-      return all(granted ? optional.filter((id) => consent.inAcceptAll(id) && !((actedAt.get(id) ?? 0) > act)) : optional, granted, options);
+      return all(granted ? optional.filter((id) => consent.inAcceptAll(id) && !decisions.actedSince(id, act)) : optional, granted, options);
     },
     // "Accept all" never covers a sensitive purpose, nor a sale under a Global Privacy Control signal: the opt-out
     // stands, on later visits without the signal too, until the person opts in to that purpose by itself.
@@ -299,7 +273,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
     reset() {
       const at = tick();
-      forgetAll(at);
+      forget(at);
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
         await persist.clear(optional);

@@ -11,6 +11,15 @@ const DAY = 864e5;
 /** The decisions of one consent instance; `optional` are the ids of its non-necessary purposes. */
 export function createDecisions<Id extends string>(purposes: Map<string, Purpose>, optional: readonly string[], events: Emitter<ConsentEvents<Id>>, report: (error: ConsentError) => void) {
   const records = new Map<string, DecisionRecord>();
+  // Stored records that no longer count (another policy version or disclosure, expired): the dialogs say what
+  // changed (`revised`), and a standing opt-out of a sale survives them. Past once a decision about the purpose
+  // takes effect, or a reset forgets them.
+  const earlier = new Map<string, DecisionRecord>();
+  const revised = new Set<string>();
+  // Acts counted as they take effect, decided here or heard from another tab (not read from storage), so that an
+  // "Accept all" that waited for storage knows what the person did after it.
+  let acts = 0;
+  const actedAt = new Map<string, number>();
   const held: Queues = new Map();
   const waiting: Queues = new Map();
   const ids = [...purposes.keys()];
@@ -43,8 +52,11 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     /** The time for a decision or reset made now. */
     tick: () => (latest = Math.max(Date.now(), latest + 1)),
 
-    /** Makes records take effect here: state, held calls, waiting require() calls, `change`. */
-    apply: (list: readonly (DecisionRecord | undefined)[]) => {
+    /**
+     * Makes records take effect here: state, held calls, waiting require() calls, `change`. `act`: made by the
+     * person now (here or in another tab), not read from storage.
+     */
+    apply: (list: readonly (DecisionRecord | undefined)[], act = true) => {
       const ids: Id[] = [];
       for (const record of list) {
         if (!record) continue;
@@ -52,6 +64,9 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
         const before = state(id);
         see(record.at);
         records.set(id, record);
+        earlier.delete(id);
+        revised.delete(id);
+        if (act) actedAt.set(id, ++acts);
         // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
         settle(held, id, record.granted, report);
         settle(waiting, id, record.granted, report);
@@ -64,12 +79,27 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
 
     /** Forgets the decisions made up to `until` (a reset there or here); one made since, here or in another tab, stays. */
     forget: (until: number) => {
+      earlier.clear();
+      revised.clear();
       see(until);
       resetAt = Math.max(resetAt, until);
       const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until) as Id[];
       gone.forEach((id) => records.delete(id));
       changed(gone);
     },
+
+    /** Keeps a stored record that no longer counts; `changed`: its policy version or disclosure did. */
+    keepEarlier: (record: DecisionRecord, changed: boolean) => {
+      earlier.set(record.purpose, record);
+      if (changed) revised.add(record.purpose);
+    },
+    /** The latest decision known for a purpose, in force or not. */
+    last: (id: string) => records.get(id) ?? earlier.get(id),
+    /** Asked again because its policy version or disclosure changed since the stored decision. */
+    revised: (id: string) => revised.has(id) && state(id) == 'undecided',
+    /** How many acts took effect so far; with `actedSince`, what the person did after a moment. */
+    acts: () => acts,
+    actedSince: (id: string, mark: number) => (actedAt.get(id) ?? 0) > mark,
 
     /** A stored record still counts: nothing was reset since, and nothing was decided here meanwhile (that is newer). */
     fresh: (r?: DecisionRecord) => !!r && r.at > resetAt && !records.has(r.purpose),

@@ -21,6 +21,28 @@ const setup = () => {
 const record = (purpose: string, granted: boolean, at = Date.now(), expires = at + DAY): DecisionRecord => ({ v: 1, purpose, granted, at, expires, policy: '1', hash: 'h', locale: 'en', method: 'api' });
 
 describe('createDecisions', () => {
+  it('keeps stored records that no longer count until a decision about their purpose or a reset', () => {
+    const { apply, forget, keepEarlier, last, revised, tick } = setup();
+    const optedOut = { ...record('marketing', false, Date.now() - 1000), optOut: true as const };
+    keepEarlier(optedOut, true);
+    keepEarlier(record('analytics', true, Date.now() - 1000), false);
+    expect([last('marketing'), revised('marketing'), revised('analytics')]).toEqual([optedOut, true, false]);
+    const yes = record('marketing', true);
+    apply([yes]);
+    expect([last('marketing'), revised('marketing')]).toEqual([yes, false]);
+    forget(tick());
+    expect([last('marketing'), last('analytics')]).toEqual([undefined, undefined]);
+  });
+
+  it('counts acts by the person, not records read from storage', () => {
+    const { apply, acts, actedSince } = setup();
+    apply([record('analytics', false)], false);
+    const mark = acts();
+    expect(actedSince('analytics', mark)).toBe(false);
+    apply([record('analytics', true, Date.now() + 1)]);
+    expect([actedSince('analytics', mark), actedSince('marketing', mark)]).toEqual([true, false]);
+  });
+
   it('grants necessary purposes, leaves the others undecided until a decision, and undecided again once it expires', () => {
     const { state, apply } = setup();
     expect([state('necessary'), state('analytics')]).toEqual(['granted', 'undecided']);
