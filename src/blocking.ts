@@ -77,6 +77,8 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   };
 
   const frame = (el: HTMLIFrameElement, id: string) => {
+    // While blocked, the empty frame is no tab stop and says nothing to assistive technology: its button does.
+    el.toggleAttribute('inert', !consent.has(id));
     if (consent.has(id)) {
       removePlaceholder(el);
       if (!loaded.has(el)) el.src = el.dataset.src!;
@@ -95,8 +97,9 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       button.type = 'button';
       button.className = 'optin-placeholder';
       button.textContent = text.replace('{purpose}', () => localize(purpose.title, consent.locale));
-      // A no or a closed prompt is an answer, not a fault: the embed just stays blocked.
-      button.addEventListener('click', () => void consent.require(id, { ask: true }).catch(() => undefined));
+      // A no or a closed prompt is an answer, not a fault: the embed just stays blocked. After a yes, focus goes to
+      // the embed that took the button's place.
+      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => el.focus(), () => undefined));
     }
     if (button.nextSibling != el) el.before(button);
   };

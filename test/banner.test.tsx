@@ -124,6 +124,16 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(document.activeElement).toBe(page);
   });
 
+  it('without the floating button, gives focus back to the page element it came from after Customize and Save', async () => {
+    const { get } = await mounted({}, { floatingButton: false });
+    const page = document.body.insertBefore(document.createElement('button'), document.body.firstChild);
+    page.focus();
+    get('button', 'Customize').focus();
+    get('button', 'Customize').click();
+    get('button', 'Save choices').click();
+    expect(document.activeElement).toBe(page);
+  });
+
   it('gives focus to "Privacy settings" once answered when it came from nowhere on the page', async () => {
     const { get, focused } = await mounted();
     expect(focused()).toBe(get('heading', 'Your privacy choices'));

@@ -197,6 +197,17 @@ describe('iframes', () => {
     getByRole(document.body, 'button', { name: /needs your consent for “Ads \$& \$1 offers”/ });
   });
 
+  it('keeps a blocked embed out of the tab order and the accessibility tree until its yes, then focuses it after a yes from its button', async () => {
+    const consent = await setup(frame);
+    const iframe = document.querySelector('iframe')!;
+    expect(iframe.hasAttribute('inert')).toBe(true);
+    getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ }).click();
+    await consent.decide({ marketing: true });
+    await settle();
+    expect(iframe.hasAttribute('inert')).toBe(false);
+    expect(document.activeElement).toBe(iframe);
+  });
+
   it('asks with ask: true on a click, and a no stays inside (no unhandled rejection)', async () => {
     const consent = await setup(frame);
     await consent.decide({ marketing: false });

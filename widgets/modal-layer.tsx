@@ -1,5 +1,5 @@
-// The frame of a modal layer: a native <dialog> with its name, description and language, a sticky heading that
-// takes focus on open, a close button, and the keys: Escape closes (never a yes), Tab stays inside.
+// The frame of a modal layer: a native <dialog> with its name, description and language, a heading that takes
+// focus on open, a close button, the answers, and the keys: Escape closes (never a yes), Tab stays inside.
 import { type ComponentChildren, h } from 'preact';
 import { closeButton } from './buttons.js';
 import { trapTab } from './modal.js';
@@ -11,11 +11,16 @@ export interface ModalLayerProps {
   readonly lang: string;
   readonly close: string;
   readonly onClose: () => void;
+  /** The answers, always in view below the content. */
+  readonly actions: ComponentChildren;
   readonly children: ComponentChildren;
 }
 
-/** A modal layer named `name` (ids `optin-<name>-title` and `optin-<name>-text` label and describe it). */
-export function ModalLayer({ name, title, lang, close, onClose, children }: ModalLayerProps) {
+/**
+ * A modal layer named `name` (ids `optin-<name>-title` and `optin-<name>-text` label and describe it). Only its
+ * content scrolls, between the heading and the answers: a focused control never hides behind either (WCAG 2.4.11).
+ */
+export function ModalLayer({ name, title, lang, close, onClose, actions, children }: ModalLayerProps) {
   return (
     <dialog
       class={'layer modal ' + name}
@@ -42,7 +47,8 @@ export function ModalLayer({ name, title, lang, close, onClose, children }: Moda
         </h2>
         {closeButton(close, onClose)}
       </div>
-      {children}
+      <div class="body">{children}</div>
+      <div class="actions">{actions}</div>
     </dialog>
   );
 }

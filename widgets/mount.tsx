@@ -61,7 +61,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     const from = (event as FocusEvent).relatedTarget as HTMLElement | null;
     if (from && from != host && !root.contains(from)) beforeBanner = from;
   });
-  const back = (to: HTMLElement | null) => (to?.isConnected ? to : root.querySelector<HTMLElement>('.fab'))?.focus();
+  // Where focus goes back to: `to`, else the page element focus came from into the banner, else "Privacy settings"
+  // (absent with floatingButton: false).
+  const back = (to: HTMLElement | null) => [to, beforeBanner, root.querySelector<HTMLElement>('.fab')].find((el) => el?.isConnected)?.focus();
 
   const draw = (view: View) => {
     const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);

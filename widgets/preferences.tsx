@@ -1,6 +1,6 @@
 // The second layer: every purpose with its switch (off until the person turns it on) and its full disclosure.
 // Switching off a yes withdraws it at once; Save records what the switches show; "all" never covers a sensitive one.
-import { h } from 'preact';
+import { Fragment, h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
 import { privacySignal } from './controller.js';
@@ -44,16 +44,24 @@ export function Preferences(props: Props) {
     );
   };
   return (
-    <ModalLayer name="prefs" title={t.preferencesTitle} lang={locale} close={t.close} onClose={c.closePreferences}>
+    <ModalLayer
+      name="prefs"
+      title={t.preferencesTitle}
+      lang={locale}
+      close={t.close}
+      onClose={c.closePreferences}
+      actions={
+        <Fragment>
+          {actionButton('reject', t.rejectAll, () => c.save(false))}
+          {actionButton('accept', t.acceptAll, () => c.save(true))}
+          {actionButton('save', t.save, () => c.save())}
+        </Fragment>
+      }
+    >
       <p id="optin-prefs-text">
         {fill(t.preferencesText, { controller: consent.config.controller.name })} <Link url={consent.config.policy.url} text={t.policy} />
       </p>
       <ul class="purposes">{consent.config.purposes.map(row)}</ul>
-      <div class="actions">
-        {actionButton('reject', t.rejectAll, () => c.save(false))}
-        {actionButton('accept', t.acceptAll, () => c.save(true))}
-        {actionButton('save', t.save, () => c.save())}
-      </div>
     </ModalLayer>
   );
 }

@@ -1,6 +1,6 @@
 // The one-purpose prompt that require() opens: the purpose's full disclosure and two equal answers, the yes naming
 // the purpose ("Allow credit scoring"). It is the separate consent a sensitive purpose needs (PIPL Art. 29).
-import { h } from 'preact';
+import { Fragment, h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
 import { Disclosure, Link, say } from './disclosure.js';
@@ -13,7 +13,19 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
   const { consent, t, locale, c, purpose } = props;
   const title = say(props, purpose.title);
   return (
-    <ModalLayer name="prompt" title={fill(t.promptTitle, { purpose: title })} lang={locale} close={t.close} onClose={c.closePrompt}>
+    <ModalLayer
+      name="prompt"
+      title={fill(t.promptTitle, { purpose: title })}
+      lang={locale}
+      close={t.close}
+      onClose={c.closePrompt}
+      actions={
+        <Fragment>
+          {actionButton('deny', t.deny, () => c.answerPrompt(false))}
+          {actionButton('allow', fill(t.allow, { purpose: title }), () => c.answerPrompt(true))}
+        </Fragment>
+      }
+    >
       <p id="optin-prompt-text">{fill(t.promptText, { controller: consent.config.controller.name })}</p>
       {consent.revised(purpose.id) && <p class="note">{fill(t.revised, { purposes: title })}</p>}
       {purpose.sensitive && <p class="note">{t.sensitive}</p>}
@@ -21,10 +33,6 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
       <p>
         <Link url={consent.config.policy.url} text={t.policy} />
       </p>
-      <div class="actions">
-        {actionButton('deny', t.deny, () => c.answerPrompt(false))}
-        {actionButton('allow', fill(t.allow, { purpose: title }), () => c.answerPrompt(true))}
-      </div>
     </ModalLayer>
   );
 }

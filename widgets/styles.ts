@@ -4,7 +4,9 @@
 // `all:initial!important` (important wins from inside a shadow tree) undoes any page rule, visibility and opacity
 // included; a modal <dialog> is already fixed, centred, scrollable and capped at 100% - 2em - 6px wide (hence a
 // plain `width:44em`); links are already underlined. Motion is opted into under `prefers-reduced-motion:
-// no-preference` rather than switched off afterwards.
+// no-preference` rather than switched off afterwards. A modal layer scrolls only its content, between its heading
+// and its answers; in a short window (a phone held sideways, 200% zoom) it scrolls whole instead, so its content is
+// never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win).
 
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
@@ -23,6 +25,7 @@ export const css = `
 .banner h2{margin-right:36px}
 @media (max-width:30em){.banner{font-size:.9375em}.banner p{margin-bottom:.5em}}
 .modal{width:44em;padding-block:0}
+.modal[open]{display:flex;flex-direction:column}
 .under{visibility:hidden}
 ::backdrop{background:#000a}
 h2{font-size:1.25em;line-height:1.3;margin:0 0 .5em}
@@ -35,11 +38,12 @@ dd{margin:0 0 .25em}
 .note,.badge{font-size:.9em}
 a{color:var(--optin-accent)}
 .head,.row,.switch{display:flex;align-items:center;gap:8px}
-.head,.modal .actions{position:sticky;z-index:1;margin-inline:calc(-1*var(--optin-space));background:var(--optin-bg)}
-.head{top:0;align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
+.head,.body,.modal .actions{margin-inline:calc(-1*var(--optin-space));padding-inline:var(--optin-space)}
+.body{min-height:0;overflow:auto;padding-block:4px}
+.head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
 .head h2{flex:1;margin-top:8px}
 .actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(8em,1fr));gap:8px;margin-top:var(--optin-space)}
-.modal .actions{bottom:0;padding:12px var(--optin-space);border-top:1px solid var(--optin-border)}
+.modal .actions{margin-top:0;padding-block:12px;border-top:1px solid var(--optin-border)}
 button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600;overflow-wrap:anywhere}
 .close,.switch,.track,.badge,.fab{border-radius:22px}
@@ -61,6 +65,7 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 h2:focus-visible{outline-width:2px}
 @media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:transform .15s}}
 @keyframes optin-in{from{transform:translateY(16px);opacity:0}}
+@media (max-height:30em){.banner{max-height:50%}.modal[open]{display:block}.body{overflow:visible}}
 @media (forced-colors:active){.track::after{background:CanvasText}[aria-checked=true] .track{background:Highlight}}
 `;
 

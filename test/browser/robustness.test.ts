@@ -116,4 +116,43 @@ describe('host pages (principle 7)', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => document.documentElement.style.scrollPaddingBottom)).toBe('');
   });
+
+  it.each([
+    [320, 640],
+    [640, 400],
+    [320, 256],
+    [1280, 800],
+  ])('at %i x %i, every control of the preferences is fully in view when it has keyboard focus, and a short window keeps a short banner (WCAG 2.4.11, 1.4.10)', async (width, height) => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width, height } });
+    const page = await open('/');
+    const dialog = await banner(page);
+    // Not a wall on a short window (a phone held sideways, 200% zoom): at most half of it.
+    if (height <= 480) expect((await dialog.boundingBox())!.height).toBeLessThanOrEqual(height / 2 + 1);
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    await page.getByRole('dialog', { name: 'Privacy settings' }).waitFor();
+    const seen = new Map<string, boolean>();
+    // Forward through every control and round again, then backward: scrolling differs by direction.
+    for (const key of [...Array<string>(40).fill('Tab'), ...Array<string>(40).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      const focused = await page.evaluate(() => {
+        const root = document.querySelector('optin-consent')!.shadowRoot!;
+        const el = root.activeElement as HTMLElement | null;
+        if (!el) return undefined;
+        const box = el.getBoundingClientRect();
+        const [x, y] = [(box.left + box.right) / 2, (box.top + box.bottom) / 2];
+        // The middle of each edge, just inside (a round control's corners are not part of it when hit-testing).
+        const edges = [[x, box.top + 4], [x, box.bottom - 4], [box.left + 4, y], [box.right - 4, y]];
+        // Fully in view: each point shows the control itself (not the heading or the answers over it).
+        const visible = edges.every(([x, y]) => {
+          const hit = root.elementFromPoint(x!, y!);
+          return !!hit && (hit == el || el.contains(hit));
+        });
+        return { name: `${el.localName} ${(el.getAttribute('aria-labelledby') && root.getElementById(el.getAttribute('aria-labelledby')!)?.textContent) || el.textContent?.trim().slice(0, 30)}`, visible };
+      });
+      if (focused) seen.set(focused.name, (seen.get(focused.name) ?? true) && focused.visible);
+    }
+    expect(seen.size, 'controls reached by Tab').toBeGreaterThan(8);
+    expect([...seen].filter(([, visible]) => !visible).map(([name]) => name)).toEqual([]);
+  });
 });
