@@ -30,6 +30,8 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   // Scripts already queued to run, and elements already warned about: each is handled once.
   const done = new WeakSet<Element>();
   const loaded = new WeakSet<HTMLIFrameElement>();
+  // Frames this code made inert: only that is undone on a yes, never an `inert` the page set itself.
+  const madeInert = new WeakSet<HTMLIFrameElement>();
   const placeholders = new Map<HTMLIFrameElement, HTMLButtonElement>();
   const queue: HTMLScriptElement[] = [];
   let loading = 0;
@@ -77,13 +79,17 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   };
 
   const frame = (el: HTMLIFrameElement, id: string) => {
-    // While blocked, the empty frame is no tab stop and says nothing to assistive technology: its button does.
-    el.toggleAttribute('inert', !consent.has(id));
     if (consent.has(id)) {
+      if (madeInert.delete(el)) el.removeAttribute('inert');
       removePlaceholder(el);
       if (!loaded.has(el)) el.src = el.dataset.src!;
       loaded.add(el);
       return;
+    }
+    // While blocked, the empty frame is no tab stop and says nothing to assistive technology: its button does.
+    if (!el.hasAttribute('inert')) {
+      madeInert.add(el);
+      el.setAttribute('inert', '');
     }
     // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
     // since an open embed keeps collecting.
@@ -98,8 +104,12 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       button.className = 'optin-placeholder';
       button.textContent = text.replace('{purpose}', () => localize(purpose.title, consent.locale));
       // A no or a closed prompt is an answer, not a fault: the embed just stays blocked. After a yes, focus goes to
-      // the embed that took the button's place.
-      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => el.focus(), () => undefined));
+      // the embed that took the button's place, unless the person has moved on meanwhile (the yes came later).
+      const moved = () => {
+        const at = doc.activeElement;
+        return !!at && at != doc.body && at.localName != 'optin-consent';
+      };
+      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || el.focus(), () => undefined));
     }
     if (button.nextSibling != el) el.before(button);
   };

@@ -208,6 +208,29 @@ describe('iframes', () => {
     expect(document.activeElement).toBe(iframe);
   });
 
+  it('leaves alone an inert the page put on an embed itself, before or after its yes, whatever DOM change comes', async () => {
+    const consent = await setup('<iframe inert data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe><div id="box"></div>');
+    await consent.decide({ marketing: true });
+    await settle();
+    const iframe = document.querySelector('iframe')!;
+    expect(iframe.hasAttribute('inert')).toBe(true);
+    iframe.removeAttribute('inert');
+    iframe.setAttribute('inert', ''); // the page opens its own modal over the granted embed
+    document.getElementById('box')!.append(document.createElement('span')); // a rescan
+    await settle();
+    expect(iframe.hasAttribute('inert')).toBe(true);
+  });
+
+  it('does not take focus from where the person went after clicking the button, when the yes comes later from elsewhere', async () => {
+    const consent = await setup(frame + '<input id="search">');
+    getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ }).click();
+    const search = document.getElementById('search')!;
+    search.focus(); // the person moved on and is typing
+    await consent.decide({ marketing: true }); // the yes comes from the preferences, or another tab
+    await settle();
+    expect(document.activeElement).toBe(search);
+  });
+
   it('asks with ask: true on a click, and a no stays inside (no unhandled rejection)', async () => {
     const consent = await setup(frame);
     await consent.decide({ marketing: false });

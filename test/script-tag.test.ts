@@ -206,6 +206,7 @@ describe('the built files', () => {
   it.each([
     ['an unsafe data-config URL, never fetched', 'javascript:alert(1)', 0, /must be an https URL or a same-origin path/],
     ['a plain-http data-config from another site, never fetched', 'http://cdn.example/optin.json', 0, /must be an https URL or a same-origin path/],
+    ['a malformed data-config URL, never fetched', 'http://[oops/optin.json', 0, /must be an https URL or a same-origin path/],
     ['a data-config file that answers 404', '/missing.json', 1, /answered HTTP 404/],
   ])('refuses %s', async (_, url, fetches, message) => {
     const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response('not here', { status: 404 }));

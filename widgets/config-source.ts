@@ -5,7 +5,13 @@ import { ConsentConfigError } from '../src/index.js';
 // The config says what people consent to and where the proof goes: an https URL or this page's own origin (a
 // path like '/optin.json'), never plain http from elsewhere, nor `//other-host`.
 const WEB = /^(https:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
-const allowed = (url: string) => WEB.test(url) || (/^http:\/\/\S+$/i.test(url) && new URL(url).origin == location.origin);
+const allowed = (url: string) => {
+  try {
+    return WEB.test(url) || (/^http:\/\//i.test(url) && new URL(url).origin == location.origin);
+  } catch {
+    return false; // not a URL at all
+  }
+};
 
 const problem = (path: string, message: string) => new ConsentConfigError([{ path, message }]);
 

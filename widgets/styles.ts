@@ -40,6 +40,7 @@ a{color:var(--optin-accent)}
 .head,.row,.switch{display:flex;align-items:center;gap:8px}
 .head,.body,.modal .actions{margin-inline:calc(-1*var(--optin-space));padding-inline:var(--optin-space)}
 .body{min-height:0;overflow:auto;padding-block:4px}
+.body,.modal{scroll-padding-block:8px}
 .head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
 .head h2{flex:1;margin-top:8px}
 .actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(8em,1fr));gap:8px;margin-top:var(--optin-space)}

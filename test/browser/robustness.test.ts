@@ -3,6 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { banner, env, hits, open, until } from './browser.js';
 
+/** A fresh window of this size on the demo's home page, its banner open; `preferences` opens them over it. */
+async function windowOf(width: number, height: number) {
+  await env.context.close();
+  env.context = await env.browser.newContext({ viewport: { width, height } });
+  const page = await open('/');
+  const dialog = await banner(page);
+  const preferences = async () => {
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    await page.getByRole('dialog', { name: 'Privacy settings' }).waitFor();
+  };
+  return { page, dialog, preferences };
+}
+
 describe('host pages (principle 7)', () => {
   it("works under Content-Security-Policy: default-src 'self' with the stub as a file, and reports no violation", async () => {
     await env.context.addInitScript(() => {
@@ -123,14 +136,10 @@ describe('host pages (principle 7)', () => {
     [320, 256],
     [1280, 800],
   ])('at %i x %i, every control of the preferences is fully in view when it has keyboard focus, and a short window keeps a short banner (WCAG 2.4.11, 1.4.10)', async (width, height) => {
-    await env.context.close();
-    env.context = await env.browser.newContext({ viewport: { width, height } });
-    const page = await open('/');
-    const dialog = await banner(page);
+    const { page, dialog, preferences } = await windowOf(width, height);
     // Not a wall on a short window (a phone held sideways, 200% zoom): at most half of it.
     if (height <= 480) expect((await dialog.boundingBox())!.height).toBeLessThanOrEqual(height / 2 + 1);
-    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
-    await page.getByRole('dialog', { name: 'Privacy settings' }).waitFor();
+    await preferences();
     const seen = new Map<string, boolean>();
     // Forward through every control and round again, then backward: scrolling differs by direction.
     for (const key of [...Array<string>(40).fill('Tab'), ...Array<string>(40).fill('Shift+Tab')]) {
@@ -154,5 +163,35 @@ describe('host pages (principle 7)', () => {
     }
     expect(seen.size, 'controls reached by Tab').toBeGreaterThan(8);
     expect([...seen].filter(([, visible]) => !visible).map(([name]) => name)).toEqual([]);
+  });
+
+  it.each([
+    [1280, 800],
+    [320, 640],
+    [568, 320],
+  ])('at %i x %i, no scrolling box cuts the focus ring of the control focused in the preferences (WCAG 2.4.7)', async (width, height) => {
+    const { page, preferences } = await windowOf(width, height);
+    await preferences();
+    const cut = new Set<string>();
+    for (const key of [...Array<string>(25).fill('Tab'), ...Array<string>(25).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      const found = await page.evaluate(() => {
+        const el = document.querySelector('optin-consent')!.shadowRoot!.activeElement as HTMLElement | null;
+        if (!el) return null;
+        const style = getComputedStyle(el);
+        // The ring reaches outline-width + outline-offset beyond the control.
+        const ring = style.outlineStyle == 'none' ? 0 : parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+        const box = el.getBoundingClientRect();
+        for (let box2 = el.parentElement; box2; box2 = box2.parentElement) {
+          const s = getComputedStyle(box2);
+          if (s.overflowX == 'visible' && s.overflowY == 'visible') continue;
+          const top = box2.getBoundingClientRect().top + box2.clientTop;
+          if (box.top - ring < top - 0.5 || box.bottom + ring > top + box2.clientHeight + 0.5) return `${el.localName} "${el.textContent?.trim().slice(0, 20)}" cut by .${box2.className.replace(/ /g, '.')}`;
+        }
+        return null;
+      });
+      if (found) cut.add(found);
+    }
+    expect([...cut]).toEqual([]);
   });
 });
