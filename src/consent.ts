@@ -7,7 +7,7 @@ import { createDecisions } from './decisions.js';
 import { dequeue, enqueue, type Waiter } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { nearest } from './nearest.js';
-import { madeAt, readRecord, SCHEMA } from './records.js';
+import { fromTheFuture, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
@@ -74,9 +74,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
   // version, the same disclosure, in time.
   const current = async (r: DecisionRecord | undefined) => {
-    if (!r || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
-    const at = madeAt(r);
-    return inTime({ ...r, at }) ? { ...r, at, expires: Math.min(r.expires, at + lifetime) } : undefined;
+    if (!r || fromTheFuture(r) || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
+    return inTime(r) ? { ...r, expires: Math.min(r.expires, r.at + lifetime) } : undefined;
   };
 
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
@@ -115,6 +114,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       } else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
     });
     stored.forEach((r) => r && see(r.at));
+    // Dated over a day ahead: removed, so that it cannot start to count once the clock has caught up with it.
+    const future = parsed.filter((r) => r && fromTheFuture(r) && !records.has(r.purpose)).map((r) => r!.purpose);
+    if (future.length) void persist.inOrder(() => persist.clear(future));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
     // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier

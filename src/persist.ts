@@ -2,7 +2,7 @@
 // IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
 import { ConsentStorageError, type ConsentError } from './errors.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
-import { madeAt } from './records.js';
+import { fromTheFuture } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
 import type { DecisionRecord, Receipt } from './types.js';
 
@@ -52,7 +52,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   /** A stored decision is newer than `mine` (another tab's; of two at the same time, the no holds). */
   const outdated = (stored: unknown, mine: unknown) => {
     const [s, m] = [stored as DecisionRecord | undefined, mine as DecisionRecord];
-    return !!s && (madeAt(s) > m.at || (madeAt(s) == m.at && !s.granted));
+    return !!s && !fromTheFuture(s) && (s.at > m.at || (s.at == m.at && !s.granted));
   };
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.

@@ -15,7 +15,7 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
 }
 
 /**
- * When a record counts as made: as dated, unless that is over a day ahead of the clock (the clock was fast when it
- * was written), then now, so that later decisions and resets still outrank it.
+ * A record dated over a day ahead of the clock: the clock was fast when it was written, so its lifetime cannot be
+ * told. It counts as no decision (asked again), and any later decision is stored over it.
  */
-export const madeAt = (r: DecisionRecord): number => (r.at > Date.now() + 864e5 ? Date.now() : r.at);
+export const fromTheFuture = (r: DecisionRecord): boolean => r.at > Date.now() + 864e5;
