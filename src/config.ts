@@ -11,6 +11,7 @@ type Rule = (value: unknown, path: string, fail: (path: string, message: string)
 // `//host` and `/\host` are other origins to a browser, which also drops tabs and newlines inside a URL.
 const ORIGIN = 'https?:\\/\\/[^\\s/?#\\\\]+';
 const PAGE = `(${ORIGIN}|\\/(?![/\\\\]))\\S*`;
+const EMAIL = '[^\\s@:/]+@[^\\s@:/]+\\.[^\\s@:/]+';
 /** An http(s) URL or a same-origin path (`/privacy`): never javascript:, data: or `//other-host`. */
 export const PAGE_URL = RegExp(`^${PAGE}$`, 'i');
 // Switches other tools have for pre-ticked or implied consent. Consent must be an explicit yes (GDPR Recital 32,
@@ -102,7 +103,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         description: localized,
         data: necessary ? optional(list(localized)) : list(localized, true),
         retention: necessary ? optional(localized) : localized,
-        recipients: optional(list(shape({ name: text(), country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))) }))),
+        recipients: optional(list(shape({ name: text(), country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
         necessary: flag,
         sensitive: necessary ? never : flag,
         sale: necessary ? never : flag,
@@ -117,7 +118,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     };
 
     object('an object { controller, policy, purposes }', {
-      controller: shape({ name: text(), contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^([^\\s@:/]+@[^\\s@:/]+\\.[^\\s@:/]+|${PAGE})$`, 'i')), country: optional(text()) }),
+      controller: shape({ name: text(), contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country: optional(text()) }),
       policy: shape({ version: text(), url: text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL) }),
       purposes: list(purpose, true),
       locale: optional(text()),

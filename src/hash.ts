@@ -22,6 +22,8 @@ export async function sha256(text: string): Promise<string> {
 export function disclosureText(purpose: Purpose, locale: string, fallback: string): string {
   const t = (value: Parameters<typeof localize>[0]) => localize(value, locale, fallback);
   const kind = (['sensitive', 'sale'] as const).filter((flag) => purpose[flag]);
-  // The flags are appended only when set, so the hash of a purpose without them is what it always was.
-  return JSON.stringify([locale, t(purpose.title), t(purpose.description), (purpose.data ?? []).map(t), (purpose.recipients ?? []).map((r) => [r.name, r.country, r.url]), t(purpose.retention), ...kind]);
+  // The flags, and a recipient's contact, are appended only when set, so the hash of a purpose without them is what
+  // it always was (an upgrade never asks again for what did not change).
+  const recipients = (purpose.recipients ?? []).map((r) => [r.name, r.country, r.url, ...(r.contact ? [r.contact] : [])]);
+  return JSON.stringify([locale, t(purpose.title), t(purpose.description), (purpose.data ?? []).map(t), recipients, t(purpose.retention), ...kind]);
 }

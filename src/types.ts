@@ -11,6 +11,8 @@ export interface Recipient {
   readonly name: string;
   readonly country?: string;
   readonly url?: string;
+  /** How to reach the recipient (an email or an http(s) URL): PIPL Arts. 23 and 39 ask for it when data is provided to another party or abroad. */
+  readonly contact?: string;
 }
 
 /** One reason for collecting data, with everything a person needs to decide about it. */

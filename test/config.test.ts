@@ -177,10 +177,11 @@ describe('validateConfig', () => {
     ['a necessary purpose that is a sale', purpose(0, { sale: true }), 'purposes[0].sale', 'split it into two purposes'],
     // recipients, hosts, storage
     ['recipients as an object', purpose(1, { recipients: { name: 'Stats Co' } }), 'purposes[1].recipients', 'an array'],
-    ['a string recipient', purpose(1, { recipients: ['Stats Co'] }), 'purposes[1].recipients[0]', 'an object { name, country, url }'],
+    ['a string recipient', purpose(1, { recipients: ['Stats Co'] }), 'purposes[1].recipients[0]', 'an object { name, country, url, contact }'],
     ['a recipient without a name', recipient({ name: DROP }), 'purposes[1].recipients[0].name', 'a non-empty string'],
     ['a numeric recipient country', recipient({ country: 49 }), 'purposes[1].recipients[0].country', 'a non-empty string'],
     ['a javascript: recipient url', recipient({ url: 'javascript:alert(1)' }), 'purposes[1].recipients[0].url', 'an http(s) URL'],
+    ['a recipient contact that is neither an email nor a web address', recipient({ contact: 'call us' }), 'purposes[1].recipients[0].contact', 'an email or an http(s) URL'],
     ['a relative recipient url', recipient({ url: '/privacy' }), 'purposes[1].recipients[0].url', 'an http(s) URL'],
     ['a misspelt recipient key', recipient({ contry: 'DE' }), 'purposes[1].recipients[0].contry', 'did you mean `country`?'],
     ['hosts as a string', purpose(1, { hosts: 'stats.example.com' }), 'purposes[1].hosts', 'an array'],

@@ -73,6 +73,15 @@ describe('Disclosure', () => {
     expect(box.textContent).not.toContain('cross-border');
   });
 
+  it('gives a recipient’s contact, as a mail link for an email (PIPL Arts. 23, 39; SEP-05, SEP-06)', () => {
+    const consent = createConsent(config());
+    const c = createController(consent, 'en', () => undefined);
+    const bureau = { ...purposes[1], recipients: [{ name: 'Lumen Credit Bureau', country: 'CN', contact: 'dpo@lumen.example' }] };
+    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={bureau} id="d" />);
+    expect(box.textContent).toContain('Lumen Credit Bureau (China) · Contact: dpo@lumen.example');
+    expect(box.querySelector('a[href="mailto:dpo@lumen.example"]')).not.toBeNull();
+  });
+
   it('shows what a necessary purpose gives of its data, recipients and retention, and nothing it leaves out (INF-02)', () => {
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);

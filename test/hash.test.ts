@@ -33,5 +33,7 @@ describe('hash', () => {
     expect(disclosureText(purpose, 'zh-CN', 'en')).toContain('统计分析');
     expect(disclosureText({ ...purpose, recipients: [{ country: 'DE', name: 'Stats Co' }] }, 'en', 'en')).toBe(en);
     expect(disclosureText({ ...purpose, retention: '2 years' }, 'en', 'en')).not.toBe(en);
+    // A recipient's contact counts once given; without one, the text is what earlier releases hashed.
+    expect(disclosureText({ ...purpose, recipients: [{ name: 'Stats Co', country: 'DE', contact: 'dpo@stats.example' }] }, 'en', 'en')).toContain('"dpo@stats.example"');
   });
 });

@@ -3,12 +3,9 @@
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton, closeButton } from './buttons.js';
-import { Link, say } from './disclosure.js';
+import { contactUrl, Link, say } from './disclosure.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
-
-/** An email address as a mailto link; other contacts are already http(s) URLs or paths. */
-const contactUrl = (contact: string) => (contact.includes('@') && !contact.includes('/') ? 'mailto:' + contact : contact);
 
 /** The banner. Closing it (× or Escape) records nothing. */
 export function Banner(props: Props) {

@@ -16,6 +16,9 @@ export const Link = ({ url, text }: { readonly url: string | undefined; readonly
     </a>
   ) : text;
 
+/** An email address as a mailto link; other contacts are already http(s) URLs or paths. */
+export const contactUrl = (contact: string) => (contact.includes('@') && !contact.includes('/') ? 'mailto:' + contact : contact);
+
 /** A config text in the language shown. */
 export const say = ({ consent, locale }: Props, value: LocalizedText | undefined) => localize(value, locale, consent.config.locale ?? 'en');
 
@@ -39,6 +42,12 @@ function recipient(props: Props, r: Recipient) {
       {country ? ' (' : ''}
       {abroad ? <strong>{fill(props.t.abroad, { country: country! })}</strong> : country}
       {country ? ')' : ''}
+      {r.contact && (
+        <Fragment>
+          {' · ' + props.t.contact}
+          <Link url={contactUrl(r.contact)} text={r.contact} />
+        </Fragment>
+      )}
     </li>
   );
 }
