@@ -12,7 +12,8 @@ export class ConsentError extends Error {
     cause?: unknown,
   ) {
     super(message, { cause });
-    this.name = new.target.name;
+    // Written out, not new.target.name: minifiers rename classes, and error monitoring groups by this name.
+    this.name = 'ConsentError';
   }
 }
 
@@ -26,6 +27,7 @@ export interface ConfigIssue {
 export class ConsentConfigError extends ConsentError {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super('config', 'Optin config: ' + issues.map((i) => (i.path ? i.path + ': ' : '') + i.message).join('\n  '));
+    this.name = 'ConsentConfigError';
   }
 }
 
@@ -36,6 +38,7 @@ export class ConsentDeniedError extends ConsentError {
     readonly dismissed = false,
   ) {
     super('denied', `No consent for "${purpose}"${dismissed ? ' (prompt closed)' : ''}: do not collect; ask again only after the person acts (require(id, { ask: true })).`);
+    this.name = 'ConsentDeniedError';
   }
 }
 
@@ -46,5 +49,6 @@ export class ConsentDeniedError extends ConsentError {
 export class ConsentStorageError extends ConsentError {
   constructor(message: string, cause?: unknown) {
     super('storage', message, cause);
+    this.name = 'ConsentStorageError';
   }
 }

@@ -9,5 +9,7 @@ export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; a
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
   const channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel('optin:' + name) : undefined;
   if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
+  // In Node (server rendering), an open channel would keep the process alive for ever.
+  (channel as { unref?: () => void } | undefined)?.unref?.();
   return { post: (message: SyncMessage) => channel?.postMessage(message) };
 }

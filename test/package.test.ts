@@ -43,4 +43,18 @@ describe('package', () => {
     expect(consent.has('analytics')).toBe(true);
     expect(() => createConsent({} as never)).toThrow(/controller/);
   });
+
+  it('the built core names its errors after their classes, which minifiers would otherwise rename', async () => {
+    const { createConsent } = (await import(join(root, 'dist/optin.js'))) as { createConsent: typeof createSource };
+    expect(() => createConsent({} as never)).toThrow(expect.objectContaining({ name: 'ConsentConfigError' }));
+    // The minified core, as size-limit measures it and as a bundler's minifier leaves it.
+    const minified = readFileSync(root + 'dist/size/core.min.js', 'utf8');
+    for (const name of ['ConsentError', 'ConsentConfigError', 'ConsentDeniedError', 'ConsentStorageError']) expect(minified).toContain(`"${name}"`);
+  });
+
+  it('lets a Node process that created an instance exit (server rendering)', () => {
+    const script = `import('./dist/optin.js').then(({ createConsent }) => createConsent({ controller: { name: 'N', contact: 'n@n.example' }, policy: { version: '1', url: '/p' }, purposes: [{ id: 'necessary', title: 'N', description: 'N.', necessary: true }] }))`;
+    // Exits by itself within the timeout; an open BroadcastChannel kept it running.
+    expect(() => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 10_000, stdio: 'ignore' })).not.toThrow();
+  });
 });

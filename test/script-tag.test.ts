@@ -216,7 +216,8 @@ describe('the built files', () => {
     run(files.global, { 'data-config': url });
     await settle();
     expect(fetch).toHaveBeenCalledTimes(fetches);
-    expect(await required).toMatchObject({ issues: [{ path: 'data-config', message: expect.stringMatching(message) }] });
+    // Named as in the README also in this minified file, so error monitoring can group it.
+    expect(await required).toMatchObject({ name: 'ConsentConfigError', issues: [{ path: 'data-config', message: expect.stringMatching(message) }] });
     expect(error).toHaveBeenCalledOnce();
   });
 
