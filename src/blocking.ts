@@ -51,7 +51,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       // An inline script waits for the external ones before it, as the page would have made it wait.
       if (loading && !old.hasAttribute('src')) return;
       queue.shift();
-      // Withdrawn while it waited for the scripts before it: it stays inert (and may be queued again on a yes).
+      // Withdrawn while it waited for the scripts before it: it stays blocked (and is queued again on a later yes).
       if (!old.isConnected || !consent.has(old.dataset.consent!)) {
         done.delete(old);
         continue;

@@ -69,13 +69,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
-  /** Not expired, also under a lifetime shortened since the record was written. */
-  const inTime = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime) > Date.now();
+  /** When a record ends: at its expiry, or sooner under a lifetime shortened since it was written. */
+  const endOf = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime);
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
   // version, the same disclosure, in time.
   const current = async (r: DecisionRecord | undefined) => {
     if (!r || fromTheFuture(r) || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
-    return inTime(r) ? { ...r, expires: Math.min(r.expires, r.at + lifetime) } : undefined;
+    const expires = endOf(r);
+    return expires > Date.now() ? { ...r, expires } : undefined;
   };
 
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
@@ -105,12 +106,13 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const record = parsed[i];
       // Decided while this was read: newer than what is stored. A no then keeps a stored standing opt-out, which
       // only an own yes ends (it is stored with it, in the same order of work).
-      const newer = record && records.get(record.purpose);
-      if (record?.optOut && newer && !newer.granted) (newer as { optOut?: true }).optOut = true;
-      if (record && !stored[i] && !newer && record.at > resetTime()) {
-        // Readable and in time, but about another policy version or another disclosure: asked again, and the dialogs
-        // say that it changed (PIPL Art. 14: a changed purpose needs a new consent, given knowingly).
-        decisions.keepEarlier(record, inTime(record));
+      const meanwhile = record && records.get(record.purpose);
+      if (record?.optOut && meanwhile && !meanwhile.granted) (meanwhile as { optOut?: true }).optOut = true;
+      if (record && !stored[i] && !meanwhile && record.at > resetTime()) {
+        // Readable but no longer counting: kept as what came before. In time but about another policy version or
+        // disclosure, it is asked again and the dialogs say that it changed (PIPL Art. 14: a changed purpose needs a
+        // new consent, given knowingly).
+        decisions.keepEarlier(record, endOf(record) > Date.now());
       } else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
     });
     stored.forEach((r) => r && see(r.at));
