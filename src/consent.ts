@@ -217,8 +217,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     },
 
     // async, so bad input rejects; everything before the first await (the decision taking effect) is synchronous.
-    async decide(choices, { method = 'api', locale: shown = locale } = {}) {
+    async decide(choices, { method = 'api', locale: shown = locale, text } = {}) {
       const at = tick();
+      if (text !== undefined && typeof text != 'string') throw new ConsentConfigError([{ path: 'decide.text', message: `must be the notice text shown, a string, not ${typeof text}` }]);
       const signal = gpc() ? { gpc: true as const } : {};
       const list: DecisionRecord[] = [];
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
@@ -238,7 +239,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
       apply(list);
       return persist.inOrder(async () => {
-        for (const record of list) (record as { hash: string }).hash = await hashOf(record.purpose, shown);
+        const textHash = text === undefined ? {} : { textHash: await sha256(text) };
+        for (const record of list) Object.assign(record, { hash: await hashOf(record.purpose, shown) }, textHash);
         // Granted until now: here, or in storage not read yet when the person said no.
         const storedIds = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
         const withdrawn = denied.filter((id) => granted.includes(id) || (unread.includes(id) && storedIds.includes(id)));
@@ -249,7 +251,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (inForce.length) sync.post({ records: inForce });
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...signal, ...(withdrawn.length && { withdrawn }) });
+        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) });
         if (receipt) events.emit('receipt', receipt);
       });
     },

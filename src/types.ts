@@ -91,6 +91,8 @@ export interface DecisionRecord {
   readonly hash: string;
   readonly locale: string;
   readonly method: DecisionMethod;
+  /** SHA-256 of the exact notice text the person saw when deciding (absent when none was passed to `decide`). */
+  readonly textHash?: string;
   /** The browser sent a Global Privacy Control signal when this was decided (absent otherwise). */
   readonly gpc?: true;
   /**
@@ -111,6 +113,8 @@ export interface Receipt {
   readonly choices: { readonly [purpose: string]: boolean };
   /** purpose id → disclosure hash shown */
   readonly hashes: { readonly [purpose: string]: string };
+  /** SHA-256 of the exact notice text the person saw when deciding (absent when none was passed to `decide`). */
+  readonly textHash?: string;
   /** The browser sent a Global Privacy Control signal (absent otherwise). */
   readonly gpc?: true;
   /**
@@ -148,6 +152,12 @@ export interface DecideOptions {
   readonly method?: DecisionMethod;
   /** Locale the disclosure was shown in (the widgets pass theirs). */
   readonly locale?: string;
+  /**
+   * The exact text of the notice the person decided in, as they saw it (the widgets pass the dialog's rendered
+   * text). Its SHA-256 is kept as `textHash` in the records and the receipt: proof of the wording, including
+   * overridden `texts`, that the disclosure hashes alone do not give.
+   */
+  readonly text?: string | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentUI } from '../src/index.js';
+import { sha256 } from '../src/hash.js';
 import { config, freshName, purposes, settle } from './fixtures.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -40,6 +41,25 @@ describe('persistence', () => {
     expect(record).toMatchObject({ v: 1, purpose: 'analytics', granted: true, policy: '2026-11', locale: 'zh-CN', method: 'preferences', hash: await consent.disclosureHash('analytics', 'zh-CN') });
     expect(record.expires - record.at).toBe(30 * DAY);
     expect(await consent.disclosureHash('analytics', 'zh-CN')).not.toBe(await consent.disclosureHash('analytics', 'en'));
+  });
+
+  it('keeps the SHA-256 of the exact notice text passed to decide() in each record and the receipt (REC-01)', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    const shown = 'Daily Lantern asks for your consent.\nAnalytics, Advertising\nAccept all Reject all Customize';
+    await consent.decide({ analytics: true, marketing: false }, { method: 'banner', text: shown });
+    const textHash = await sha256(shown);
+    const store = createStore(cfg.storageName, 'keyval');
+    for (const id of ['analytics', 'marketing']) expect(await get(['d', id], store)).toMatchObject({ textHash });
+    const [receipt] = await consent.receipts();
+    expect(receipt).toMatchObject({ method: 'banner', textHash });
+    // Without a text nothing is claimed; a text that is not a string names the option.
+    await consent.decide({ analytics: false });
+    expect((await get(['d', 'analytics'], store)) as object).not.toHaveProperty('textHash');
+    expect((await consent.receipts())[1]).not.toHaveProperty('textHash');
+    await expect(consent.decide({ analytics: true }, { text: 42 as unknown as string })).rejects.toThrow(/decide\.text: must be the notice text shown, a string, not number/);
+    expect(consent.state('analytics')).toBe('denied');
+    expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 2 });
   });
 
   it.each([

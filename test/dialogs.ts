@@ -7,11 +7,13 @@ import { mountDialogs, type MountOptions } from '../widgets/index.js';
 import { config, settle } from './fixtures.js';
 
 let unmounts: (() => void)[] = [];
-afterEach(() => {
+/** Unmounts every dialog mounted by this file's helpers and empties the page. */
+export function unmountAll() {
   unmounts.forEach((unmount) => unmount());
   unmounts = [];
   document.body.innerHTML = '';
-});
+}
+afterEach(unmountAll);
 
 /** A consent instance with its dialogs mounted and its stored decisions loaded. */
 export async function mounted(overrides: Partial<ConsentConfig> = {}, options: MountOptions = {}) {

@@ -2,7 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
-import { mounted } from './dialogs.js';
+import { within } from '@testing-library/preact';
+import { sha256 } from '../src/hash.js';
+import { mounted, unmountAll } from './dialogs.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 /** Every layer drawn at once is not possible (one modal at a time), so: banner, then preferences, then prompt. */
@@ -159,6 +161,30 @@ describe('mountDialogs', () => {
     } finally {
       document.documentElement.lang = '';
     }
+  });
+
+  it('proves the wording shown: each decision keeps the SHA-256 of the text of the dialog it was made in, overridden texts included (REC-01)', async () => {
+    const dialogs = await mounted();
+    const banner = dialogs.get('dialog', 'Your privacy choices');
+    const bannerHash = await sha256(banner.innerText);
+    dialogs.get('button', 'Reject all').click();
+    dialogs.consent.showPreferences();
+    const preferences = dialogs.get('dialog', 'Privacy settings');
+    dialogs.get('switch', 'Analytics').click();
+    const preferencesHash = await sha256(preferences.innerText);
+    within(preferences).getByRole('button', { name: 'Save choices' }).click();
+    const [rejected, saved] = await receiptsOf(dialogs.consent, 2);
+    expect(bannerHash).toMatch(/^[0-9a-f]{64}$/);
+    expect([rejected!.method, rejected!.textHash]).toEqual(['banner', bannerHash]);
+    expect([saved!.method, saved!.textHash]).toEqual(['preferences', preferencesHash]);
+    expect(preferencesHash).not.toBe(bannerHash);
+    // A site that rewrites the banner's statement changes the proof, though no purpose's disclosure changed.
+    unmountAll();
+    const rewritten = await mounted({ texts: { en: { bannerText: '{controller} uses your data for {purposes}.' } } });
+    rewritten.get('button', 'Reject all').click();
+    const [other] = await receiptsOf(rewritten.consent);
+    expect(other!.hashes).toEqual(rejected!.hashes);
+    expect(other!.textHash).not.toBe(rejected!.textHash);
   });
 
   it('shows every string of the English table somewhere in its layers', async () => {

@@ -39,10 +39,10 @@ type Answer = (answered: boolean) => void;
 export const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
 /**
- * Creates the controller for `consent`. Decisions are recorded with `locale`, the language the dialogs show;
- * `draw` is called with each new view.
+ * Creates the controller for `consent`. Decisions are recorded with `locale`, the language the dialogs show, and
+ * `shownText()`, the text of the dialog decided in as the person sees it; `draw` is called with each new view.
  */
-export function createController(consent: Consent, locale: string, draw: (view: View) => void): Controller {
+export function createController(consent: Consent, locale: string, draw: (view: View) => void, shownText: () => string | undefined = () => undefined): Controller {
   const purposes = consent.config.purposes;
   const optional = purposes.filter((p) => !p.necessary);
   // Purposes the banner asks about: "Accept all" never covers necessary or sensitive ones.
@@ -104,7 +104,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     forced = false;
     decision.catch(() => undefined);
   };
-  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => record(consent.decide(choices, { method, locale }));
+  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => record(consent.decide(choices, { method, locale, text: shownText() }));
 
   const offChange = consent.on('change', ({ changed }) => {
     // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it; a reset,
@@ -158,7 +158,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     view: () => view,
     answerBanner(granted) {
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
-      record(consent.decideAll(granted, { method: 'banner', locale }));
+      record(consent.decideAll(granted, { method: 'banner', locale, text: shownText() }));
       settleBanner(true);
       update({ saved: saved() });
     },

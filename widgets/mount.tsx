@@ -99,7 +99,10 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
       room = shown ? { banner: shown, release: reserveRoom(shown, spacer) } : undefined;
     }
   };
-  const controller = createController(consent, locale, draw);
+  // The layer a decision is made in is the one on top: the last modal drawn, else the banner (proof of the wording
+  // shown, REC-01). innerText, not textContent: what is rendered, without hidden parts.
+  const shownText = () => ([...root.querySelectorAll('dialog')].pop() ?? root.querySelector<HTMLElement>('.banner'))?.innerText;
+  const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());
   return () => {

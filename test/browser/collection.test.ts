@@ -28,10 +28,17 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(collected()).toEqual([]);
   });
 
-  it('Reject all, reload: still nothing collected, no banner, and the denial is in the real IndexedDB', async () => {
+  it('Reject all, reload: still nothing collected, no banner, and the denial is in the real IndexedDB with the hash of the banner text shown (REC-01)', async () => {
     const page = await open();
-    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    const shown = await banner(page);
+    // What the person read, hashed here as an auditor would: the rendered text of the dialog they decided in.
+    const textHash = await shown.evaluate(async (el) => {
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode((el as HTMLElement).innerText));
+      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+    });
+    await shown.getByRole('button', { name: 'Reject all' }).click();
     await until(async () => (await stored(page, 'analytics')) !== undefined, 'the stored decision');
+    expect(await stored(page, 'analytics')).toMatchObject({ textHash });
     await page.reload();
     await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
     await idle();
