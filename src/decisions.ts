@@ -40,6 +40,24 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
   const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
 
+  // A decision that expires while the page stays open is announced then (`change`), so the dialogs ask again
+  // without a reload (GATE-05). One timer, at the next expiry; browsers fire a delay over 2^31-1 ms at once, so a
+  // longer wait is made of shorter ones. Unref'd: in Node it must not keep the process alive.
+  let expiry: ReturnType<typeof setTimeout> | undefined;
+  let announcedUntil = Date.now();
+  const watchExpiry = () => {
+    clearTimeout(expiry);
+    const next = Math.min(...[...records.values()].map((r) => r.expires).filter((at) => at > announcedUntil));
+    if (next == Infinity) return;
+    expiry = setTimeout(() => {
+      const now = Date.now();
+      changed([...records.values()].filter((r) => r.expires > announcedUntil && r.expires <= now).map((r) => r.purpose as Id));
+      announcedUntil = now;
+      watchExpiry();
+    }, Math.min(next - Date.now(), 2 ** 31 - 1));
+    (expiry as { unref?: () => void }).unref?.();
+  };
+
   return {
     records,
     held,
@@ -75,6 +93,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
         if (!record.granted) clearStorage(purposes.get(id)!.storage);
       }
       changed(ids);
+      watchExpiry();
     },
 
     /** Forgets the decisions made up to `until` (a reset there or here); one made since, here or in another tab, stays. */

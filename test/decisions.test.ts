@@ -50,6 +50,30 @@ describe('createDecisions', () => {
     expect([state('analytics'), state('marketing')]).toEqual(['granted', 'undecided']);
   });
 
+  it('announces each expiry when it comes, while the page stays open, once, also past setTimeout’s 24.8-day limit (GATE-05)', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-01T10:00:00Z') });
+    try {
+      const { apply, state, changes } = setup();
+      const now = Date.now();
+      apply([record('analytics', true, now, now + 395 * DAY), record('marketing', false, now, now + 5 * DAY)]);
+      changes.length = 0;
+      vi.advanceTimersByTime(5 * DAY - 1);
+      expect(changes).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect([changes, state('marketing'), state('analytics')]).toEqual([[['marketing']], 'undecided', 'granted']);
+      vi.advanceTimersByTime(390 * DAY);
+      expect([changes, state('analytics')]).toEqual([[['marketing'], ['analytics']], 'undecided']);
+      // Nothing left to watch: no timer keeps running.
+      expect(vi.getTimerCount()).toBe(0);
+      // A new decision is watched from then on.
+      apply([record('marketing', true, Date.now(), Date.now() + DAY)]);
+      vi.advanceTimersByTime(DAY);
+      expect(changes.slice(2)).toEqual([['marketing'], ['marketing']]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('runs held calls on a yes, drops them on a no, and emits change only for purposes whose state changed', () => {
     const { apply, held, changes } = setup();
     const ran: string[] = [];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { banner, collected, env, hits, open, stored, until } from './browser.js';
 
 const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
+const DAY = 864e5;
 
 describe('collection (PRE-01, GATE-01)', () => {
   it('fresh visit: nothing reaches the server while the page idles, every switch is off, and Accept and Reject look the same', async () => {
@@ -82,6 +83,31 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { consent: { has(id: string): boolean } }).consent.has('credit-scoring'))).toBe(true);
     expect(hits('credit-scoring')).toBe(1);
+  });
+
+  it('a yes ends at its lifetime while the page stays open: the banner asks again and the reading-time beats stop; a no still holds at five months (GATE-05)', async () => {
+    await env.context.clock.install();
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(async () => (await stored(page, 'analytics')) !== undefined, 'the stored decision');
+    await page.clock.runFor(2500);
+    await until(() => hits('analytics') > 0, 'a reading-time beat');
+    // The default lifetime is 180 days (CNIL: about six months).
+    await page.clock.fastForward(179 * DAY);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.clock.fastForward(2 * DAY);
+    const again = await banner(page);
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('undecided');
+    const beats = hits('analytics');
+    await page.clock.runFor(6000);
+    await idle(500);
+    expect(hits('analytics'), 'beats after the yes expired').toBe(beats);
+    await again.getByRole('button', { name: 'Reject all' }).click();
+    await page.clock.fastForward(150 * DAY);
+    await page.reload();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(hits('analytics')).toBe(beats);
   });
 
   it('withdrawal in the preferences stops collection at once: the log stays flat while the page keeps running', async () => {
