@@ -60,7 +60,7 @@ describe('README', () => {
     expect(examples.length).toBeGreaterThan(15);
     const files = new Map([prelude, ...examples].map((text, i) => [join(root, `readme-example-${i}.ts`), text]));
     const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-    const options = { ...parsed.options, types: [], paths: { optin: [join(root, 'src/index.ts')], 'optin/widgets': [join(root, 'widgets/index.ts')] } };
+    const options = { ...parsed.options, types: [], paths: { optin: [join(root, 'src/index.ts')], 'optin/widgets': [join(root, 'widgets/index.ts')], 'optin/global': [join(root, 'widgets/window.ts')] } };
     const host = ts.createCompilerHost(options);
     const { getSourceFile, fileExists, readFile } = host;
     host.getSourceFile = (name, version, ...rest) => (files.has(name) ? ts.createSourceFile(name, files.get(name)!, version) : getSourceFile(name, version, ...rest));
