@@ -127,6 +127,25 @@ describe('corrupt storage', () => {
   });
 });
 
+describe('other tabs unavailable', () => {
+  it('a BroadcastChannel that cannot be opened (an opaque origin, a privacy mode) does not make createConsent throw', async () => {
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class {
+        constructor() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        }
+      },
+    );
+    const make = () => createConsent(config());
+    expect(make).not.toThrow();
+    const consent = make();
+    await consent.ready;
+    await consent.decide({ analytics: true });
+    expect(consent.has('analytics')).toBe(true);
+  });
+});
+
 describe('receipt delivery', () => {
   it('one unreadable receipt in the log does not stop every later receipt from being delivered', async () => {
     const posted: Receipt[] = [];
