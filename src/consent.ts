@@ -166,7 +166,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return new Promise<void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         let done = false;
-        const stop = (error?: Error) => {
+        // Called with an argument, it rejects with it, whatever it is: an abort's reason may be null, 0 or ''.
+        const stop = (...error: [Error?]) => {
           if (done) return;
           done = true;
           dequeue(waiting, id, waiter);
@@ -174,7 +175,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
           signal?.removeEventListener('abort', abort);
           // Nobody waits for this purpose any more (a timeout, an abort): its prompt, if open, closes unanswered.
           if (!waiting.get(id)?.length && state(id) != 'granted') ui?.cancel?.(id);
-          if (error) reject(error);
+          if (error.length) reject(error[0]!);
           else resolve();
         };
         const waiter: Waiter = { yes: () => stop(), no: () => stop(new ConsentDeniedError(id)) };
@@ -187,7 +188,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (signal?.aborted) return abort();
         // The timeout and the signal count from the call, also while the stored decisions are still being read.
         signal?.addEventListener('abort', abort);
-        if (timeoutMs != null) timer = setTimeout(stop, timeoutMs, new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`));
+        // Longer than a timer can wait (2^31 - 1 ms, about 24.8 days): no timer, since one would fire at once.
+        if (timeoutMs != null && !(timeoutMs > 2 ** 31 - 1)) timer = setTimeout(stop, timeoutMs, new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`));
         void consent.ready.then(() => {
           if (done) return;
           if (state(id) == 'granted') return stop();
@@ -236,9 +238,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
       const unread = denied.filter((id) => !records.has(id));
       const resetAt = resetTime();
-      // Takes effect at once, over anything stored: the person's latest act decides. The proof follows.
-      apply(list);
-      return persist.inOrder(async () => {
+      // Takes effect at once, over anything stored: the person's latest act decides. The proof follows, queued first:
+      // a decision set off by this one (a listener, a held call) is stored, sent and receipted after it.
+      const proof = persist.inOrder(async () => {
         const textHash = text === undefined ? {} : { textHash: await sha256(text) };
         for (const record of list) Object.assign(record, { hash: await hashOf(record.purpose, shown) }, textHash);
         // Granted until now: here, or in storage not read yet when the person said no.
@@ -254,6 +256,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) });
         if (receipt) events.emit('receipt', receipt);
       });
+      apply(list);
+      return proof;
     },
 
     revised: decisions.revised,

@@ -76,15 +76,22 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
      */
     apply: (list: readonly (DecisionRecord | undefined)[], act = true) => {
       const ids: Id[] = [];
+      // Every record takes effect before anything waiting runs: a held call that decides or resets is then newer.
+      const taking: [DecisionRecord, PurposeState][] = [];
       for (const record of list) {
         if (!record) continue;
         const id = record.purpose;
-        const before = state(id);
+        taking.push([record, state(id)]);
         see(record.at);
         records.set(id, record);
         earlier.delete(id);
         revised.delete(id);
         if (act) actedAt.set(id, ++acts);
+      }
+      for (const [record, before] of taking) {
+        const id = record.purpose;
+        // Decided or reset meanwhile, by a call settled here: that newer act settled and announced itself.
+        if (records.get(id) !== record) continue;
         // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
         settle(held, id, record.granted, report);
         settle(waiting, id, record.granted, report);

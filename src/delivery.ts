@@ -48,7 +48,7 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
     const list = await consent.receipts();
     // Found by seq and time, not position: a log with a gap or one begun again is still sent in order. The later of
     // this tab's mark and the stored one counts (storing ours may have failed; another tab's may be ahead).
-    const position = (last?: typeof sent) => (last ? list.findIndex((r) => r.seq === last.seq && r.at === last.at) : -1);
+    const position = (last?: typeof sent) => (last ? list.findIndex((r) => r?.seq === last.seq && r?.at === last.at) : -1);
     const from = Math.max(position(sent), position(stored())) + 1;
     const batch: Receipt[] = [];
     let chars = 0;
@@ -71,7 +71,7 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
     });
     if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status}`);
     const newest = batch[batch.length - 1]!;
-    sent = { seq: newest.seq, at: newest.at };
+    sent = { seq: newest?.seq, at: newest?.at };
     try {
       localStorage.setItem(mark, JSON.stringify(sent));
     } catch {

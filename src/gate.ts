@@ -16,7 +16,8 @@ export function enqueue(queues: Queues, id: string, waiter: Waiter, limit = Infi
   const queue = queues.get(id) ?? [];
   queues.set(id, queue);
   queue.push(waiter);
-  return queue.length > limit ? queue.shift() : undefined;
+  // Written so that a limit that is not a number (NaN) holds nothing rather than everything.
+  return queue.length <= limit ? undefined : queue.shift();
 }
 
 /** Takes `waiter` out (a require() call that stopped waiting). */

@@ -2,7 +2,7 @@
 // IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
 import { ConsentStorageError, type ConsentError } from './errors.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
-import { fromTheFuture } from './records.js';
+import { fromTheFuture, readRecord } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
 import type { DecisionRecord, Receipt } from './types.js';
 
@@ -51,7 +51,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const dropStale = (ids: readonly string[]) => void (memoryOnly && remove(idb, ids).catch(() => undefined));
   /** A stored decision is newer than `mine` (another tab's; of two at the same time, the no holds). */
   const outdated = (stored: unknown, mine: unknown) => {
-    const [s, m] = [stored as DecisionRecord | undefined, mine as DecisionRecord];
+    // Only a readable record of this purpose: an unreadable one counts as no decision, so it never keeps one out.
+    const m = mine as DecisionRecord;
+    const s = readRecord(stored, [m.purpose]);
     return !!s && !fromTheFuture(s) && (s.at > m.at || (s.at == m.at && !s.granted));
   };
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:

@@ -66,7 +66,7 @@ export async function verifyReceipts(store: Store, again = true): Promise<Receip
   const [list, [head]] = await Promise.all([readReceipts(store), store.read(['h']) as Promise<[Head | undefined]>]);
   let prev = '';
   for (const [index, receipt] of list.entries()) {
-    if (receipt.seq !== index) return { ok: false, index, reason: `receipt ${index} is missing or out of order` };
+    if (receipt?.seq !== index) return { ok: false, index, reason: `receipt ${index} is missing or out of order` };
     // A broken link means the receipt before it was changed (or, for the first one, this one).
     if (receipt.prev !== prev) return { ok: false, index: Math.max(index - 1, 0), reason: `receipt ${Math.max(index - 1, 0)} was changed` };
     prev = await sha256(JSON.stringify(receipt));

@@ -7,7 +7,12 @@ export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; a
 
 /** Opens the channel for database `name`; returns `post`. */
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
-  const channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel('optin:' + name) : undefined;
+  let channel: BroadcastChannel | undefined;
+  try {
+    channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel('optin:' + name) : undefined;
+  } catch {
+    // Firefox with cookies blocked throws SecurityError: other tabs then see a change on their next load.
+  }
   if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
   // In Node (server rendering), an open channel would keep the process alive for ever.
   (channel as { unref?: () => void } | undefined)?.unref?.();
