@@ -4,6 +4,7 @@ import { clearStorage } from './cleanup.js';
 import type { ConsentError } from './errors.js';
 import type { Emitter } from './events.js';
 import { settle, type Queues } from './gate.js';
+import { fromTheFuture } from './records.js';
 import type { ConsentEvents, DecisionRecord, Purpose, PurposeState } from './types.js';
 
 const DAY = 864e5;
@@ -68,7 +69,9 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     /** The time of the last reset, here or in another tab. */
     since: () => resetAt,
     /** The time for a decision or reset made now. */
-    tick: () => (latest = Math.max(Date.now(), latest + 1)),
+    // Over a day ahead, `latest` came from a clock that was fast and has been set right since: dating on from it
+    // would store decisions that a reload discards as from the future. Such records count as older (see newer).
+    tick: () => (latest = latest + 1 < Date.now() + DAY ? Math.max(Date.now(), latest + 1) : Date.now()),
 
     /**
      * Makes records take effect here: state, held calls, waiting require() calls, `change`. `act`: made by the
@@ -109,7 +112,10 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
       revised.clear();
       see(until);
       resetAt = Math.max(resetAt, until);
-      const gone = optional.filter((id) => (records.get(id)?.at ?? Infinity) <= until) as Id[];
+      const gone = optional.filter((id) => {
+        const record = records.get(id);
+        return record && (record.at <= until || fromTheFuture(record));
+      }) as Id[];
       gone.forEach((id) => records.delete(id));
       changed(gone);
     },
@@ -135,7 +141,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     /** A record heard from another tab is newer than what this tab holds. */
     newer: (r?: DecisionRecord) => {
       const held = r && records.get(r.purpose);
-      return !!r && r.at > resetAt && (!held || held.at < r.at || (held.at == r.at && !r.granted));
+      return !!r && r.at > resetAt && (!held || fromTheFuture(held) || held.at < r.at || (held.at == r.at && !r.granted));
     },
   };
 }

@@ -21,9 +21,11 @@ export function appendReceipt(
   along: readonly (readonly [Key, unknown])[] = [],
   outdated: (stored: unknown, value: unknown) => boolean = () => false,
 ): Promise<Receipt> {
-  const append = async (tries = 3): Promise<Receipt> => {
+  // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.
+  const append = async (after?: Head): Promise<Receipt> => {
     const [head, ...stored] = (await store.read(['h', ...along.map(([key]) => key)])) as [Head | undefined, ...unknown[]];
-    const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: head ? head.seq + 1 : 0, prev: head?.hash ?? '' };
+    const last = after ?? head;
+    const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: last ? last.seq + 1 : 0, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
@@ -34,10 +36,11 @@ export function appendReceipt(
         ['h', { seq: receipt.seq, hash }],
       ]);
     } catch (error) {
-      // Another tab took this number first (no Web Locks: an http page, an older browser): follow its receipt.
+      // The number is taken: by another tab (no Web Locks: an http page, an older browser), or the head is missing
+      // or behind. Follow the receipt found there, one number on each time, so a lost head costs no decision.
       // Asked of the store, since browsers differ in the error an aborted transaction reports.
       const [taken] = await store.read([['r', receipt.seq]]);
-      if (taken && tries > 1) return append(tries - 1);
+      if (taken) return append({ seq: receipt.seq, hash: await sha256(JSON.stringify(taken)) });
       throw error;
     }
     return receipt;

@@ -98,10 +98,24 @@ describe('createDecisions', () => {
     vi.spyOn(Date, 'now').mockReturnValue(now);
     see(now + 3600e3); // decided an hour ahead, in another tab
     expect(tick()).toBe(now + 3600e3 + 1);
-    vi.spyOn(Date, 'now').mockReturnValue(now - DAY); // the system clock set back a day
+    vi.spyOn(Date, 'now').mockReturnValue(now - 3600e3); // the system clock set back an hour
     expect(tick()).toBe(now + 3600e3 + 2);
     see(now + 3 * DAY); // a bogus date
     expect(tick()).toBe(now + 3600e3 + 3);
+    // Set back over a day (or set right after running fast): dates that far ahead would be discarded on the next
+    // load as from the future, so decisions are dated by the clock again; records that far ahead count as older.
+    vi.spyOn(Date, 'now').mockReturnValue(now - DAY);
+    expect(tick()).toBe(now - DAY);
+    expect(tick()).toBe(now - DAY + 1);
+  });
+
+  it('a decision held here dated over a day ahead (a fast clock since set right) yields to any later one, and a reset forgets it', () => {
+    const { apply, forget, newer, state, tick } = setup();
+    const fast = record('analytics', true, Date.now() + 2 * DAY, Date.now() + 9 * DAY);
+    apply([fast]);
+    expect(newer(record('analytics', false, Date.now()))).toBe(true);
+    forget(tick());
+    expect(state('analytics')).toBe('undecided');
   });
 
   it('a reset forgets what was decided up to it, keeps what came after, and refuses older stored records', () => {
