@@ -23,15 +23,16 @@ describe('require() abort', () => {
   ])('an abort whose reason is %s rejects, never resolves as if granted', async (_, reason) => {
     const consent = createConsent(config());
     await consent.ready;
+    // Observed from the call on, so the rejection is handled when it happens.
+    const outcome = (p: Promise<void>) => p.then(() => 'resolved', () => 'rejected');
     const before = new AbortController();
     before.abort(reason);
-    const already = consent.require('analytics', { signal: before.signal });
+    const already = outcome(consent.require('analytics', { signal: before.signal }));
     const later = new AbortController();
-    const waiting = consent.require('marketing', { signal: later.signal });
+    const waiting = outcome(consent.require('marketing', { signal: later.signal }));
     await settle();
     later.abort(reason);
-    const outcome = (p: Promise<void>) => p.then(() => 'resolved', () => 'rejected');
-    expect(await Promise.all([outcome(already), outcome(waiting)])).toEqual(['rejected', 'rejected']);
+    expect(await Promise.all([already, waiting])).toEqual(['rejected', 'rejected']);
     expect(consent.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
   });
 });
