@@ -103,6 +103,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     await idle(500);
     expect(hits('analytics'), 'beats after the yes expired').toBe(beats);
     await again.getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => (await stored(page, 'analytics') as { granted?: boolean } | undefined)?.granted === false, 'the stored no');
     await page.clock.fastForward(150 * DAY);
     await page.reload();
     await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
@@ -156,8 +157,9 @@ describe('collection (PRE-01, GATE-01)', () => {
     // Separate consents (the transfers abroad, credit scoring) are no part of Accept all: still undecided, not in it.
     expect(accepted).toMatchObject({ seq: 0, method: 'banner' });
     expect(accepted!.choices).toEqual({ analytics: true, personalisation: true });
-    // Minimal: the receipt's own fields and nothing that identifies the person or the device.
-    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq']);
+    // Minimal: the receipt's own fields and nothing that identifies the person or the device (textHash is the hash
+    // of the notice text everyone is shown).
+    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq', 'textHash']);
 
     await env.context.setOffline(true);
     await page.getByRole('button', { name: 'Privacy settings' }).last().click();
