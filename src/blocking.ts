@@ -78,6 +78,26 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     }
   };
 
+  // Unloads a frame by putting a blank copy of the element in its place. Setting `src`, or navigating the frame
+  // (even with location.replace, from the page), adds a history entry in Chromium: Back would load the embed again.
+  const unload = (el: HTMLIFrameElement) => {
+    const blank = el.cloneNode() as HTMLIFrameElement;
+    blank.removeAttribute('src');
+    if (madeInert.delete(el)) madeInert.add(blank);
+    removePlaceholder(el);
+    el.replaceWith(blank);
+    return blank;
+  };
+  // Anything but a blank page in a blocked frame was loaded behind our back: the browser restores a frame's last URL
+  // from history on going back, whatever its src says.
+  const showsBlank = (el: HTMLIFrameElement) => {
+    try {
+      return el.contentWindow?.location.href == 'about:blank';
+    } catch {
+      return false; // another origin's page
+    }
+  };
+
   const frame = (el: HTMLIFrameElement, id: string) => {
     if (consent.has(id)) {
       if (madeInert.delete(el)) el.removeAttribute('inert');
@@ -92,17 +112,21 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
       el.setAttribute('inert', '');
     }
     // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
-    // since an open embed keeps collecting.
+    // since an open embed keeps collecting. The blank copy is handled as a new element.
     const src = el.getAttribute('src');
-    if (loaded.delete(el) || (src && src != 'about:blank')) el.src = 'about:blank';
+    if (loaded.delete(el) || (src && src != 'about:blank')) return void unload(el);
     let button = placeholders.get(el);
     if (!button) {
+      el.addEventListener('load', () => placeholders.has(el) && !showsBlank(el) && unload(el));
       const purpose = consent.config.purposes.find((p) => p.id == id)!;
-      const text = consent.config.texts?.[consent.locale]?.blockedContent ?? TEXTS[consent.locale] ?? TEXTS.en!;
+      const own = consent.config.texts?.[consent.locale]?.blockedContent;
+      // Labelled with the language of its text: the page's own may differ (WCAG 3.1.2).
+      const lang = own || TEXTS[consent.locale] ? consent.locale : 'en';
       placeholders.set(el, (button = doc.createElement('button')));
       button.type = 'button';
       button.className = 'optin-placeholder';
-      button.textContent = text.replace('{purpose}', () => localize(purpose.title, consent.locale));
+      button.lang = lang;
+      button.textContent = (own ?? TEXTS[lang]!).replace('{purpose}', () => localize(purpose.title, consent.locale));
       // A no or a closed prompt is an answer, not a fault: the embed just stays blocked. After a yes, focus goes to
       // the embed that took the button's place, unless the person has moved on meanwhile (the yes came later).
       const moved = () => {
@@ -135,15 +159,24 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     run();
   };
 
-  const observer = new MutationObserver(scan);
+  // What the page's own rules refuse (a Trusted Types policy refusing a script's text, say) leaves the element
+  // blocked and is logged, never thrown into the page. On `change`, the core reports it as an `error` event.
+  const scanSafely = () => {
+    try {
+      scan();
+    } catch (error) {
+      console.error('Optin: a declared element could not be unblocked; it stays blocked.', error);
+    }
+  };
+  const observer = new MutationObserver(scanSafely);
   observer.observe(root, { childList: true, subtree: true });
   const off = consent.on('change', scan);
-  doc.addEventListener('DOMContentLoaded', scan);
-  scan();
+  doc.addEventListener('DOMContentLoaded', scanSafely);
+  scanSafely();
   return () => {
     observer.disconnect();
     off();
-    doc.removeEventListener('DOMContentLoaded', scan);
+    doc.removeEventListener('DOMContentLoaded', scanSafely);
     placeholders.forEach((_, el) => removePlaceholder(el));
     queue.length = 0;
   };

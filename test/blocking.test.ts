@@ -20,6 +20,11 @@ const mark = (name: string) => `window.ran = (window.ran || []).concat(${JSON.st
 const plain = (id: string, name: string, extra = '') => `<script type="text/plain" data-consent="${id}"${extra}>${mark(name)}</script>`;
 
 let stops: (() => void)[] = [];
+/**
+ * The embed's src is gone. (Its document is replaced through location.replace, which adds no history entry;
+ * happy-dom loads no frames, so the browser tests check that part.)
+ */
+const expectUnloaded = (iframe: HTMLIFrameElement) => expect(iframe.hasAttribute('src')).toBe(false);
 const setup = async (html: string, overrides = {}) => {
   document.body.innerHTML = html;
   const consent = createConsent(config(overrides));
@@ -161,6 +166,22 @@ describe('scripts (PRE-01: nothing runs before a yes)', () => {
     expect(String(warn.mock.calls[0]![0])).toMatch(/"analytcs".*did you mean "analytics"/);
   });
 
+  it('a script the page’s own rules refuse (Trusted Types) stays blocked and is logged, never thrown into the page', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const text = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, 'text')!;
+    vi.spyOn(HTMLScriptElement.prototype, 'text', 'set').mockImplementation(function (this: HTMLScriptElement, value: string) {
+      if (this.type != 'text/plain') throw new TypeError("This document requires 'TrustedScript' assignment.");
+      text.set!.call(this, value);
+    });
+    const consent = await setup('');
+    await consent.decide({ analytics: true });
+    // Added after the yes: unblocked from the MutationObserver, where a throw would be uncaught.
+    document.body.insertAdjacentHTML('beforeend', plain('analytics', 'a'));
+    await settle();
+    expect(ran()).toEqual([]);
+    expect(String(logged.mock.calls.at(-1)?.[0])).toMatch(/could not be unblocked; it stays blocked/);
+  });
+
   it('does nothing more once stopped', async () => {
     const consent = await setup(plain('analytics', 'a') + '<iframe data-consent="analytics" data-src="/embed"></iframe>');
     stops.pop()!();
@@ -254,7 +275,7 @@ describe('iframes', () => {
     const consent = await setup(frame);
     await consent.decide({ marketing: true });
     await consent.withdraw('marketing');
-    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('about:blank');
+    expectUnloaded(document.querySelector('iframe')!);
     expect(getByRole(document.body, 'button').nextElementSibling).toBe(document.querySelector('iframe'));
     await consent.decide({ marketing: true });
     expect(document.querySelector('iframe')!.getAttribute('src')).toBe('https://video.example/embed/1');
@@ -281,7 +302,7 @@ describe('iframes', () => {
     await consent.withdraw('marketing');
     main.innerHTML = snapshot;
     await settle();
-    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('about:blank');
+    expectUnloaded(document.querySelector('iframe')!);
     getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ });
   });
 
@@ -301,11 +322,24 @@ describe('iframes', () => {
     expect(document.querySelectorAll('button')).toHaveLength(0);
   });
 
-  it('speaks the locale: built-in zh-CN text, or the site’s own text', async () => {
-    await setup(frame.replace('marketing', 'analytics'), { locale: 'zh-CN' });
-    expect(getByRole(document.body, 'button').textContent).toBe('显示需要您同意“统计分析”的内容');
-    stops.pop()!();
-    await setup(frame.replace('marketing', 'analytics'), { texts: { en: { blockedContent: 'Load the {purpose} video' } } });
-    expect(getByRole(document.body, 'button').textContent).toBe('Load the Analytics video');
+  it('speaks the locale, labelled with its lang: built-in zh-CN text, the site’s own text, else English (WCAG 3.1.2)', async () => {
+    document.documentElement.lang = 'en';
+    try {
+      await setup(frame.replace('marketing', 'analytics'), { locale: 'zh-CN' });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['显示需要您同意“统计分析”的内容', 'zh-CN']);
+      stops.pop()!();
+      await setup(frame.replace('marketing', 'analytics'), { texts: { en: { blockedContent: 'Load the {purpose} video' } } });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Load the Analytics video', 'en']);
+      // A French page whose site gave its own placeholder text, or only other strings.
+      document.documentElement.lang = 'fr';
+      stops.pop()!();
+      await setup(frame.replace('marketing', 'analytics'), { texts: { fr: { blockedContent: 'Afficher {purpose}' } } });
+      expect(getByRole(document.body, 'button').lang).toBe('fr');
+      stops.pop()!();
+      await setup(frame.replace('marketing', 'analytics'), { texts: { fr: { acceptAll: 'Tout accepter' } } });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Show content that needs your consent for “Analytics”', 'en']);
+    } finally {
+      document.documentElement.lang = '';
+    }
   });
 });

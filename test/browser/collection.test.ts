@@ -111,6 +111,23 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(hits('analytics')).toBe(beats);
   });
 
+  it('withdrawing an embed adds no history entry: Back then leaves the page instead of loading the embed again', async () => {
+    const page = await open('/privacy.html');
+    await page.goto(new URL('/', env.server.url).href);
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).click();
+    await page.getByRole('button', { name: 'Allow Embedded video' }).click();
+    await until(() => hits('video') == 1, 'the video player, after its own yes');
+    const entries = await page.evaluate(() => history.length);
+    await page.evaluate(() => (window as unknown as { consent: { withdraw(id: string): Promise<void> } }).consent.withdraw('video'));
+    await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).waitFor();
+    expect(await page.evaluate(() => history.length)).toBe(entries);
+    await page.goBack();
+    expect(new URL(page.url()).pathname).toBe('/privacy.html');
+    await idle(500);
+    expect(hits('video')).toBe(1);
+  });
+
   it('withdrawal in the preferences stops collection at once: the log stays flat while the page keeps running', async () => {
     const page = await open();
     await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
