@@ -12,12 +12,13 @@ export function clearStorage(names: readonly string[] = []) {
   const paths = ['', '; path=/'];
   let path = '';
   for (const part of page?.pathname.split('/').filter(Boolean) ?? []) paths.push('; path=' + (path += '/' + part), '; path=' + path + '/');
-  // `__Secure-` and `__Host-` cookies can only be written, so expired, with `secure`.
+  // `__Secure-` and `__Host-` cookies can only be written, so expired, with `secure`. A max-age of zero or less
+  // expires a cookie at once (RFC 6265 5.2.2); -1 rather than 0, which happy-dom keeps for the current millisecond.
   const secure = page?.protocol == 'https:' ? '; secure' : '';
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      if (globalThis.document) for (const domain of domains) for (const at of paths) document.cookie = `${key}=; expires=Thu, 01 Jan 1970 00:00:00 GMT${at}${domain}${secure}`;
+      if (globalThis.document) for (const domain of domains) for (const at of paths) document.cookie = `${key}=; max-age=-1${at}${domain}${secure}`;
     } catch {
       // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
     }
