@@ -24,7 +24,7 @@ export const css = `
 .banner{left:8px;right:8px;bottom:8px;max-width:60em;margin:auto}
 .banner h2{margin-right:36px}
 @media (max-width:30em){.banner{font-size:.9375em}.banner p{margin-bottom:.5em}}
-.modal{width:44em;padding-block:0}
+.modal{width:44em;padding:0}
 .modal[open]{display:flex;flex-direction:column}
 .under{visibility:hidden}
 ::backdrop{background:#000a}
@@ -38,7 +38,7 @@ dd{margin:0 0 .25em}
 .note,.badge{font-size:.9em}
 a{color:var(--optin-accent)}
 .head,.row,.switch{display:flex;align-items:center;gap:8px}
-.head,.body,.modal .actions{margin-inline:calc(-1*var(--optin-space));padding-inline:var(--optin-space)}
+.body,.modal .actions{padding-inline:var(--optin-space)}
 .body{min-height:0;overflow:auto;padding-block:4px}
 .body,.modal{scroll-padding-block:8px}
 .head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
