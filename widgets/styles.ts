@@ -72,13 +72,16 @@ h2:focus-visible{outline-width:2px}
 
 /** Applies `css` to `root`: a constructed stylesheet where supported, else a <style> element (older browsers). */
 export function adoptStyles(root: ShadowRoot): void {
+  // Named once: the minifier then moves the stylesheet into this function, which the script-tag bundle carries
+  // after its code; left between the code, 3.6 kB of CSS kept gzip from matching code across it (about 75 B).
+  const text = css;
   if (typeof CSSStyleSheet == 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    sheet.replaceSync(text);
     root.adoptedStyleSheets = [sheet];
   } else {
     const style = document.createElement('style');
-    style.textContent = css;
+    style.textContent = text;
     root.append(style);
   }
 }
