@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createConsent, type ConsentConfig, type Purpose } from '../src/index.js';
 import { createController } from '../widgets/controller.js';
 import { Disclosure, Link, countryName } from '../widgets/disclosure.js';
-import { en } from '../widgets/texts.js';
+import { en, zhCN } from '../widgets/texts.js';
 import { mounted } from './dialogs.js';
 import { config, purposes } from './fixtures.js';
 
@@ -69,8 +69,16 @@ describe('Disclosure', () => {
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);
     const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purposes[1]} id="d" />);
-    expect(box.textContent).toContain('Stats Co (Germany)');
+    expect(box.textContent).toContain('Stats Co · Germany');
     expect(box.textContent).not.toContain('cross-border');
+    // Abroad, in both languages: a country name that needs an article ("the United States") reads right, and the
+    // Chinese line has no ASCII punctuation around it.
+    const home = createConsent(config({ controller: { name: 'Lantern', contact: 'privacy@lantern.example', country: 'CN' } }));
+    const us = { ...purposes[1], recipients: [{ name: 'Tracky Inc.', country: 'US' }] };
+    const enBox = draw(<Disclosure consent={home} t={en} locale="en" c={c} view={c.view()} purpose={us} id="d" />);
+    expect(enBox.querySelector('li')!.textContent).toBe('Tracky Inc. · cross-border transfer: United States');
+    const zhBox = draw(<Disclosure consent={home} t={zhCN} locale="zh-CN" c={c} view={c.view()} purpose={us} id="d" />);
+    expect(zhBox.querySelector('li')!.textContent).toBe('Tracky Inc. · 跨境传输：美国');
   });
 
   it('gives a recipient’s contact, as a mail link for an email (PIPL Arts. 23, 39; SEP-05, SEP-06)', () => {
@@ -78,7 +86,7 @@ describe('Disclosure', () => {
     const c = createController(consent, 'en', () => undefined);
     const bureau = { ...purposes[1], recipients: [{ name: 'Lumen Credit Bureau', country: 'CN', contact: 'dpo@lumen.example' }] };
     const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={bureau} id="d" />);
-    expect(box.textContent).toContain('Lumen Credit Bureau (China) · Contact: dpo@lumen.example');
+    expect(box.textContent).toContain('Lumen Credit Bureau · China · Contact: dpo@lumen.example');
     expect(box.querySelector('a[href="mailto:dpo@lumen.example"]')).not.toBeNull();
   });
 
@@ -89,7 +97,7 @@ describe('Disclosure', () => {
     expect(show(purposes[0]).querySelector('dl')).toBeNull();
     const box = show({ ...purposes[0], recipients: [{ name: 'Tracky Analytics Inc.', country: 'US' }], retention: 'session' });
     expect([...box.querySelectorAll('dt')].map((dt) => dt.textContent)).toEqual(['Shared with', 'Kept for']);
-    expect(box.textContent).toContain('Tracky Analytics Inc. (United States)');
+    expect(box.textContent).toContain('Tracky Analytics Inc. · United States');
     expect(box.textContent).toContain('session');
   });
 });

@@ -28,8 +28,8 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(text).toContain('pages visited, device type');
     expect(text).toContain('Counts page views to improve articles.');
     expect(text).toContain('Kept for13 months');
-    expect(text).toMatch(/Stats Co \(cross-border transfer to Germany\)/);
-    expect(text).toMatch(/Lumen Credit Bureau \(China\)/);
+    expect(text).toMatch(/Stats Co · cross-border transfer: Germany/);
+    expect(text).toMatch(/Lumen Credit Bureau · China/);
     expect(text).toContain('No one else: only Daily Lantern Ltd.');
     expect(text).toContain('Sensitive: needs your separate consent');
   });

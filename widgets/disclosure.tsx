@@ -39,9 +39,9 @@ function recipient(props: Props, r: Recipient) {
   return (
     <li key={r.name}>
       <Link url={r.url} text={r.name} />
-      {country ? ' (' : ''}
+      {/* A separator, not parentheses: the same in Chinese text, where ASCII ones are wrong. */}
+      {country ? ' · ' : ''}
       {abroad ? <strong>{fill(props.t.abroad, { country: country! })}</strong> : country}
-      {country ? ')' : ''}
       {r.contact && (
         <Fragment>
           {' · ' + props.t.contact}
