@@ -68,7 +68,7 @@ describe('mountDialogs', () => {
     expect(document.documentElement.style.scrollPaddingBottom).toBe('');
   });
 
-  it('gives the page room for the open banner: scroll padding always, the spacer only at the end of <body>', async () => {
+  it('gives the page room for the open banner and then the floating button: scroll padding always, the spacer only at the end of <body>', async () => {
     reportingResizeObserver();
     try {
       const page = document.documentElement.style;
@@ -77,7 +77,14 @@ describe('mountDialogs', () => {
       expect(page.scrollPaddingBottom).toBe('16px');
       expect(atEnd.root.querySelector<HTMLElement>('.room')!.style.height).toBe('16px');
       atEnd.get('button', 'Reject all').click();
+      // "Privacy settings" now sits where the banner was: a focused link must not hide behind it either.
+      expect(atEnd.root.querySelector('.fab')).not.toBeNull();
+      expect([page.scrollPaddingBottom, atEnd.root.querySelector<HTMLElement>('.room')!.style.height]).toEqual(['16px', '16px']);
+      unmountAll();
       expect(page.scrollPaddingBottom).toBe('3px');
+      const noButton = await mounted({}, { floatingButton: false });
+      noButton.get('button', 'Reject all').click();
+      expect([page.scrollPaddingBottom, noButton.root.querySelector('.room')]).toEqual(['3px', null]);
       document.body.innerHTML = '<header id="top"></header><main>text</main>';
       const inHeader = await mounted({}, { container: document.getElementById('top')! });
       expect(page.scrollPaddingBottom).toBe('16px');

@@ -10,14 +10,15 @@ import { Prompt } from './prompt.js';
 export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
   const { consent, t, locale, c, view, floatingButton } = props;
   const purpose = consent.config.purposes.find((p) => p.id == view.prompt);
+  const fab = floatingButton && view.ready && !view.banner;
   return (
     <Fragment>
       {view.banner && <Banner {...props} />}
-      {/* Room at the end of the page for what the banner covers (sized by mount.tsx). */}
-      {view.banner && <div class="room" />}
+      {/* Room at the end of the page for what the banner or the floating button covers (sized by mount.tsx). */}
+      {(view.banner || fab) && <div class="room" />}
       {view.preferences && <Preferences {...props} />}
       {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
-      {floatingButton && view.ready && !view.banner && (
+      {fab && (
         <button type="button" class="fab" lang={locale} dir="auto" onClick={c.openPreferences}>
           {t.settings}
         </button>

@@ -27,21 +27,22 @@ export function openModal(dialog: HTMLDialogElement): void {
 }
 
 /**
- * While `banner` covers the bottom of the page, the page gets that much room: the browser keeps it free when it
- * scrolls a focused element into view, so keyboard focus never hides behind the banner (WCAG 2.4.11), and
+ * While `layer` (the banner, or the floating button) covers the bottom of the page, the page gets that much room:
+ * the browser keeps it free when it scrolls a focused element into view, so keyboard focus never hides behind it
+ * (WCAG 2.4.11), and
  * `spacer`, when given (an element in the flow at the very end of the page), lets the last lines scroll above it.
  * Both are set through the CSSOM, which a Content-Security-Policy allows. Returns the function that gives the page
  * its own value back.
  */
-export function reserveRoom(banner: HTMLElement, spacer?: HTMLElement): () => void {
+export function reserveRoom(layer: HTMLElement, spacer?: HTMLElement): () => void {
   const page = document.documentElement.style;
   const before = page.scrollPaddingBottom;
   const observer = new ResizeObserver(() => {
-    // The banner sits 8px above the bottom edge; 8px more keep the focus outline clear of it.
-    page.scrollPaddingBottom = banner.offsetHeight + 16 + 'px';
+    // Both sit 8px above the bottom edge; 8px more keep the focus outline clear of them.
+    page.scrollPaddingBottom = layer.offsetHeight + 16 + 'px';
     if (spacer) spacer.style.height = page.scrollPaddingBottom;
   });
-  observer.observe(banner);
+  observer.observe(layer);
   return () => {
     observer.disconnect();
     page.scrollPaddingBottom = before;

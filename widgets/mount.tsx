@@ -52,9 +52,10 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   let modal: string | undefined;
   let opener: HTMLElement | null = null;
   let switchAsked: HTMLElement | null = null;
-  // The banner element the page keeps room for, and how to give the page its own scroll padding back; set exactly
-  // while a banner is drawn, so before a draw it tells whether the last view had one.
-  let room: { banner: Element; release: () => void } | undefined;
+  // What the page keeps room for at its bottom (the banner, else the floating button), and how to give the page
+  // its own scroll padding back; and whether the last view drew a banner.
+  let room: { element: Element; release: () => void } | undefined;
+  let hadBanner = false;
   // The page element focus came from into the banner, to go back to once the banner is answered or closed.
   let beforeBanner: HTMLElement | null = null;
   root.addEventListener('focusin', (event) => {
@@ -83,20 +84,22 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     }
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button. In the
     // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
-    if (view.banner && !room && !modal) {
+    if (view.banner && !hadBanner && !modal) {
       requestAnimationFrame(() => {
         if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
       });
     }
     // The banner went away with focus in it (answered, closed): back to the page element focus came from.
-    if (room && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
-    const shown = root.querySelector<HTMLElement>('.banner');
-    if (shown != room?.banner) {
+    if (hadBanner && !view.banner && !modal && inside && !root.activeElement) back(beforeBanner);
+    hadBanner = view.banner;
+    // The floating button is small, but a focused link can hide entirely behind it too (WCAG 2.4.11).
+    const shown = root.querySelector<HTMLElement>('.banner') ?? root.querySelector<HTMLElement>('.fab');
+    if (shown != room?.element) {
       room?.release();
       // The spacer only where it ends the page: in <body>, with nothing in the flow after it (a chat bubble or a
       // script appended since is fine, an app's root is not). Anywhere else it would push content apart.
       const spacer = host.parentNode == document.body && !pageAfter(host) ? root.querySelector<HTMLElement>('.room')! : undefined;
-      room = shown ? { banner: shown, release: reserveRoom(shown, spacer) } : undefined;
+      room = shown ? { element: shown, release: reserveRoom(shown, spacer) } : undefined;
     }
   };
   // The layer a decision is made in is the one on top: the last modal drawn, else the banner (proof of the wording

@@ -57,14 +57,14 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .track{flex:none;width:44px;height:24px;padding:2px;border:2px solid var(--optin-border)}
 .track::after{content:"";display:block;width:16px;height:16px;border-radius:50%;background:var(--optin-border)}
 [aria-checked=true] .track{border-color:var(--optin-accent);background:var(--optin-accent)}
-[aria-checked=true] .track::after{transform:translateX(20px);background:var(--optin-on-accent)}
+[aria-checked=true] .track::after{margin-inline-start:20px;background:var(--optin-on-accent)}
 .badge{padding:2px 10px;border:1px solid var(--optin-border)}
 .fab{left:8px;bottom:8px;min-height:36px;padding:4px 14px;font-size:.875em}
 .status{left:50%;bottom:56px;transform:translateX(-50%);padding:6px 14px}
 .status:empty{clip-path:inset(50%)}
 :focus-visible{outline:3px solid var(--optin-accent);outline-offset:2px}
 h2:focus-visible{outline-width:2px}
-@media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:transform .15s}}
+@media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:margin .15s}}
 @keyframes optin-in{from{transform:translateY(16px);opacity:0}}
 @media (max-height:30em){.banner{max-height:50%}.modal[open]{display:block}.body{overflow:visible}}
 @media (forced-colors:active){.track::after{background:CanvasText}[aria-checked=true] .track{background:Highlight}}
