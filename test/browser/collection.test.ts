@@ -143,7 +143,10 @@ describe('collection (PRE-01, GATE-01)', () => {
     const after = env.server.log.length;
     await idle(4500);
     expect(collected().slice(after)).toEqual([]);
-    expect(await page.locator('iframe[data-consent=video]').getAttribute('src')).toBe('about:blank');
+    // Unloaded: a blank copy of the frame took its place (src gone, nothing loaded in it).
+    const frame = page.locator('iframe[data-consent=video]');
+    expect(await frame.getAttribute('src')).toBeNull();
+    expect((await (await frame.elementHandle())!.contentFrame())!.url()).toBe('about:blank');
     expect(await stored(page, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
   });
 
