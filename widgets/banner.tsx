@@ -31,16 +31,19 @@ export function Banner(props: Props) {
       dir="auto"
       onKeyDown={(event) => event.key == 'Escape' && c.closeBanner()}
     >
-      <h2 id="optin-banner-title" tabIndex={-1}>
-        {t.bannerTitle}
-      </h2>
-      <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
-      {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
-      {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
-      <p class="muted">
-        {t.contact}
-        <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
-      </p>
+      {/* Scrolls on its own when a long list of purposes does not fit: the answers below it stay in view. */}
+      <div class="body">
+        <h2 id="optin-banner-title" tabIndex={-1}>
+          {t.bannerTitle}
+        </h2>
+        <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
+        {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
+        {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
+        <p class="muted">
+          {t.contact}
+          <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
+        </p>
+      </div>
       <div class="actions">
         {actionButton('accept', t.acceptAll, () => c.answerBanner(true))}
         {actionButton('reject', t.rejectAll, () => c.answerBanner(false))}

@@ -21,7 +21,8 @@ export const css = `
 *{box-sizing:border-box}
 .layer,.fab,.status{position:fixed;z-index:var(--optin-z);font:1em/1.5 var(--optin-font);color:var(--optin-fg);background:var(--optin-bg);border:1px solid var(--optin-border);border-radius:var(--optin-radius);box-shadow:0 4px 24px #0005}
 .layer{max-height:calc(100% - 16px);padding:var(--optin-space);overflow:auto}
-.banner{left:8px;right:8px;bottom:8px;max-width:60em;margin:auto}
+.banner{left:8px;right:8px;bottom:8px;max-width:60em;max-height:80%;margin:auto;display:flex;flex-direction:column}
+.banner .body{padding:4px;margin:-4px}
 .banner h2{margin-right:36px}
 @media (max-width:30em){.banner{font-size:.9375em}.banner p{margin-bottom:.5em}}
 .modal{width:44em;padding:0}
@@ -66,7 +67,7 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 h2:focus-visible{outline-width:2px}
 @media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:margin .15s}}
 @keyframes optin-in{from{transform:translateY(16px);opacity:0}}
-@media (max-height:30em){.banner{max-height:50%}.modal[open]{display:block}.body{overflow:visible}}
+@media (max-height:30em){.banner{max-height:50%;display:block}.modal[open]{display:block}.body{overflow:visible}}
 @media (forced-colors:active){.track::after{background:CanvasText}[aria-checked=true] .track{background:Highlight}}
 `;
 

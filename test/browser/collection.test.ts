@@ -146,7 +146,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     // Unloaded: a blank copy of the frame took its place (src gone, nothing loaded in it).
     const frame = page.locator('iframe[data-consent=video]');
     expect(await frame.getAttribute('src')).toBeNull();
-    expect((await (await frame.elementHandle())!.contentFrame())!.url()).toBe('about:blank');
+    expect((await (await frame.elementHandle()).contentFrame())!.url()).toBe('about:blank');
     expect(await stored(page, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
   });
 

@@ -96,6 +96,34 @@ describe('host pages (principle 7)', () => {
     expect(await preferences.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   });
 
+  it('at 320 x 640 with twenty purposes, the banner stays non-modal (at most 80% of the window): its text scrolls, and Accept all, Reject all and each focused link stay in view', async () => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
+    await env.context.route(/\/(\?.*)?$/, async (route) => {
+      const response = await route.fetch();
+      const titles = ['Audience measurement', 'Ad measurement', 'Social sharing', 'Maps', 'Live chat', 'A/B testing', 'Session recording', 'Newsletter tracking', 'Affiliate tracking', 'Push notifications', 'Customer surveys', 'Heatmaps', 'Error reporting', 'Retargeting', 'Market research'];
+      const more = titles.map((title, i) => JSON.stringify({ id: `extra-${i}`, title, description: `${title} of your visits.`, data: ['pages visited'], retention: '6 months' }));
+      await route.fulfill({ response, body: (await response.text()).replace('"purposes": [', `"purposes": [${more.join(',')},`) });
+    });
+    const page = await open('/');
+    const dialog = await banner(page);
+    const box = (await dialog.boundingBox())!;
+    expect(box.height).toBeLessThanOrEqual(0.8 * 640 + 1);
+    const inView = (name: string) =>
+      dialog.getByRole(name.includes('@') || name == 'Privacy policy' ? 'link' : 'button', { name }).evaluate((el, banner) => {
+        const r = el.getBoundingClientRect();
+        // Fully inside the banner and the window, and on top there (not behind the answers).
+        const top = (el.getRootNode() as ShadowRoot).elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return r.top >= banner.y && r.bottom <= banner.y + banner.height && r.bottom <= innerHeight && (top == el || el.contains(top));
+      }, box);
+    expect(await inView('Accept all')).toBe(true);
+    expect(await inView('Reject all')).toBe(true);
+    for (const link of ['privacy@lantern.example', 'Privacy policy']) {
+      await dialog.getByRole('link', { name: link }).focus();
+      expect(await inView(link), link).toBe(true);
+    }
+  });
+
   it('at 320 x 640, neither the open banner nor then "Privacy settings" ever hides the page control that has keyboard focus (WCAG 2.4.11)', async () => {
     await env.context.close();
     env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
