@@ -6,7 +6,9 @@
 // plain `width:44em`); links are already underlined. Motion is opted into under `prefers-reduced-motion:
 // no-preference` rather than switched off afterwards. A modal layer scrolls only its content, between its heading
 // and its answers; in a short window (a phone held sideways, 200% zoom) it scrolls whole instead, so its content is
-// never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win).
+// never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win). Words as
+// long as an e-mail address wrap anywhere, and an answer column is never wider than its layer, so that at 320 px with
+// 200% text and WCAG 1.4.12 text spacing nothing scrolls sideways.
 
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
@@ -19,7 +21,7 @@ export const css = `
 --optin-radius:12px;--optin-font:system-ui,sans-serif;--optin-space:16px;--optin-z:2147483000}
 @media (prefers-color-scheme:dark){:host{--optin-bg:#1b1b1f;--optin-fg:#e4e2e6;--optin-muted:#c4c6d0;--optin-accent:#a8c7fa;--optin-on-accent:#062e6f;--optin-border:#8e9099}}
 *{box-sizing:border-box}
-.layer,.fab,.status{position:fixed;z-index:var(--optin-z);font:1em/1.5 var(--optin-font);color:var(--optin-fg);background:var(--optin-bg);border:1px solid var(--optin-border);border-radius:var(--optin-radius);box-shadow:0 4px 24px #0005}
+.layer,.fab,.status{position:fixed;z-index:var(--optin-z);font:1em/1.5 var(--optin-font);overflow-wrap:anywhere;color:var(--optin-fg);background:var(--optin-bg);border:1px solid var(--optin-border);border-radius:var(--optin-radius);box-shadow:0 4px 24px #0005}
 .layer{max-height:calc(100% - 16px);padding:var(--optin-space);overflow:auto}
 .banner{left:8px;right:8px;bottom:8px;max-width:60em;max-height:80%;margin:auto;display:flex;flex-direction:column}
 .banner .body{padding:4px;margin:-4px}
@@ -44,10 +46,10 @@ a{color:var(--optin-accent)}
 .body,.modal{scroll-padding-block:8px}
 .head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
 .head h2{flex:1;margin-top:8px}
-.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(8em,1fr));gap:8px;margin-top:var(--optin-space)}
+.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(8em,100%),1fr));gap:8px;margin-top:var(--optin-space)}
 .modal .actions{margin-top:0;padding-block:12px;border-top:1px solid var(--optin-border)}
 button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
-.btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600;overflow-wrap:anywhere}
+.btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600}
 .close,.switch,.track,.badge,.fab{border-radius:22px}
 .close{flex:none;width:44px;height:44px;font-size:1.5em}
 .banner .close{position:absolute;top:8px;right:8px}

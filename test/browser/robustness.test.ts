@@ -1,5 +1,6 @@
 // Never break the host page, and never let the host page break the dialogs: a strict Content-Security-Policy,
 // hostile page CSS and a 320 px wide phone.
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, env, hits, open, until } from './browser.js';
 
@@ -226,5 +227,82 @@ describe('host pages (principle 7)', () => {
       if (found) cut.add(found);
     }
     expect([...cut]).toEqual([]);
+  });
+});
+
+describe('reflow, text size and text spacing (A11Y-09: WCAG 1.4.10, 1.4.4, 1.4.12)', () => {
+  it('at 320 x 640 with 200% text and the text-spacing overrides, no layer is cut off or scrolls sideways, and its answers are reachable', async () => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, reducedMotion: 'reduce' });
+    const page = await open('/');
+    // 200% text: the browser's own text size setting (16 → 32 px), which the dialogs follow through `all: initial`.
+    await (await env.context.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+    const dialog = await banner(page);
+    expect(parseFloat(await dialog.evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(28);
+    // WCAG 1.4.12's values, as a user style sheet would set them: in the page and in the dialogs' shadow root.
+    await page.evaluate(() => {
+      const spacing = '*{line-height:1.5!important;letter-spacing:.12em!important;word-spacing:.16em!important}p{margin-bottom:2em!important}';
+      for (const root of [document, document.querySelector('optin-consent')!.shadowRoot!]) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(spacing);
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      }
+    });
+    expect(await dialog.locator('p').first().evaluate((el) => getComputedStyle(el).letterSpacing)).not.toBe('normal');
+
+    /** What of the layer `selector` is cut off: boxes beyond it or the window's width, clipped or sideways-scrolling content. */
+    const cutOff = (selector: string) =>
+      page.evaluate((selector) => {
+        const layer = document.querySelector('optin-consent')!.shadowRoot!.querySelector(selector)!;
+        const edge = layer.getBoundingClientRect();
+        const found: string[] = [];
+        for (const el of [layer, ...layer.querySelectorAll('*')]) {
+          const box = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          const name = `${el.localName}.${el.className} "${el.textContent!.trim().slice(0, 24)}"`;
+          if (!box.width && !box.height) continue;
+          if (box.left < Math.max(edge.left, 0) - 0.5 || box.right > Math.min(edge.right, innerWidth) + 0.5) found.push(`${name} reaches ${Math.round(box.left)}..${Math.round(box.right)}`);
+          // Scrolling down is reflow; sideways, or content hidden by overflow, is not.
+          if (style.overflowX != 'visible' && el.scrollWidth > el.clientWidth + 1) found.push(`${name} scrolls sideways`);
+          if (['hidden', 'clip'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1) found.push(`${name} clips its text`);
+        }
+        return found;
+      }, selector);
+    /** Each answer, scrolled to, is wholly in the window and on top there, and the answers look alike. */
+    const reachable = async (layer: Locator, names: string[]) => {
+      const looks = [];
+      for (const name of names) {
+        const button = layer.getByRole('button', { name, exact: true });
+        await button.scrollIntoViewIfNeeded();
+        looks.push(
+          await button.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            const points = [[box.left + 2, box.top + 2], [box.right - 2, box.bottom - 2], [(box.left + box.right) / 2, (box.top + box.bottom) / 2]];
+            const hit = points.every(([x, y]) => el.contains((el.getRootNode() as ShadowRoot).elementFromPoint(x!, y!)));
+            const style = getComputedStyle(el);
+            const inWindow = box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight;
+            return { shown: inWindow && hit, width: Math.round(box.width), font: style.font, color: style.color, background: style.backgroundColor };
+          }),
+        );
+        expect(looks.at(-1)!.shown, `${name} in view once scrolled to`).toBe(true);
+      }
+      expect(looks[1], `${names[1]} looks as ${names[0]}`).toEqual(looks[0]);
+    };
+
+    expect(await cutOff('.banner')).toEqual([]);
+    await reachable(dialog, ['Accept all', 'Reject all']);
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.waitFor();
+    expect(await cutOff('.prefs')).toEqual([]);
+    await reachable(preferences, ['Reject all', 'Accept all']);
+    await preferences.getByRole('button', { name: 'Reject all' }).click();
+    await page.locator('#credit-check').click();
+    const prompt = page.getByRole('dialog', { name: 'Allow Credit scoring?' });
+    await prompt.waitFor();
+    expect(await cutOff('.prompt')).toEqual([]);
+    await reachable(prompt, ['Don’t allow', 'Allow Credit scoring']);
+    await page.keyboard.press('Escape');
+    expect(await cutOff('.fab')).toEqual([]);
   });
 });
