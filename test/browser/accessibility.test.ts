@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, collected, focusedName, hits, open, until } from './browser.js';
+import { banner, collected, env, focusedName, hits, open, until } from './browser.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -111,4 +111,66 @@ describe('axe-core (A11Y-11)', () => {
       });
     }
   }
+});
+
+/** Opens the preferences over the banner, as the page's code may. */
+async function preferencesOf(page: Page) {
+  await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+  const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+  await preferences.waitFor();
+  return preferences;
+}
+
+describe('dialog semantics (A11Y-01)', () => {
+  it('banner, preferences and prompt: role dialog, named by their visible heading, described by visible text; the modal ones are modal dialogs', async () => {
+    const page = await open();
+    const cdp = await env.context.newCDPSession(page);
+    /** Each layer as the DOM and the browser's accessibility tree give it. */
+    const layer = async (selector: string) => {
+      const dom = await page.evaluate((selector) => {
+        const root = document.querySelector('optin-consent')!.shadowRoot!;
+        const el = root.querySelector(selector)!;
+        /** The element `id` in the same root, if it exists, is inside the dialog, shows and has text. */
+        const target = (id: string | null) => {
+          const found = id ? root.getElementById(id) : null;
+          const box = found?.getBoundingClientRect();
+          const shown = !!found && !!box && box.width > 0 && box.height > 0 && found.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && getComputedStyle(found).color != getComputedStyle(found).backgroundColor;
+          return { inside: !!found && el.contains(found), shown, text: found?.textContent?.trim() ?? '' };
+        };
+        return {
+          role: el.getAttribute('role') ?? (el.localName == 'dialog' ? 'dialog' : ''),
+          modal: el.matches(':modal'),
+          ariaModal: el.getAttribute('aria-modal'),
+          title: target(el.getAttribute('aria-labelledby')),
+          titleIsHeading: /^h[1-6]$/.test(root.getElementById(el.getAttribute('aria-labelledby') ?? '')?.localName ?? ''),
+          description: target(el.getAttribute('aria-describedby')),
+        };
+      }, selector);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const ax = nodes.filter((n) => n.role?.value == 'dialog' && !n.ignored).map((n) => ({ name: n.name?.value as string, description: n.description?.value as string, modal: n.properties?.find((p) => p.name == 'modal')?.value.value as boolean }));
+      return { dom, ax };
+    };
+    const expectLayer = ({ dom, ax }: Awaited<ReturnType<typeof layer>>, modal: boolean) => {
+      expect(dom.role).toBe('dialog');
+      expect(dom.title).toMatchObject({ inside: true, shown: true });
+      expect(dom.title.text).not.toBe('');
+      expect(dom.titleIsHeading).toBe(true);
+      expect(dom.description).toMatchObject({ inside: true, shown: true });
+      expect(dom.description.text.length).toBeGreaterThan(20);
+      expect(dom.modal).toBe(modal);
+      expect(dom.ariaModal).toBe(modal ? 'true' : null);
+      // One dialog in the accessibility tree (a layer under a modal one is hidden), named and described by that text.
+      expect(ax).toEqual([{ name: dom.title.text, description: dom.description.text, modal }]);
+    };
+
+    await banner(page);
+    // Non-modal by design: the page stays usable (no cookie wall).
+    expectLayer(await layer('.banner'), false);
+    await preferencesOf(page);
+    expectLayer(await layer('.prefs'), true);
+    await page.keyboard.press('Escape');
+    await page.locator('#credit-check').click();
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).waitFor();
+    expectLayer(await layer('.prompt'), true);
+  });
 });
