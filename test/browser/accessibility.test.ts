@@ -174,3 +174,90 @@ describe('dialog semantics (A11Y-01)', () => {
     expectLayer(await layer('.prompt'), true);
   });
 });
+
+/** WCAG contrast ratio of two sRGB colours given as [r, g, b] in 0–255. */
+function contrast(a: number[], b: number[]) {
+  const luminance = (rgb: number[]) => {
+    const [r, g, bl] = rgb.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+/** The pixels of a screenshot of `page` along the row `y`, from `x0` to `x1`, as painted (decoded in a blank tab). */
+async function pixelRow(page: Page, y: number, x0: number, x1: number): Promise<number[][]> {
+  const png = await page.screenshot({ clip: { x: x0, y, width: x1 - x0, height: 1 }, animations: 'disabled', caret: 'hide' });
+  const blank = await env.context.newPage();
+  try {
+    return await blank.evaluate(async (src) => {
+      const image = new Image();
+      image.src = src;
+      await image.decode();
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const data = context.getImageData(0, 0, image.width, 1).data;
+      return Array.from({ length: image.width }, (_, i) => [data[4 * i]!, data[4 * i + 1]!, data[4 * i + 2]!]);
+    }, 'data:image/png;base64,' + png.toString('base64'));
+  } finally {
+    await blank.close();
+  }
+}
+
+describe('non-text contrast (A11Y-06: WCAG 1.4.11, 1.4.1)', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`a switch's boundary, thumb and focus ring stand out at least 3:1 from what is next to them, off and on, and its state shows by more than colour (${scheme})`, async () => {
+      const page = await open();
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await banner(page);
+      const preferences = await preferencesOf(page);
+      const control = preferences.getByRole('switch', { name: 'Analytics' });
+      await control.scrollIntoViewIfNeeded();
+      const measure = async () => {
+        const track = (await control.locator('.track').boundingBox())!;
+        const y = Math.floor(track.y + track.height / 2);
+        const x0 = Math.floor(track.x) - 6;
+        const row = await pixelRow(page, y, x0, Math.ceil(track.x + track.width) + 6);
+        const at = (x: number) => row[Math.floor(x) - x0]!;
+        // The track: a 2px border and 2px padding around a 16px thumb that sits left when off, 20px further when on.
+        const [left, right] = [track.x + 12, track.x + 32];
+        const outside = at(track.x - 4);
+        const boundary = Math.max(...[0, 1, 2].map((dx) => contrast(at(track.x + dx), outside)));
+        const text = await control.evaluate((el) => {
+          const label = el.querySelector<HTMLElement>('[aria-hidden=true]')!;
+          return label.checkVisibility() ? label.textContent : '';
+        });
+        const thumbMoved = await control.locator('.track').evaluate((el) => getComputedStyle(el, '::after').transform);
+        return { boundary, left: at(left), right: at(right), text, thumbMoved };
+      };
+
+      const off = await measure();
+      expect(off.boundary, 'boundary against the dialog, off').toBeGreaterThanOrEqual(3);
+      // Off: the thumb on the left, the empty track on the right.
+      expect(contrast(off.left, off.right), 'thumb against the track, off').toBeGreaterThanOrEqual(3);
+      await control.click();
+      await expect.poll(() => control.getAttribute('aria-checked')).toBe('true');
+      const on = await measure();
+      expect(on.boundary, 'boundary against the dialog, on').toBeGreaterThanOrEqual(3);
+      expect(contrast(on.right, on.left), 'thumb against the track, on').toBeGreaterThanOrEqual(3);
+      // Not by colour alone: a visible word and the thumb's place change with the state.
+      expect([off.text, on.text]).toEqual(['Off', 'On']);
+      expect(off.thumbMoved).toBe('none');
+      expect(on.thumbMoved).toMatch(/^matrix\(1, 0, 0, 1, 20, 0\)$/);
+
+      // The focus ring, by keyboard: 3px of outline 2px outside the switch, against the dialog around it.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Shift+Tab');
+      expect(await focusedName(page)).toMatchObject({ role: 'switch', text: 'Analytics' });
+      const box = (await control.boundingBox())!;
+      const y = Math.floor(box.y + box.height / 2);
+      const x0 = Math.floor(box.x) - 12;
+      const row = await pixelRow(page, y, x0, Math.floor(box.x));
+      const at = (x: number) => row[Math.floor(x) - x0]!;
+      const around = [at(box.x - 10), at(box.x - 1)];
+      const ring = [at(box.x - 4), at(box.x - 3.5)];
+      for (const next of around) expect(Math.max(...ring.map((r) => contrast(r, next))), 'focus ring against what is next to it').toBeGreaterThanOrEqual(3);
+    });
+  }
+});
