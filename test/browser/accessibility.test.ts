@@ -261,3 +261,57 @@ describe('non-text contrast (A11Y-06: WCAG 1.4.11, 1.4.1)', () => {
     });
   }
 });
+
+describe('target size (A11Y-08: WCAG 2.5.8)', () => {
+  it('every control of every layer, and "Privacy settings", is at least 24 x 24 px; links in the text are spaced as WCAG 2.5.8 allows; wide and narrow', async () => {
+    const page = await open();
+    /** The controls shown now in the dialogs, and those too small: under 24 px, or a link too close to another (WCAG 2.5.8). */
+    const targets = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('optin-consent')!.shadowRoot!;
+        const all = [...root.querySelectorAll<HTMLElement>('a[href], button, input, select, [role=switch]')]
+          .filter((el) => el.checkVisibility({ visibilityProperty: true }))
+          .map((el) => ({ el, box: el.getBoundingClientRect(), name: `${el.getAttribute('role') ?? el.localName} "${el.getAttribute('aria-label') ?? el.textContent!.trim().slice(0, 30)}"` }))
+          .filter(({ box }) => box.width > 0 && box.height > 0);
+        const small = all.filter(({ box }) => box.width < 24 || box.height < 24);
+        // DESIGN asks 24 px of every control; WCAG's spacing allowance is for the links in running text only.
+        const tooSmall = small.filter(({ el }) => el.localName != 'a');
+        const middle = (box: DOMRect) => [box.left + box.width / 2, box.top + box.height / 2] as const;
+        // A 24 px circle on a small target's middle may touch, but not overlap, another target or another such circle.
+        const gap = (box: DOMRect, [x, y]: readonly [number, number]) => Math.hypot(Math.max(box.left - x, 0, x - box.right), Math.max(box.top - y, 0, y - box.bottom));
+        const crowded = small.filter((t) => {
+          const c = middle(t.box);
+          return all.some((o) => o != t && (gap(o.box, c) < 12 - 0.01 || (small.includes(o) && Math.hypot(c[0] - middle(o.box)[0], c[1] - middle(o.box)[1]) < 24 - 0.01)));
+        });
+        const scrolling = [...root.querySelectorAll('.layer, .body')].some((el) => el.checkVisibility({ visibilityProperty: true }) && el.scrollHeight > el.clientHeight + 1);
+        return { names: all.map((t) => t.name), crowded: [...tooSmall, ...crowded].map((t) => `${t.name} ${Math.round(t.box.width)}x${Math.round(t.box.height)}`), scrolling };
+      });
+    const seen = new Set<string>();
+    const check = async (layer: string) => {
+      const { names, crowded, scrolling } = await targets();
+      expect(scrolling, `${layer} scrolls`).toBe(false);
+      expect(crowded, layer).toEqual([]);
+      names.forEach((name) => seen.add(name.replace(/ ".*/, '')));
+      return names;
+    };
+
+    // Windows tall enough that no layer scrolls: a control scrolled out of a layer's view cannot be hit where it is.
+    for (const [width, height] of [[1100, 2400], [320, 4000]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => (window as unknown as { consent: { show(): void } }).consent.show());
+      const names = await check(`banner at ${width}`);
+      expect(names).toContain('button "Close"');
+      expect(names.some((name) => name.startsWith('a '))).toBe(true);
+      await preferencesOf(page);
+      expect((await check(`preferences at ${width}`)).filter((name) => name.startsWith('switch'))).toHaveLength(5);
+      await page.keyboard.press('Escape');
+      await page.locator('#credit-check').click();
+      await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).waitFor();
+      await check(`prompt at ${width}`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: 'Your privacy choices' }).getByRole('button', { name: 'Close' }).click();
+      expect(await check(`page at ${width}`)).toContain('button "Privacy settings"');
+    }
+    expect([...seen].sort()).toEqual(['a', 'button', 'switch']);
+  });
+});
