@@ -45,8 +45,9 @@ export function Banner(props: Props) {
         </p>
       </div>
       <div class="actions">
-        {actionButton('accept', t.acceptAll, () => c.answerBanner(true))}
+        {/* The no first, as in the other layers: by keyboard it takes no more Tab presses than the yes (CCPA 7004(a)(2)(A)). */}
         {actionButton('reject', t.rejectAll, () => c.answerBanner(false))}
+        {actionButton('accept', t.acceptAll, () => c.answerBanner(true))}
         {actionButton('customize', t.customize, c.openPreferences)}
       </div>
       {closeButton(t.close, c.closeBanner)}

@@ -24,7 +24,7 @@ describe('keyboard only (A11Y-02, A11Y-03, A11Y-04)', () => {
     // The banner takes focus on its heading; Enter there grants nothing.
     expect(await focusedName(page)).toMatchObject({ tag: 'h2', text: 'Your privacy choices' });
     await page.keyboard.press('Enter');
-    for (const name of ['privacy@lantern.example', 'Privacy policy', 'Accept all', 'Reject all', 'Customize', 'Close']) {
+    for (const name of ['privacy@lantern.example', 'Privacy policy', 'Reject all', 'Accept all', 'Customize', 'Close']) {
       await page.keyboard.press('Tab');
       expect((await focusedName(page)).text).toBe(name);
     }
@@ -313,5 +313,97 @@ describe('target size (A11Y-08: WCAG 2.5.8)', () => {
       expect(await check(`page at ${width}`)).toContain('button "Privacy settings"');
     }
     expect([...seen].sort()).toEqual(['a', 'button', 'switch']);
+  });
+});
+
+describe('no more steps to opt out than to opt in (GPC-06, CHO-02, WDR-02)', () => {
+  it('by keyboard from where focus lands, and by clicks, the no of the banner, the preferences and the prompt takes no more steps than the yes', async () => {
+    const page = await open();
+    const state = (id: string) => page.evaluate((id) => (window as unknown as { consent: { state(id: string): string } }).consent.state(id), id);
+    /** The keys (Tab presses, then Enter or Space) from the focus a layer gives to the control named `name`. */
+    const keysTo = async (name: string) => {
+      for (let tabs = 1; tabs <= 40; tabs++) {
+        await page.keyboard.press('Tab');
+        if ((await focusedName(page)).text == name) return tabs + 1;
+      }
+      throw new Error(`${name} not reached by Tab`);
+    };
+    /** The names Tab focuses, in order, from the focus a modal layer gives (round once). */
+    const tabOrder = async () => {
+      const names: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const { text } = await focusedName(page);
+        if (text == names[0]) break;
+        names.push(text);
+      }
+      return names;
+    };
+    /** Keys from that focus: the Tab presses to `name`, then Enter. */
+    const keysIn = (order: string[], name: string) => (expect(order).toContain(name), order.indexOf(name) + 2);
+    const clicks: string[] = [];
+    await page.exposeFunction('countClick', (what: string) => clicks.push(what));
+    await page.evaluate(() => document.addEventListener('click', (e) => void (window as unknown as { countClick(what: string): void }).countClick((e.composedPath()[0] as Element).textContent!.trim()), true));
+
+    // The banner, as it opens by itself: Reject all, then (asked again after a reset) Accept all.
+    await banner(page);
+    const bannerOut = await keysTo('Reject all');
+    await page.keyboard.press('Enter');
+    expect(await state('analytics')).toBe('denied');
+    await page.evaluate(() => (window as unknown as { consent: { reset(): Promise<void> } }).consent.reset());
+    await page.reload();
+    await banner(page);
+    const bannerIn = await keysTo('Accept all');
+    await page.keyboard.press('Enter');
+    expect(await state('analytics')).toBe('granted');
+    expect(bannerOut, 'keys to Reject all vs Accept all in the banner').toBeLessThanOrEqual(bannerIn);
+
+    // Later, from the page's "Privacy settings": switching a yes off withdraws it; switching it on needs Save too.
+    const settings = page.locator('#privacy-settings');
+    const fromSettings = async (steps: (string | [string, string])[]) => {
+      await settings.focus();
+      let keys = 1;
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: 'Privacy settings' }).waitFor();
+      for (const step of steps) {
+        const [name, key] = typeof step == 'string' ? [step, 'Enter'] : step;
+        keys += await keysTo(name);
+        await page.keyboard.press(key);
+      }
+      return keys;
+    };
+    const settingsOut = await fromSettings([['Analytics', 'Space']]);
+    await page.keyboard.press('Escape');
+    expect(await state('analytics')).toBe('denied');
+    const settingsIn = await fromSettings([['Analytics', 'Space'], 'Save choices']);
+    expect(await state('analytics')).toBe('granted');
+    expect(settingsOut, 'keys to switch a yes off vs on').toBeLessThanOrEqual(settingsIn);
+    // Their answers for every purpose at once: Reject all is reached before Accept all.
+    await settings.focus();
+    await page.keyboard.press('Enter');
+    const preferences = await tabOrder();
+    expect(keysIn(preferences, 'Reject all'), 'keys to Reject all vs Accept all in the preferences').toBeLessThanOrEqual(keysIn(preferences, 'Accept all'));
+    await page.keyboard.press('Escape');
+
+    // The prompt for a separate consent: Don't allow before Allow.
+    await page.locator('#credit-check').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).waitFor();
+    const prompt = await tabOrder();
+    expect(keysIn(prompt, 'Don’t allow'), 'keys to Don’t allow vs Allow').toBeLessThanOrEqual(keysIn(prompt, 'Allow Credit scoring'));
+    await page.keyboard.press('Escape');
+
+    // Clicks: one answer on the banner either way; from the page, withdrawing takes no more clicks than granting.
+    clicks.length = 0;
+    await settings.click();
+    await page.getByRole('switch', { name: 'Analytics' }).click();
+    expect(await state('analytics')).toBe('denied');
+    const clicksOut = clicks.splice(0).length;
+    await page.keyboard.press('Escape');
+    await settings.click();
+    await page.getByRole('switch', { name: 'Analytics' }).click();
+    await page.getByRole('button', { name: 'Save choices' }).click();
+    expect(await state('analytics')).toBe('granted');
+    expect(clicksOut, 'clicks to withdraw vs grant').toBeLessThanOrEqual(clicks.length);
   });
 });

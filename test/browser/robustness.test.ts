@@ -71,10 +71,10 @@ describe('host pages (principle 7)', () => {
     await page.evaluate(() => (document.documentElement.dir = 'rtl'));
     expect(await page.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
     expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
-    // Accept all stays first in reading order, at the left.
-    const accept = (await dialog.getByRole('button', { name: 'Accept all' }).boundingBox())!;
+    // Reject all stays first in reading order, at the left.
     const reject = (await dialog.getByRole('button', { name: 'Reject all' }).boundingBox())!;
-    expect(accept.x).toBeLessThan(reject.x);
+    const accept = (await dialog.getByRole('button', { name: 'Accept all' }).boundingBox())!;
+    expect(reject.x).toBeLessThan(accept.x);
   });
 
   it('at 320 x 640, Accept all and Reject all are both fully visible without sideways scrolling', async () => {
