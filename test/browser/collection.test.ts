@@ -1,6 +1,7 @@
 // What leaves the page, read from the demo server's own log: nothing before a yes, exactly what was allowed after
 // one, nothing after a no or a withdrawal; decisions kept in the real IndexedDB and shared with other tabs.
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, collected, env, hits, open, stored, until } from './browser.js';
 
@@ -297,5 +298,46 @@ describe('collection (PRE-01, GATE-01)', () => {
     await banner(page);
     await idle();
     expect(collected()).toEqual([]);
+  });
+});
+
+/** Every record of every IndexedDB database of the page: database → store → [key, value][]. */
+const databases = (page: Page) =>
+  page.evaluate(async () => {
+    const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error ?? new Error('IndexedDB')))));
+    const all: Record<string, Record<string, [unknown, unknown][]>> = {};
+    for (const { name } of await indexedDB.databases()) {
+      const db = await request(indexedDB.open(name!));
+      all[name!] = {};
+      for (const store of db.objectStoreNames) {
+        const s = db.transaction(store).objectStore(store);
+        const [keys, values] = await Promise.all([request(s.getAllKeys()), request(s.getAll())]);
+        all[name!]![store] = keys.map((key, i) => [key, values[i]]);
+      }
+      db.close();
+    }
+    return all;
+  });
+
+describe('device storage before a choice (PRE-02)', () => {
+  it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
+    const page = await open();
+    await banner(page);
+    await idle(3000);
+    expect(await env.context.cookies()).toEqual([]);
+    const written = await page.evaluate(async () => ({
+      local: Object.keys(localStorage),
+      session: Object.keys(sessionStorage),
+      caches: await caches.keys(),
+      workers: (await navigator.serviceWorker.getRegistrations()).length,
+    }));
+    expect(written).toEqual({ local: [], session: [], caches: [], workers: 0 });
+    // Optin's own database may exist (reading the stored decisions opens it), but holds nothing.
+    const stored = await databases(page);
+    expect(Object.keys(stored).filter((name) => name != 'optin')).toEqual([]);
+    expect(Object.values(stored).flatMap((stores) => Object.values(stores).flat())).toEqual([]);
+    // What a choice stores, once made, is the choice and its proof (preference storage is essential).
+    await page.getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => Object.values((await databases(page)).optin ?? {}).flat().length > 0, 'the stored choice');
   });
 });
