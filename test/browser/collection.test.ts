@@ -341,3 +341,34 @@ describe('device storage before a choice (PRE-02)', () => {
     await until(async () => Object.values((await databases(page)).optin ?? {}).flat().length > 0, 'the stored choice');
   });
 });
+
+describe('Global Privacy Control (GPC-04)', () => {
+  for (const before of ['Accept all, and Advertising allowed in its own prompt', 'Reject all']) {
+    it(`a returning visitor who answered (${before}) and now sends the signal meets no dialog and no form`, async () => {
+      const page = await open();
+      await (await banner(page)).getByRole('button', { name: before.split(',')[0] }).click();
+      if (before != 'Reject all') {
+        await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+        await page.getByRole('switch', { name: 'Advertising' }).click();
+        await page.getByRole('button', { name: 'Allow Advertising' }).click();
+        await page.keyboard.press('Escape');
+      }
+      await until(async () => (await stored(page, 'marketing')) !== undefined && (await stored(page, 'analytics')) !== undefined, 'the stored answers');
+      // The next visit sends Global Privacy Control: the property and the Sec-GPC header.
+      await env.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+      await env.context.setExtraHTTPHeaders({ 'Sec-GPC': '1' });
+      await page.reload();
+      await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+      await until(async () => ((await stored(page, 'marketing')) as { method?: string } | undefined)?.method == 'signal', 'the signal honoured: Advertising denied by it');
+      await idle(1500);
+      expect(await page.evaluate(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)).toBe(true);
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('optin-consent')!.shadowRoot!;
+        const all = [...document.querySelectorAll('*'), ...root.querySelectorAll('*')];
+        return all.filter((el) => el.matches('dialog[open], [role=dialog], [role=alertdialog], form, input, select, textarea')).map((el) => el.localName);
+      });
+      expect(shown).toEqual([]);
+    });
+  }
+});
