@@ -372,3 +372,87 @@ describe('Global Privacy Control (GPC-04)', () => {
     });
   }
 });
+
+describe('minimal proof (REC-03)', () => {
+  it('on a whole visit, under Global Privacy Control, receipts and stored records hold only their own fields, and Optin calls no fingerprinting API', async () => {
+    // Every API commonly used to fingerprint a browser, wrapped so that each call records who made it.
+    await env.context.addInitScript(() => {
+      const calls: string[] = [];
+      (window as unknown as { fingerprinting: string[] }).fingerprinting = calls;
+      const note = (what: string) => calls.push(`${what} ${new Error().stack!.split('\n').slice(2).join(' ')}`);
+      const wrap = (owner: object | undefined, names: string[], label: string) => {
+        for (const name of names) {
+          const descriptor = owner && Object.getOwnPropertyDescriptor(owner, name);
+          if (!descriptor) continue;
+          if (descriptor.get) {
+            const get = descriptor.get;
+            Object.defineProperty(owner, name, { ...descriptor, get() { note(`${label}.${name}`); return get.call(this); } });
+          } else if (typeof descriptor.value == 'function') {
+            const fn = descriptor.value as (...args: unknown[]) => unknown;
+            const wrapped = new Proxy(fn, {
+              apply: (target, self, args) => (note(`${label}.${name}()`), Reflect.apply(target, self, args)),
+              construct: (target, args, newTarget) => (note(`new ${label}.${name}`), Reflect.construct(target, args, newTarget) as object),
+            });
+            Object.defineProperty(owner, name, { ...descriptor, value: wrapped });
+          }
+        }
+      };
+      wrap(HTMLCanvasElement.prototype, ['getContext', 'toDataURL', 'toBlob'], 'canvas');
+      wrap(OffscreenCanvas.prototype, ['getContext', 'convertToBlob'], 'OffscreenCanvas');
+      wrap(CanvasRenderingContext2D.prototype, ['getImageData', 'measureText', 'isPointInPath'], 'canvas2d');
+      wrap(WebGLRenderingContext.prototype, ['getParameter', 'getExtension', 'getSupportedExtensions'], 'webgl');
+      wrap(WebGL2RenderingContext.prototype, ['getParameter', 'getExtension', 'getSupportedExtensions'], 'webgl2');
+      wrap(window, ['AudioContext', 'OfflineAudioContext', 'RTCPeerConnection', 'devicePixelRatio'], 'window');
+      wrap(FontFaceSet.prototype, ['check', 'load'], 'fonts');
+      wrap(Navigator.prototype, ['userAgent', 'userAgentData', 'platform', 'plugins', 'mimeTypes', 'hardwareConcurrency', 'deviceMemory', 'connection', 'getBattery', 'vendor', 'maxTouchPoints'], 'navigator');
+      wrap(MediaDevices.prototype, ['enumerateDevices'], 'mediaDevices');
+      wrap(Screen.prototype, ['width', 'height', 'availWidth', 'availHeight', 'colorDepth', 'pixelDepth'], 'screen');
+      wrap(Intl.DateTimeFormat.prototype, ['resolvedOptions'], 'Intl.DateTimeFormat');
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });
+    });
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    await page.getByRole('switch', { name: 'Analytics' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    await page.getByRole('button', { name: 'Allow Credit scoring' }).click();
+    await until(() => env.server.receipts.length == 4, 'the receipts of the signal, Accept all, the withdrawal and the prompt');
+    await page.reload();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+
+    const ids = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'];
+    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'gpc', 'withdrawn', 'sdk', 'prev'];
+    const { receipts, hashes } = await page.evaluate(async (ids) => {
+      const consent = (window as unknown as { consent: { receipts(): Promise<unknown[]>; disclosureHash(id: string, locale: string): Promise<string> } }).consent;
+      return { receipts: await consent.receipts(), hashes: Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await consent.disclosureHash(id, 'en')]))) as Record<string, string> };
+    }, ids);
+    // What the site's endpoint got is the local log, entry for entry.
+    expect(env.server.receipts).toEqual(receipts);
+    expect(receipts.map((r) => (r as { method: string }).method)).toEqual(['signal', 'banner', 'preferences', 'prompt']);
+    for (const receipt of receipts as Record<string, unknown>[]) {
+      expect(Object.keys(receipt).filter((key) => !fields.includes(key))).toEqual([]);
+      expect(receipt).toMatchObject({ policy: '2026-11', locale: 'en', gpc: true, sdk: expect.stringMatching(/^\d+\.\d+\.\d+$/) as string, prev: expect.stringMatching(/^([0-9a-f]{64})?$/) as string });
+      const { choices, hashes: shown } = receipt as { choices: Record<string, boolean>; hashes: Record<string, string> };
+      // Only purpose ids as keys; the hashes are of the disclosure text, the same for every visitor.
+      expect(Object.keys(choices).filter((id) => !ids.includes(id))).toEqual([]);
+      expect(shown).toEqual(Object.fromEntries(Object.keys(choices).map((id) => [id, hashes[id]])));
+    }
+    // In IndexedDB: decisions, receipts and the chain's head, each with its own fields only.
+    const record = ['v', 'purpose', 'granted', 'at', 'expires', 'policy', 'hash', 'locale', 'method', 'gpc', 'optOut'];
+    const entries = (await databases(page)).optin!.keyval!;
+    for (const [key, value] of entries) {
+      const [kind, id] = Array.isArray(key) ? (key as [string, unknown]) : [key, undefined];
+      const allowed = kind == 'd' ? record : kind == 'r' ? fields : kind == 'h' ? ['seq', 'hash'] : [];
+      expect(Object.keys(value as object).filter((field) => !allowed.includes(field)), JSON.stringify(key)).toEqual([]);
+      if (kind == 'd') expect(ids).toContain(id);
+    }
+    expect(new Set(entries.map(([key]) => (Array.isArray(key) ? key[0] : key)))).toEqual(new Set(['d', 'r', 'h']));
+    expect(await env.context.cookies()).toEqual([]);
+
+    // The wrappers work (a call made here is seen), and none of the calls seen came from Optin.
+    const calls = await page.evaluate(() => [screen.width, document.createElement('canvas').toDataURL()] && (window as unknown as { fingerprinting: string[] }).fingerprinting);
+    expect(calls.map((call) => call.split(' ')[0])).toEqual(expect.arrayContaining(['screen.width', 'canvas.toDataURL()']));
+    expect(calls.filter((call) => call.includes('/optin.global.js')).map((call) => call.split(' ')[0])).toEqual([]);
+  });
+});
