@@ -1,7 +1,7 @@
 // The first layer: who asks and for what, three equal answers, nothing granted by Enter, Escape or closing.
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
-import { createConsent } from '../src/index.js';
+import { ConsentDeniedError, createConsent } from '../src/index.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 describe('banner (CHO-02, CHO-05, PRE-05)', () => {
@@ -150,5 +150,39 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect((get('dialog', 'Privacy settings') as HTMLDialogElement).open).toBe(true);
     press('Escape', focused()!);
     expect(focused()).toBe(customize);
+  });
+});
+
+describe('asked again when a yes expires, never soon after a no (GATE-05, CHO-08)', () => {
+  const DAY = 864e5;
+  // Only Date is faked: IndexedDB and the tests' own waits keep real timers.
+  afterEach(() => vi.useRealTimers());
+
+  it('12 months and a day after Accept all (default lifetime), the banner shows again and require() waits for its answer', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const [start, storageName] = [Date.now(), freshName()];
+    await createConsent(config({ storageName })).decide({ analytics: true, marketing: true }, { method: 'banner' });
+    vi.setSystemTime(start + 366 * DAY);
+    const { get, consent } = await mounted({ storageName });
+    expect(get('dialog', 'Your privacy choices')).toBeTruthy();
+    let settled = false;
+    const asked = consent.require('analytics').finally(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    get('button', 'Accept all').click();
+    await expect(asked).resolves.toBeUndefined();
+  });
+
+  it('5 months after Reject all, no dialog opens: not the banner, not a prompt for require()', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const [start, storageName] = [Date.now(), freshName()];
+    await createConsent(config({ storageName })).decide({ analytics: false, marketing: false, 'credit-scoring': false }, { method: 'banner' });
+    vi.setSystemTime(start + 152 * DAY);
+    const { query, get, consent } = await mounted({ storageName });
+    expect(query('dialog')).toBeNull();
+    for (const id of ['analytics', 'marketing', 'credit-scoring'] as const) await expect(consent.require(id)).rejects.toBeInstanceOf(ConsentDeniedError);
+    await settle();
+    expect(query('dialog')).toBeNull();
+    expect(get('button', 'Privacy settings')).toBeTruthy();
   });
 });

@@ -3,7 +3,7 @@
 // @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentUI } from '../src/index.js';
+import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentConfig, type ConsentUI } from '../src/index.js';
 import { sha256 } from '../src/hash.js';
 import { config, freshName, purposes, settle } from './fixtures.js';
 
@@ -778,6 +778,59 @@ describe('Accept all before the stored decisions are read', () => {
     await again.reset();
     await acceptedAgain;
     expect(again.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+  });
+});
+
+describe('consent lifetime (GATE-05)', () => {
+  // Only Date is faked: IndexedDB and the tests' own waits keep real timers.
+  afterEach(() => vi.useRealTimers());
+  /** A new page view `days` after the decisions, on the same database. */
+  const visit = async (cfg: ConsentConfig, start: number, days: number) => {
+    vi.setSystemTime(start + days * DAY);
+    const consent = createConsent(cfg);
+    await consent.ready;
+    return consent;
+  };
+
+  it('by default a yes lasts 180 days (under 12 months), then the purpose is asked again; a no still holds 5 months on', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const cfg = config();
+    expect(cfg).not.toHaveProperty('expiresAfterDays');
+    await createConsent(cfg).decide({ analytics: true, marketing: false }, { method: 'banner' });
+    const record = (await get(['d', 'analytics'], createStore(cfg.storageName, 'keyval'))) as { at: number; expires: number };
+    expect(record.expires - record.at).toBe(180 * DAY);
+    expect(record.expires - record.at).toBeLessThanOrEqual(365 * DAY);
+
+    const fiveMonths = await visit(cfg, start, 152);
+    expect(fiveMonths.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    // The no is remembered: require does not ask again, it refuses at once.
+    await expect(fiveMonths.require('marketing')).rejects.toBeInstanceOf(ConsentDeniedError);
+
+    const lastDay = await visit(cfg, start, 180 - 1 / 24);
+    expect(lastDay.state('analytics')).toBe('granted');
+    const expired = await visit(cfg, start, 180 + 1 / 24);
+    expect(expired.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+
+    // Twelve months and a day later: asked again. require() waits for the new answer instead of resolving.
+    const yearLater = await visit(cfg, start, 366);
+    expect(yearLater.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    let settled = false;
+    const asked = yearLater.require('analytics').finally(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    await yearLater.decide({ analytics: true });
+    await expect(asked).resolves.toBeUndefined();
+  });
+
+  it('a site may set up to 395 days (13 months): a yes then ends on day 395, and 396 is refused', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const cfg = config({ expiresAfterDays: 395 });
+    await createConsent(cfg).decide({ analytics: true });
+    expect((await visit(cfg, start, 395 - 1 / 24)).state('analytics')).toBe('granted');
+    expect((await visit(cfg, start, 395)).state('analytics')).toBe('undecided');
+    expect(() => createConsent(config({ expiresAfterDays: 396 }))).toThrow(ConsentConfigError);
   });
 });
 
