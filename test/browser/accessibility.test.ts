@@ -271,7 +271,7 @@ describe('target size (A11Y-08: WCAG 2.5.8)', () => {
         const root = document.querySelector('optin-consent')!.shadowRoot!;
         const all = [...root.querySelectorAll<HTMLElement>('a[href], button, input, select, [role=switch]')]
           .filter((el) => el.checkVisibility({ visibilityProperty: true }))
-          .map((el) => ({ el, box: el.getBoundingClientRect(), name: `${el.getAttribute('role') ?? el.localName} "${el.getAttribute('aria-label') ?? el.textContent!.trim().slice(0, 30)}"` }))
+          .map((el) => ({ el, box: el.getBoundingClientRect(), name: `${el.getAttribute('role') ?? el.localName} "${el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 30)}"` }))
           .filter(({ box }) => box.width > 0 && box.height > 0);
         const small = all.filter(({ box }) => box.width < 24 || box.height < 24);
         // DESIGN asks 24 px of every control; WCAG's spacing allowance is for the links in running text only.
@@ -343,7 +343,7 @@ describe('no more steps to opt out than to opt in (GPC-06, CHO-02, WDR-02)', () 
     const keysIn = (order: string[], name: string) => (expect(order).toContain(name), order.indexOf(name) + 2);
     const clicks: string[] = [];
     await page.exposeFunction('countClick', (what: string) => clicks.push(what));
-    await page.evaluate(() => document.addEventListener('click', (e) => void (window as unknown as { countClick(what: string): void }).countClick((e.composedPath()[0] as Element).textContent!.trim()), true));
+    await page.evaluate(() => document.addEventListener('click', (e) => void (window as unknown as { countClick(what: string): void }).countClick((e.composedPath()[0] as Element).textContent.trim()), true));
 
     // The banner, as it opens by itself: Reject all, then (asked again after a reset) Accept all.
     await banner(page);

@@ -259,7 +259,7 @@ describe('reflow, text size and text spacing (A11Y-09: WCAG 1.4.10, 1.4.4, 1.4.1
         for (const el of [layer, ...layer.querySelectorAll('*')]) {
           const box = el.getBoundingClientRect();
           const style = getComputedStyle(el);
-          const name = `${el.localName}.${el.className} "${el.textContent!.trim().slice(0, 24)}"`;
+          const name = `${el.localName}.${el.className} "${el.textContent.trim().slice(0, 24)}"`;
           if (!box.width && !box.height) continue;
           if (box.left < Math.max(edge.left, 0) - 0.5 || box.right > Math.min(edge.right, innerWidth) + 0.5) found.push(`${name} reaches ${Math.round(box.left)}..${Math.round(box.right)}`);
           // Scrolling down is reflow; sideways, or content hidden by overflow, is not.
