@@ -182,10 +182,12 @@ describe('host pages (principle 7)', () => {
         const root = document.querySelector('optin-consent')!.shadowRoot!;
         const el = root.activeElement as HTMLElement | null;
         if (!el) return undefined;
-        const box = el.getBoundingClientRect();
-        const [x, y] = [(box.left + box.right) / 2, (box.top + box.bottom) / 2];
-        // The middle of each edge, just inside (a round control's corners are not part of it when hit-testing).
-        const edges = [[x, box.top + 4], [x, box.bottom - 4], [box.left + 4, y], [box.right - 4, y]];
+        // The middle of each edge, just inside (a round control's corners are not part of it when hit-testing), of
+        // each of its boxes: a link that wraps (an e-mail address at 320 px) has one per line.
+        const edges = [...el.getClientRects()].flatMap((box) => {
+          const [x, y] = [(box.left + box.right) / 2, (box.top + box.bottom) / 2];
+          return [[x, box.top + 4], [x, box.bottom - 4], [box.left + 4, y], [box.right - 4, y]];
+        });
         // Fully in view: each point shows the control itself (not the heading or the answers over it).
         const visible = edges.every(([x, y]) => {
           const hit = root.elementFromPoint(x!, y!);
