@@ -422,7 +422,8 @@ describe('minimal proof (REC-03)', () => {
     await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
 
     const ids = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'];
-    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'gpc', 'withdrawn', 'sdk', 'prev'];
+    // textHash: the hash of the notice text every visitor is shown, no identifier (REC-01).
+    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'textHash', 'gpc', 'withdrawn', 'sdk', 'prev'];
     const { receipts, hashes } = await page.evaluate(async (ids) => {
       const consent = (window as unknown as { consent: { receipts(): Promise<unknown[]>; disclosureHash(id: string, locale: string): Promise<string> } }).consent;
       return { receipts: await consent.receipts(), hashes: Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await consent.disclosureHash(id, 'en')]))) as Record<string, string> };
@@ -439,7 +440,7 @@ describe('minimal proof (REC-03)', () => {
       expect(shown).toEqual(Object.fromEntries(Object.keys(choices).map((id) => [id, hashes[id]])));
     }
     // In IndexedDB: decisions, receipts and the chain's head, each with its own fields only.
-    const record = ['v', 'purpose', 'granted', 'at', 'expires', 'policy', 'hash', 'locale', 'method', 'gpc', 'optOut'];
+    const record = ['v', 'purpose', 'granted', 'at', 'expires', 'policy', 'hash', 'locale', 'method', 'textHash', 'gpc', 'optOut'];
     const entries = (await databases(page)).optin!.keyval!;
     for (const [key, value] of entries) {
       const [kind, id] = Array.isArray(key) ? (key as [string, unknown]) : [key, undefined];
