@@ -1,6 +1,6 @@
 // Review of the blank-clone unload and the floating button's room: cases found failing in real Chromium.
 import { describe, expect, it } from 'vitest';
-import { banner, env, open } from './browser.js';
+import { banner, open } from './browser.js';
 
 const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
