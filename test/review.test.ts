@@ -1,7 +1,7 @@
 // Review of today's changes: cases found failing in the core (two-pass apply, fast clock set right).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../src/index.js';
-import { config, settle } from './fixtures.js';
+import { config, freshName, settle } from './fixtures.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,5 +35,25 @@ describe('two-pass apply, seen in the dialogs', () => {
     expect(consent.state('marketing')).toBe('granted');
     // The require() call resolved, yet its prompt still asks about a purpose already granted.
     expect(query('dialog', 'Allow Advertising?')).toBeNull();
+  });
+});
+
+describe('a clock two days fast, set right while the tabs stay open', () => {
+  it('a withdrawal in one tab still reaches the other after a reset made while the clock was fast', async () => {
+    const storageName = freshName();
+    const [a, b] = [createConsent(config({ storageName })), createConsent(config({ storageName }))];
+    await Promise.all([a.ready, b.ready]);
+    const right = Date.now();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(right + 2 * 864e5); // the system clock runs two days fast
+    await a.reset();
+    await settle(50);
+    now.mockReturnValue(right + 60_000); // set right; a minute later
+    await b.decide({ analytics: true }); // a yes in tab B
+    await settle(50);
+    await a.withdraw('analytics'); // then withdrawn in tab A: the person's latest act
+    await settle(50);
+    expect(a.state('analytics')).toBe('denied');
+    // Tab B ignores every decision of tab A dated before the (fast) reset, though made after it: it keeps collecting.
+    expect(b.state('analytics')).toBe('denied');
   });
 });
