@@ -43,4 +43,19 @@ describe('room for "Privacy settings" (WCAG 2.4.11)', () => {
     const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom));
     expect(after).toBeGreaterThanOrEqual(120);
   });
+
+  it('no longer pushes apart page content added after it: the spacer ends the page only while it is last', async () => {
+    const page = await open('/');
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle(300);
+    // The app renders more of the page later, after Optin's host (a lazy footer, an infinite list).
+    const gap = await page.evaluate(async () => {
+      document.body.insertAdjacentHTML('beforeend', '<footer id="late" style="height:40px">More</footer>');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return document.querySelector('optin-consent')!.getBoundingClientRect().height;
+    });
+    // The host (its spacer) now sits between the page's content: 52px of empty page before the late footer.
+    expect(gap).toBe(0);
+  });
 });
