@@ -88,11 +88,11 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     el.replaceWith(blank);
     return blank;
   };
-  // Anything but a blank page in a blocked frame was loaded behind our back: the browser restores a frame's last URL
-  // from history on going back, whatever its src says.
+  // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
+  // our back: the browser restores a frame's last URL from history on going back, whatever its src says.
   const showsBlank = (el: HTMLIFrameElement) => {
     try {
-      return el.contentWindow?.location.href == 'about:blank';
+      return ['about:blank', 'about:srcdoc'].includes(el.contentWindow!.location.href);
     } catch {
       return false; // another origin's page
     }

@@ -27,6 +27,9 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
   // The time of the last reset here or in another tab: a decision made before it, still being read at start-up or
   // arriving late from another tab, was forgotten meanwhile.
   let resetAt = -Infinity;
+  // A reset dated over a day ahead came from a clock that was fast and has been set right since: like a decision
+  // dated so (see tick), it counts as older than anything decided now.
+  const lastReset = () => (resetAt > Date.now() + DAY ? -Infinity : resetAt);
   // Decisions and resets are dated by a clock that never runs back and stays ahead of every decision this tab has
   // seen (read, heard or made), so "the newer one wins" holds across tabs even after the system clock was set back.
   // A time over a day ahead of the clock is not followed: it would date every later decision in the future.
@@ -39,21 +42,29 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     return !record || record.expires <= Date.now() ? 'undecided' : record.granted ? 'granted' : 'denied';
   };
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
-  const changed = (list: Id[]) => list.length && events.emit('change', { states: states(), changed: list });
+  // What `change` last said of each purpose. Changes are announced against it, so a state set and set again within
+  // one decision (a held call deciding while Accept all takes effect) is announced once, as it ends.
+  const announced = new Map<string, PurposeState>();
+  /** Announces those of `list` whose state is not the one last announced; a new no clears the purpose's storage. */
+  const changed = (list: readonly string[]) => {
+    const now = [...new Set(list)].filter((id) => state(id) != (announced.get(id) ?? 'undecided')) as Id[];
+    for (const id of now) {
+      announced.set(id, state(id));
+      if (state(id) == 'denied') clearStorage(purposes.get(id)!.storage);
+    }
+    if (now.length) events.emit('change', { states: states(), changed: now });
+  };
 
   // A decision that expires while the page stays open is announced then (`change`), so the dialogs ask again
   // without a reload (GATE-05). One timer, at the next expiry; browsers fire a delay over 2^31-1 ms at once, so a
   // longer wait is made of shorter ones. Unref'd: in Node it must not keep the process alive.
   let expiry: ReturnType<typeof setTimeout> | undefined;
-  let announcedUntil = Date.now();
   const watchExpiry = () => {
     clearTimeout(expiry);
-    const next = Math.min(...[...records.values()].map((r) => r.expires).filter((at) => at > announcedUntil));
+    const next = Math.min(...[...records.values()].map((r) => r.expires).filter((at) => at > Date.now()));
     if (next == Infinity) return;
     expiry = setTimeout(() => {
-      const now = Date.now();
-      changed([...records.values()].filter((r) => r.expires > announcedUntil && r.expires <= now).map((r) => r.purpose as Id));
-      announcedUntil = now;
+      changed([...records.keys()]);
       watchExpiry();
     }, Math.min(next - Date.now(), 2 ** 31 - 1));
     (expiry as { unref?: () => void }).unref?.();
@@ -67,7 +78,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     states,
     see,
     /** The time of the last reset, here or in another tab. */
-    since: () => resetAt,
+    since: lastReset,
     /** The time for a decision or reset made now. */
     // Over a day ahead, `latest` came from a clock that was fast and has been set right since: dating on from it
     // would store decisions that a reload discards as from the future. Such records count as older (see newer).
@@ -78,31 +89,23 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
      * person now (here or in another tab), not read from storage.
      */
     apply: (list: readonly (DecisionRecord | undefined)[], act = true) => {
-      const ids: Id[] = [];
       // Every record takes effect before anything waiting runs: a held call that decides or resets is then newer.
-      const taking: [DecisionRecord, PurposeState][] = [];
-      for (const record of list) {
-        if (!record) continue;
-        const id = record.purpose;
-        taking.push([record, state(id)]);
+      const taking = list.filter((record) => !!record);
+      for (const record of taking) {
         see(record.at);
-        records.set(id, record);
-        earlier.delete(id);
-        revised.delete(id);
-        if (act) actedAt.set(id, ++acts);
+        records.set(record.purpose, record);
+        earlier.delete(record.purpose);
+        revised.delete(record.purpose);
+        if (act) actedAt.set(record.purpose, ++acts);
       }
-      for (const [record, before] of taking) {
-        const id = record.purpose;
-        // Decided or reset meanwhile, by a call settled here: that newer act settled and announced itself.
-        if (records.get(id) !== record) continue;
+      for (const record of taking) {
+        // Decided or reset meanwhile, by a call settled here: that newer act settled what waits.
+        if (records.get(record.purpose) !== record) continue;
         // Every answer settles what waits for it, also one that repeats the state (a second no after ask: true).
-        settle(held, id, record.granted, report);
-        settle(waiting, id, record.granted, report);
-        if (state(id) == before) continue;
-        ids.push(id as Id);
-        if (!record.granted) clearStorage(purposes.get(id)!.storage);
+        settle(held, record.purpose, record.granted, report);
+        settle(waiting, record.purpose, record.granted, report);
       }
-      changed(ids);
+      changed(taking.map((record) => record.purpose));
       watchExpiry();
     },
 
@@ -111,13 +114,14 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
       earlier.clear();
       revised.clear();
       see(until);
-      resetAt = Math.max(resetAt, until);
+      resetAt = Math.max(lastReset(), until);
       const gone = optional.filter((id) => {
         const record = records.get(id);
         return record && (record.at <= until || fromTheFuture(record));
       }) as Id[];
       gone.forEach((id) => records.delete(id));
       changed(gone);
+      watchExpiry();
     },
 
     /** Keeps a stored record that no longer counts; `changed`: its policy version or disclosure did. */
@@ -134,14 +138,14 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     actedSince: (id: string, mark: number) => (actedAt.get(id) ?? 0) > mark,
 
     /** A stored record still counts: nothing was reset since, and nothing was decided here meanwhile (that is newer). */
-    fresh: (r?: DecisionRecord) => !!r && r.at > resetAt && !records.has(r.purpose),
+    fresh: (r?: DecisionRecord) => !!r && r.at > lastReset() && !records.has(r.purpose),
 
     // A record from another tab older than what this tab holds changes nothing; of two made at the same time in two
     // tabs, the no holds in both.
     /** A record heard from another tab is newer than what this tab holds. */
     newer: (r?: DecisionRecord) => {
       const held = r && records.get(r.purpose);
-      return !!r && r.at > resetAt && (!held || fromTheFuture(held) || held.at < r.at || (held.at == r.at && !r.granted));
+      return !!r && r.at > lastReset() && (!held || fromTheFuture(held) || held.at < r.at || (held.at == r.at && !r.granted));
     },
   };
 }

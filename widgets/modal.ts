@@ -29,22 +29,30 @@ export function openModal(dialog: HTMLDialogElement): void {
 /**
  * While `layer` (the banner, or the floating button) covers the bottom of the page, the page gets that much room:
  * the browser keeps it free when it scrolls a focused element into view, so keyboard focus never hides behind it
- * (WCAG 2.4.11), and
- * `spacer`, when given (an element in the flow at the very end of the page), lets the last lines scroll above it.
- * Both are set through the CSSOM, which a Content-Security-Policy allows. Returns the function that gives the page
- * its own value back.
+ * (WCAG 2.4.11); a larger room the page keeps itself (for its own sticky footer) stays. `spacer`, an element in the
+ * flow, also takes that height while `endsPage()` says it is at the very end of the page (re-checked as the page
+ * adds or removes children of <body>), so the last lines can scroll above the layer; elsewhere it would push
+ * content apart. Both are set through the CSSOM, which a Content-Security-Policy allows. Returns the function that
+ * gives the page its own value back.
  */
-export function reserveRoom(layer: HTMLElement, spacer?: HTMLElement): () => void {
-  const page = document.documentElement.style;
-  const before = page.scrollPaddingBottom;
-  const observer = new ResizeObserver(() => {
+export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: () => boolean): () => void {
+  const html = document.documentElement;
+  const before = html.style.scrollPaddingBottom;
+  const update = () => {
     // Both sit 8px above the bottom edge; 8px more keep the focus outline clear of them.
-    page.scrollPaddingBottom = layer.offsetHeight + 16 + 'px';
-    if (spacer) spacer.style.height = page.scrollPaddingBottom;
-  });
-  observer.observe(layer);
+    const room = layer.offsetHeight + 16;
+    html.style.scrollPaddingBottom = before;
+    const own = parseFloat(getComputedStyle(html).scrollPaddingBottom) || 0;
+    html.style.scrollPaddingBottom = Math.max(own, room) + 'px';
+    spacer.style.height = endsPage() ? room + 'px' : '';
+  };
+  const resized = new ResizeObserver(update);
+  resized.observe(layer);
+  const added = new MutationObserver(update);
+  added.observe(document.body, { childList: true });
   return () => {
-    observer.disconnect();
-    page.scrollPaddingBottom = before;
+    resized.disconnect();
+    added.disconnect();
+    html.style.scrollPaddingBottom = before;
   };
 }

@@ -97,9 +97,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     if (shown != room?.element) {
       room?.release();
       // The spacer only where it ends the page: in <body>, with nothing in the flow after it (a chat bubble or a
-      // script appended since is fine, an app's root is not). Anywhere else it would push content apart.
-      const spacer = host.parentNode == document.body && !pageAfter(host) ? root.querySelector<HTMLElement>('.room')! : undefined;
-      room = shown ? { element: shown, release: reserveRoom(shown, spacer) } : undefined;
+      // script appended since is fine, an app's root is not).
+      const endsPage = () => host.parentNode == document.body && !pageAfter(host);
+      room = shown ? { element: shown, release: reserveRoom(shown, root.querySelector<HTMLElement>('.room')!, endsPage) } : undefined;
     }
   };
   // The layer a decision is made in is the one on top: the last modal drawn, else the banner (proof of the wording
