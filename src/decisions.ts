@@ -91,6 +91,8 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     apply: (list: readonly (DecisionRecord | undefined)[], act = true) => {
       // Every record takes effect before anything waiting runs: a held call that decides or resets is then newer.
       const taking = list.filter((record) => !!record);
+      // What ran out before its timer fired (sleep, a clock jump) is announced first: changes are told against it.
+      changed([...records.keys()].filter((id) => records.get(id)!.expires <= Date.now()));
       for (const record of taking) {
         see(record.at);
         records.set(record.purpose, record);
