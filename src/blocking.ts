@@ -91,6 +91,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
   // our back: the browser restores a frame's last URL from history on going back, whatever its src says.
   const showsBlank = (el: HTMLIFrameElement) => {
+    if (el.hasAttribute('srcdoc')) return true; // its own facade, whose origin may be opaque (sandbox)
     try {
       return ['about:blank', 'about:srcdoc'].includes(el.contentWindow!.location.href);
     } catch {
@@ -102,7 +103,11 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     if (consent.has(id)) {
       if (madeInert.delete(el)) el.removeAttribute('inert');
       removePlaceholder(el);
-      if (!loaded.has(el)) el.src = el.dataset.src!;
+      if (!loaded.has(el)) {
+        // A srcdoc (a click-to-load facade) would win over src.
+        el.removeAttribute('srcdoc');
+        el.src = el.dataset.src!;
+      }
       loaded.add(el);
       return;
     }

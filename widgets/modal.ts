@@ -29,22 +29,25 @@ export function openModal(dialog: HTMLDialogElement): void {
 /**
  * While `layer` (the banner, or the floating button) covers the bottom of the page, the page gets that much room:
  * the browser keeps it free when it scrolls a focused element into view, so keyboard focus never hides behind it
- * (WCAG 2.4.11); a larger room the page keeps itself (for its own sticky footer) stays. `spacer`, an element in the
- * flow, also takes that height while `endsPage()` says it is at the very end of the page (re-checked as the page
- * adds or removes children of <body>), so the last lines can scroll above the layer; elsewhere it would push
- * content apart. Both are set through the CSSOM, which a Content-Security-Policy allows. Returns the function that
- * gives the page its own value back.
+ * (WCAG 2.4.11); a larger room the page keeps itself (for its own sticky footer, as it was when the layer came)
+ * stays. `spacer`, an element in the flow, also takes that height while `endsPage()` says it is at the very end of
+ * the page (re-checked as the page adds or removes children of <body>), so the last lines can scroll above the
+ * layer; elsewhere it would push content apart. Both are set through the CSSOM, which a Content-Security-Policy
+ * allows. Returns the function that gives the page its own value back.
  */
 export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: () => boolean): () => void {
   const html = document.documentElement;
   const before = html.style.scrollPaddingBottom;
+  // The page's own room, read once before ours is set (a percentage is of the window's height).
+  const own = getComputedStyle(html).scrollPaddingBottom;
+  const ownPx = parseFloat(own) * (own.endsWith('%') ? html.clientHeight / 100 : 1) || 0;
+  // Written only when it changes: a page that watches its own <html> sees no churn from Optin.
+  const set = (style: CSSStyleDeclaration, name: 'scrollPaddingBottom' | 'height', value: string) => void (style[name] != value && (style[name] = value));
   const update = () => {
     // Both sit 8px above the bottom edge; 8px more keep the focus outline clear of them.
     const room = layer.offsetHeight + 16;
-    html.style.scrollPaddingBottom = before;
-    const own = parseFloat(getComputedStyle(html).scrollPaddingBottom) || 0;
-    html.style.scrollPaddingBottom = Math.max(own, room) + 'px';
-    spacer.style.height = endsPage() ? room + 'px' : '';
+    set(html.style, 'scrollPaddingBottom', Math.max(ownPx, room) + 'px');
+    set(spacer.style, 'height', endsPage() ? room + 'px' : '');
   };
   const resized = new ResizeObserver(update);
   resized.observe(layer);

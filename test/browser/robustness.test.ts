@@ -366,3 +366,82 @@ describe('room for "Privacy settings" (WCAG 2.4.11)', () => {
     expect(gap).toBe(0);
   });
 });
+
+/** The demo with its banner answered, so "Privacy settings" floats over the page. */
+async function withFab() {
+  const page = await open('/');
+  await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+  await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+  await idle(300);
+  return page;
+}
+
+describe('room for "Privacy settings": the page’s own scroll padding', () => {
+  it('keeps a larger scroll-padding-bottom the page gives as a percentage', async () => {
+    const page = await open('/');
+    // 25% of the 800px viewport: 200px, kept clear for the page's own sticky footer.
+    await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<style>html{scroll-padding-bottom:25%}</style>'));
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle(300);
+    const value = await page.evaluate(() => getComputedStyle(document.documentElement).scrollPaddingBottom);
+    // Read as "25" (px) by parseFloat, it lost to the button's 52px: the page's 200px are gone.
+    expect(value == '25%' || parseFloat(value) >= 200, `scroll-padding-bottom is ${value}`).toBe(true);
+  });
+});
+
+describe('room for "Privacy settings": a page whose <body> changes all the time', () => {
+  it('does not rewrite the page’s <html> style on every child added to or removed from <body>', async () => {
+    const page = await withFab();
+    const writes = await page.evaluate(async () => {
+      let count = 0;
+      new MutationObserver((list) => (count += list.length)).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+      // A tooltip library: a node appended to <body> and removed again, 100 times (fixed, so it never ends the page).
+      for (let i = 0; i < 100; i++) {
+        const tip = document.createElement('div');
+        tip.style.position = 'fixed';
+        document.body.append(tip);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        tip.remove();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return count;
+    });
+    // Nothing about the room changed, yet each of the 200 mutations wrote <html style> twice (and forced a layout).
+    expect(writes).toBe(0);
+  });
+});
+
+describe('blocked embeds with srcdoc (blank-clone unload)', () => {
+  it('a sandboxed srcdoc facade (opaque origin) is not replaced again and again', async () => {
+    const page = await open('/');
+    await banner(page);
+    const replaced = await page.evaluate(async () => {
+      let count = 0;
+      new MutationObserver((list) => {
+        for (const m of list) for (const n of m.addedNodes) if ((n as Element).localName == 'iframe') count++;
+      }).observe(document.body, { childList: true, subtree: true });
+      document.body.insertAdjacentHTML('beforeend', '<iframe sandbox="allow-scripts" data-consent="video" data-src="/collect/video/embed" srcdoc="<p>Video: click to load</p>" title="Video"></iframe>');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return count;
+    });
+    expect(replaced).toBe(1);
+  });
+});
+
+describe('blocked embeds with srcdoc: a yes loads the embed', () => {
+  it('a srcdoc facade gives way to the embed once its purpose is granted', async () => {
+    const page = await open('/');
+    await banner(page);
+    const shown = await page.evaluate(async () => {
+      document.body.insertAdjacentHTML('beforeend', '<iframe id="facade" data-consent="video" data-src="/collect/video/embed?facade" srcdoc="<p>Video: click to load</p>" title="Video"></iframe>');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await (window as unknown as { consent: { decide: (c: object) => Promise<void> } }).consent.decide({ video: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const frame = document.getElementById('facade') as HTMLIFrameElement;
+      return frame.contentWindow!.location.href;
+    });
+    // srcdoc wins over src: the frame keeps showing the facade after a yes.
+    expect(shown).toContain('/collect/video/embed?facade');
+  });
+});
