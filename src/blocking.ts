@@ -78,36 +78,35 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     }
   };
 
-  // Unloads a frame by putting a blank copy of the element in its place. Setting `src`, or navigating the frame
-  // (even with location.replace, from the page), adds a history entry in Chromium: Back would load the embed again.
-  const unload = (el: HTMLIFrameElement) => {
-    const blank = el.cloneNode() as HTMLIFrameElement;
-    blank.removeAttribute('src');
-    if (madeInert.delete(el)) madeInert.add(blank);
+  // Puts a copy of the frame in its place, without src (and without srcdoc when an embed is to load over a facade):
+  // a new frame loads without a history entry, where navigating this one, even with location.replace from the
+  // page, adds one in Chromium, and Back would load the embed again. The copy is handled as a new element.
+  const replace = (el: HTMLIFrameElement, dropFacade = false) => {
+    const copy = el.cloneNode() as HTMLIFrameElement;
+    copy.removeAttribute('src');
+    if (dropFacade) copy.removeAttribute('srcdoc');
+    if (madeInert.delete(el)) madeInert.add(copy);
     removePlaceholder(el);
-    el.replaceWith(blank);
-    return blank;
+    el.replaceWith(copy);
   };
   // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
   // our back: the browser restores a frame's last URL from history on going back, whatever its src says.
   const showsBlank = (el: HTMLIFrameElement) => {
-    if (el.hasAttribute('srcdoc')) return true; // its own facade, whose origin may be opaque (sandbox)
     try {
       return ['about:blank', 'about:srcdoc'].includes(el.contentWindow!.location.href);
     } catch {
-      return false; // another origin's page
+      // Another origin's page, unless it is a sandboxed srcdoc facade, whose origin is opaque.
+      return el.hasAttribute('srcdoc') && el.hasAttribute('sandbox') && !el.sandbox.contains('allow-same-origin');
     }
   };
 
   const frame = (el: HTMLIFrameElement, id: string) => {
     if (consent.has(id)) {
+      // A srcdoc (a click-to-load facade) would win over src, and loading over its document adds a history entry.
+      if (el.hasAttribute('srcdoc') && !loaded.has(el)) return replace(el, true);
       if (madeInert.delete(el)) el.removeAttribute('inert');
       removePlaceholder(el);
-      if (!loaded.has(el)) {
-        // A srcdoc (a click-to-load facade) would win over src.
-        el.removeAttribute('srcdoc');
-        el.src = el.dataset.src!;
-      }
+      if (!loaded.has(el)) el.src = el.dataset.src!;
       loaded.add(el);
       return;
     }
@@ -119,10 +118,10 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
     // since an open embed keeps collecting. The blank copy is handled as a new element.
     const src = el.getAttribute('src');
-    if (loaded.delete(el) || (src && src != 'about:blank')) return void unload(el);
+    if (loaded.delete(el) || (src && src != 'about:blank')) return replace(el);
     let button = placeholders.get(el);
     if (!button) {
-      el.addEventListener('load', () => placeholders.has(el) && !showsBlank(el) && unload(el));
+      el.addEventListener('load', () => placeholders.has(el) && !showsBlank(el) && replace(el));
       const purpose = consent.config.purposes.find((p) => p.id == id)!;
       const own = consent.config.texts?.[consent.locale]?.blockedContent;
       // Labelled with the language of its text: the page's own may differ (WCAG 3.1.2).

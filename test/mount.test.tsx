@@ -124,6 +124,18 @@ describe('mountDialogs', () => {
     }
   });
 
+  it('comes back when an app replaces the children of <body>: "Privacy settings" stays, and no dialog throws into the page', async () => {
+    const dialogs = await mounted();
+    dialogs.get('button', 'Reject all').click();
+    const app = document.createElement('main');
+    document.body.replaceChildren(app);
+    await settle(0);
+    expect(dialogs.host.isConnected).toBe(true);
+    expect(dialogs.get('button', 'Privacy settings')).toBeTruthy();
+    expect(() => dialogs.consent.showPreferences()).not.toThrow();
+    expect(dialogs.get('dialog', 'Privacy settings')).toBeTruthy();
+  });
+
   it('leaves the floating button out when asked to', async () => {
     const { query, get } = await mounted({}, { floatingButton: false });
     get('button', 'Reject all').click();

@@ -22,7 +22,8 @@ export function trapTab(event: KeyboardEvent, box: Element): void {
 
 /** Shows `dialog` as modal (the page behind becomes inert) and focuses its `[data-autofocus]` element. */
 export function openModal(dialog: HTMLDialogElement): void {
-  if (!dialog.open) dialog.showModal();
+  // Not in the document (the page removed our host meanwhile): showModal would throw into the page.
+  if (!dialog.open && dialog.isConnected) dialog.showModal();
   dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
 }
 

@@ -67,6 +67,8 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const back = (to: HTMLElement | null) => [to, beforeBanner, root.querySelector<HTMLElement>('.fab')].find((el) => el?.isConnected)?.focus();
 
   const draw = (view: View) => {
+    // An app that replaced the children of <body> took our host with it: "Privacy settings" and the dialogs come back.
+    if (!host.isConnected) (options.container ?? document.body).append(host);
     const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);
     if (next && !modal) opener = activeElement();
     if (modal == 'prefs' && next && next != modal) switchAsked = activeElement();
@@ -108,7 +110,11 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());
+  // Put back at once, not at the next draw: "Privacy settings" must stay on the page.
+  const removed = new MutationObserver(() => host.isConnected || draw(controller.view()));
+  removed.observe(options.container ?? document.body, { childList: true });
   return () => {
+    removed.disconnect();
     detach();
     controller.stop();
     render(null, root);

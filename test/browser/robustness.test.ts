@@ -416,18 +416,20 @@ describe('room for "Privacy settings": a page whose <body> changes all the time'
 });
 
 describe('blocked embeds with srcdoc: a yes loads the embed', () => {
-  it('a srcdoc facade gives way to the embed once its purpose is granted', async () => {
+  it('a srcdoc facade gives way to the embed once its purpose is granted, adding no history entry', async () => {
     const page = await open('/');
     await banner(page);
-    const shown = await page.evaluate(async () => {
+    const { shown, added } = await page.evaluate(async () => {
       document.body.insertAdjacentHTML('beforeend', '<iframe id="facade" data-consent="video" data-src="/collect/video/embed?facade" srcdoc="<p>Video: click to load</p>" title="Video"></iframe>');
       await new Promise((resolve) => setTimeout(resolve, 500));
+      const entries = history.length;
       await (window as unknown as { consent: { decide: (c: object) => Promise<void> } }).consent.decide({ video: true });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const frame = document.getElementById('facade') as HTMLIFrameElement;
-      return frame.contentWindow!.location.href;
+      return { shown: frame.contentWindow!.location.href, added: history.length - entries };
     });
-    // srcdoc wins over src: the frame keeps showing the facade after a yes.
+    // srcdoc wins over src; and navigating away from the facade's document would add an entry (Back: the facade).
     expect(shown).toContain('/collect/video/embed?facade');
+    expect(added).toBe(0);
   });
 });
