@@ -33,6 +33,8 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
   // Frames this code made inert: only that is undone on a yes, never an `inert` the page set itself.
   const madeInert = new WeakSet<HTMLIFrameElement>();
   const placeholders = new Map<HTMLIFrameElement, HTMLButtonElement>();
+  // Each frame replaced by a copy (see replace), and that copy: focus after a yes goes to the one in the page.
+  const copies = new WeakMap<HTMLIFrameElement, HTMLIFrameElement>();
   const queue: HTMLScriptElement[] = [];
   let loading = 0;
 
@@ -87,6 +89,7 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     if (dropFacade) copy.removeAttribute('srcdoc');
     if (madeInert.delete(el)) madeInert.add(copy);
     removePlaceholder(el);
+    copies.set(el, copy);
     el.replaceWith(copy);
   };
   // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
@@ -137,7 +140,8 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
         const at = doc.activeElement;
         return !!at && at != doc.body && at.localName != 'optin-consent';
       };
-      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || el.focus(), () => undefined));
+      const current = (frame: HTMLIFrameElement): HTMLIFrameElement => (copies.has(frame) ? current(copies.get(frame)!) : frame);
+      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || current(el).focus(), () => undefined));
     }
     if (button.nextSibling != el) el.before(button);
   };

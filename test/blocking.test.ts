@@ -218,14 +218,17 @@ describe('iframes', () => {
     getByRole(document.body, 'button', { name: /needs your consent for “Ads \$& \$1 offers”/ });
   });
 
-  it('keeps a blocked embed out of the tab order and the accessibility tree until its yes, then focuses it after a yes from its button', async () => {
-    const consent = await setup(frame);
-    const iframe = document.querySelector('iframe')!;
-    expect(iframe.hasAttribute('inert')).toBe(true);
+  it.each([
+    ['an embed', ''],
+    ['an embed behind a click-to-load facade (replaced by a copy to load)', ' srcdoc="<p>Video: click to load</p>"'],
+  ])('keeps %s out of the tab order and the accessibility tree until its yes, then focuses it after a yes from its button', async (_, facade) => {
+    const consent = await setup(frame.replace('<iframe', '<iframe' + facade));
+    expect(document.querySelector('iframe')!.hasAttribute('inert')).toBe(true);
     getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ }).click();
     await consent.decide({ marketing: true });
     await settle();
-    expect(iframe.hasAttribute('inert')).toBe(false);
+    const iframe = document.querySelector('iframe')!;
+    expect([iframe.hasAttribute('inert'), iframe.hasAttribute('srcdoc'), iframe.getAttribute('src')]).toEqual([false, false, 'https://video.example/embed/1']);
     expect(document.activeElement).toBe(iframe);
   });
 
