@@ -54,9 +54,14 @@ export const collected = (): string[] => env.server.log.map((e) => `${e.purpose}
 /** How many collection requests reached the server for `purpose`. */
 export const hits = (purpose: string): number => env.server.log.filter((e) => e.purpose == purpose).length;
 
-/** Waits until `check` holds (the server log, a DOM state), or fails with `what`. */
+/** Waits until `check` holds (the server log, a DOM state), or fails with `what` and what the server had received. */
 export async function until(check: () => boolean | Promise<boolean>, what: string, timeout = 5000): Promise<void> {
-  await expect.poll(check, { timeout, interval: 50, message: 'Timed out waiting for: ' + what }).toBe(true);
+  try {
+    await expect.poll(check, { timeout, interval: 50 }).toBe(true);
+  } catch (error) {
+    // The log tells a slow machine (the requests came, late) from a defect (one never came).
+    throw new Error(`Timed out after ${timeout} ms waiting for: ${what}. The server had received: ${collected().join(', ') || 'nothing'}`, { cause: error });
+  }
 }
 
 /** The banner once it shows (Playwright's role queries look inside the open shadow root). */
