@@ -22,7 +22,8 @@ export interface Store {
 
 /**
  * Our own database (never idb-keyval's shared default one). Nothing opens until the first call. `onGone` runs when
- * another script deletes or upgrades the database (a site's "delete my data", the browser's developer tools).
+ * another script deletes or upgrades the database (a site's "delete my data", the browser's developer tools), or
+ * the browser clears the site's data.
  */
 export function idbStore(name: string, onGone?: () => void): Store {
   let use: ReturnType<typeof createStore> | undefined;
@@ -31,9 +32,10 @@ export function idbStore(name: string, onGone?: () => void): Store {
     Promise.resolve().then(() =>
       (use ??= createStore(name, 'keyval'))(mode, (s) => {
         // A deletion waits until every open connection lets go: ours does, so it never hangs, and the next call
-        // opens the database afresh.
+        // opens the database afresh. The browser's "Clear site data" (and a Clear-Site-Data header) closes the
+        // connection instead, firing `close`, not `versionchange`: the decisions are gone just the same.
         const db = s.transaction.db;
-        db.onversionchange ??= () => {
+        db.onversionchange ??= db.onclose = () => {
           db.close();
           use = undefined;
           onGone?.();

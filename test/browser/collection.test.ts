@@ -282,6 +282,20 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await second.getByRole('dialog').count()).toBe(0);
   });
 
+  it('the browser’s "Clear site data" ends the yes in the open tab too: the banner asks again and the reading-time beats stop', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => collected().includes('analytics /collect/analytics/heartbeat'), 'a reading-time beat');
+    // What the browser does for "Clear site data" or a Clear-Site-Data header: the connection is closed under the page.
+    const cdp = await env.context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(env.server.url).origin, storageTypes: 'indexeddb' });
+    await banner(page);
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('undecided');
+    const beats = hits('analytics');
+    await idle(4500);
+    expect(hits('analytics'), 'beats after the site data was cleared').toBe(beats);
+  });
+
   it('IndexedDB unavailable: nothing collected, the banner still works for the page view, no uncaught error', async () => {
     await env.context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
     const page = await open();
