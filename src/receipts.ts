@@ -24,7 +24,9 @@ export function appendReceipt(
   // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.
   const append = async (after?: Head): Promise<Receipt> => {
     const [head, ...stored] = (await store.read(['h', ...along.map(([key]) => key)])) as [Head | undefined, ...unknown[]];
-    const last = after ?? head;
+    // A head that is not a receipt number and a hash (corrupt, edited) is not followed: the chain is found from 0 on,
+    // as for a lost head. A negative, fractional or endless number would break the chain or never reach a free one.
+    const last = after ?? (Number.isSafeInteger(head?.seq) && head!.seq >= 0 && typeof head!.hash == 'string' ? head : undefined);
     const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: last ? last.seq + 1 : 0, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     try {

@@ -105,6 +105,34 @@ describe('corrupt storage', () => {
     expect(reload.state('analytics')).toBe('denied'); // the withdrawal was kept
   });
 
+  it.each([
+    ['a string', 'garbage'],
+    ['an array', []],
+    ['a negative number', { seq: -5, hash: 'x' }],
+    ['a string number', { seq: 'x', hash: 'x' }],
+    ['a fraction', { seq: 0.5, hash: 'x' }],
+    ['Infinity', { seq: Infinity, hash: 'x' }],
+    ['beyond safe integers', { seq: 2 ** 53, hash: 'x' }],
+    ['a hash that is not a string', { seq: 1, hash: 7 }],
+  ])('a chain head that is %s costs no decision, and the chain stays whole', async (_, head) => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true });
+    await consent.decide({ marketing: false });
+    const raw = createStore(cfg.storageName, 'keyval');
+    await set('h', head, raw);
+    const next = createConsent(cfg);
+    await next.ready;
+    // Settles within the test's time: a head that is followed for ever would hang here.
+    await next.withdraw('analytics');
+    expect(next.memoryOnly).toBe(false);
+    const reload = createConsent(cfg);
+    await reload.ready;
+    expect(reload.state('analytics')).toBe('denied');
+    expect((await reload.receipts()).map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(await reload.verifyReceipts()).toEqual({ ok: true, count: 3 });
+  });
+
   it('a corrupt record dated a little ahead does not keep the next decision from being stored', async () => {
     const cfg = config();
     const raw = createStore(cfg.storageName, 'keyval');
