@@ -250,10 +250,18 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
         // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.
         const inForce = list.filter((r) => records.get(r.purpose) === r);
-        if (inForce.length) sync.post({ records: inForce });
+        // Other tabs hear of a no at once, so they stop collecting with this one, and of a yes once it is stored with
+        // its receipt, so what they collect under it can be proven even if this tab closes now. Out of order is fine:
+        // they keep the newer of two decisions.
+        const tell = (granted: boolean) => {
+          const told = inForce.filter((r) => r.granted == granted);
+          if (told.length) sync.post({ records: told });
+        };
+        tell(false);
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
         const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) });
+        tell(true);
         if (receipt) events.emit('receipt', receipt);
       });
       apply(list);

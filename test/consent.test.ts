@@ -548,11 +548,57 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state()).toMatchObject({ analytics: 'granted', marketing: 'undecided' });
   });
 
+  it('another tab hears of a decision only once it is stored with its receipt, so what it acts on can be proven', async () => {
+    const { a, b, storageName } = await twoTabs();
+    const raw = createStore(storageName, 'keyval');
+    // What storage holds at the moment b learns of the yes (read at once, before anything else can write).
+    const seen = new Promise<unknown[]>((resolve) => b.on('change', () => resolve(Promise.all([get(['d', 'analytics'], raw), get(['r', 0], raw)]))));
+    await a.decide({ analytics: true });
+    const [record, receipt] = await seen;
+    expect(record).toMatchObject({ granted: true });
+    expect(receipt).toMatchObject({ choices: { analytics: true } });
+  });
+
+  describe('while this tab’s storage hangs (another tab holds the receipts’ Web Lock for ever)', () => {
+    const stall = () => {
+      vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: () => new Promise(() => undefined) } });
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    };
+    const realTimeout = setTimeout;
+    const wait = (ms: number) => new Promise((resolve) => realTimeout(resolve, ms));
+    afterEach(() => {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    });
+
+    it('a yes reaches the other tab only once it is kept with its receipt (in memory after 5 s)', async () => {
+      const { a, b } = await twoTabs();
+      stall();
+      void a.decide({ marketing: true });
+      await wait(100);
+      expect(b.state('marketing')).toBe('undecided');
+      await vi.advanceTimersByTimeAsync(5000);
+      await vi.waitFor(() => expect(b.state('marketing')).toBe('granted'));
+    });
+
+    it('a no reaches the other tab at once, so it stops collecting with this one', async () => {
+      const { a, b } = await twoTabs();
+      await a.decide({ analytics: true });
+      await vi.waitFor(() => expect(b.state('analytics')).toBe('granted'));
+      stall();
+      void a.withdraw('analytics');
+      await vi.waitFor(() => expect(b.state('analytics')).toBe('denied'));
+    });
+  });
+
   it('a reset in one tab and a later decision in another, crossing on the way, end the same in both', async () => {
     const { a, b } = await twoTabs();
-    const now = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    // Near the real time: tabs hear of a decision once it is stored, which may be after the clock is restored, and
+    // a record dated years ahead of the real clock would not count.
+    const start = Date.now();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(start);
     const reset = a.reset();
-    now.mockReturnValue(1_900_000_000_010);
+    now.mockReturnValue(start + 10);
     const decided = b.decide({ analytics: true }); // before the reset reaches b
     await Promise.all([reset, decided]);
     vi.restoreAllMocks();
