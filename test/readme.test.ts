@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
 import type { ConsentConfig } from '../src/types.js';
+import { englishTexts } from '../widgets/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -73,6 +74,12 @@ describe('README', () => {
       .map((d) => `example ${d.file!.fileName.replace(/\D+/g, '')}, line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     expect(problems).toEqual([]);
   }, 30_000);
+
+  it('lists every dialog string key, so a locale built from the list is complete', () => {
+    const section = /\nKeys: ([\s\S]*?) \(see `englishTexts`/.exec(readme)![1]!;
+    const listed = [...section.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
+    expect(listed).toEqual(Object.keys(englishTexts).sort());
+  });
 
   it('has script-tag configs that pass validation, and blocks only purposes its config has', () => {
     const snippets = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((html) => html.includes('id="optin-config"'));
