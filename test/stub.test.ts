@@ -47,6 +47,15 @@ describe('the built stub', () => {
     expect(stub.has()).toBe(false);
   });
 
+  it('has every method that the typed window.consent (optin/global) says it queues', () => {
+    const doc = readFileSync(join(fileURLToPath(import.meta.url), '../../widgets/window.ts'), 'utf8');
+    const promised = /stands in for it: ([\s\S]*?) are\s+(?:\*\s+)?queued/.exec(doc)![1]!;
+    const named = [...promised.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(4);
+    const stub = paste();
+    for (const name of named) expect(typeof (stub as unknown as Record<string, unknown>)[name], `stub.${name}`).toBe('function');
+  });
+
   it('does nothing when window.consent already exists (a second paste, or the real instance)', () => {
     const first = paste();
     first.show();

@@ -6,7 +6,8 @@ declare global {
   interface Window {
     /**
      * The page's consent instance, created by the Optin script tag. Until the file has loaded, the inline stub
-     * stands in for it: `require`, `gate`, `on`, `decide`, `decideAll` and `withdraw` are queued and replayed.
+     * stands in for it: `require`, `gate`, `decide`, `decideAll`, `withdraw`, `show` and `showPreferences` are
+     * queued and replayed, and `has` answers false. Anything else (`on`, `state`, …) exists once the file has run.
      */
     consent: Consent;
   }
