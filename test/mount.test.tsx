@@ -1,5 +1,5 @@
 // mountDialogs: a shadow root of its own, styles without inline <style> or style="", both locales, clean unmount.
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
 import { within } from '@testing-library/preact';
@@ -50,6 +50,41 @@ describe('mountDialogs', () => {
     expect(document.querySelector('optin-consent')).toBeNull();
     const waiting = consent.require('credit-scoring', { timeoutMs: 10 });
     await expect(waiting).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  describe('called before <body> exists (a script in <head>, neither deferred nor a module)', () => {
+    let body: HTMLElement;
+    // A failing test must not leave the next ones without a <body>.
+    afterEach(() => void (document.body || document.documentElement.append(body)));
+    const withoutBody = () => {
+      body = document.body;
+      body.remove();
+      return () => {
+        document.documentElement.append(body);
+        document.dispatchEvent(new Event('DOMContentLoaded'));
+      };
+    };
+
+    it('throws nothing and shows the banner once <body> is there', async () => {
+      const consent = createConsent(config());
+      const bodyArrives = withoutBody();
+      const unmount = mountDialogs(consent);
+      bodyArrives();
+      await consent.ready;
+      const host = document.body.querySelector('optin-consent');
+      await vi.waitFor(() => expect(host?.shadowRoot?.querySelector('.banner')).toBeTruthy());
+      unmount();
+      expect(document.querySelector('optin-consent')).toBeNull();
+    });
+
+    it('unmounted before <body> came, it never draws', async () => {
+      const consent = createConsent(config());
+      const bodyArrives = withoutBody();
+      mountDialogs(consent)();
+      bodyArrives();
+      await consent.ready;
+      expect(document.querySelector('optin-consent')).toBeNull();
+    });
   });
 
   it('unmounted before the stored decisions are read (StrictMode, a route change), it draws nothing afterwards', async () => {

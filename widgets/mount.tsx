@@ -40,6 +40,19 @@ const pageAfter = (host: Element) => {
  * document.querySelector('#privacy')!.addEventListener('click', () => consent.showPreferences());
  */
 export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
+  // Called from a script in <head> that is neither deferred nor a module: <body> comes later.
+  if (options.container || document.body) return mount(consent, options);
+  let unmount: (() => void) | undefined;
+  let removed = false;
+  document.addEventListener('DOMContentLoaded', () => removed || (unmount = mount(consent, options)), { once: true });
+  return () => {
+    removed = true;
+    unmount?.();
+  };
+}
+
+/** mountDialogs once there is a <body> (or a container); the script tag waits for it itself. */
+export function mount(consent: Consent, options: MountOptions): () => void {
   const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
