@@ -92,6 +92,8 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
       } catch (cause) {
         // Offline or refused: the receipts stay in the log and are tried again later, sooner if the network returns.
         if (!stopped) timer = setTimeout(deliver, wait);
+        // In Node (server rendering, scripts), a retry must not keep the process alive for ever.
+        (timer as { unref?: () => void } | undefined)?.unref?.();
         wait = Math.min(wait * 2, MAX_WAIT);
         // A network failure is the normal offline case; anything else (404, 500) is a setup the site owner must see.
         if (!(cause instanceof TypeError)) console.warn(new ConsentError('delivery', `Optin could not deliver receipts to ${endpoint}; they are kept and sent again later. Check that it accepts a JSON POST.`, cause));

@@ -9,7 +9,7 @@ import { SDK_VERSION } from '../src/receipts.js';
 
 // A path, not `new URL(…)`: in happy-dom, URL is the page's, which knows no file: URLs.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..') + '/';
-const pkg = JSON.parse(readFileSync(root + 'package.json', 'utf8')) as { exports: Record<string, string | Record<string, string>>; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(root + 'package.json', 'utf8')) as { exports: Record<string, string | Record<string, string>>; dependencies: Record<string, string>; scripts: Record<string, string> };
 const targets = Object.values(pkg.exports).flatMap((target) => (typeof target == 'string' ? [target] : Object.values(target)));
 
 describe('package', () => {
@@ -18,6 +18,10 @@ describe('package', () => {
     const files = pack.files.map((f) => f.path);
     for (const target of targets) expect(files, target).toContain(target.replace('./', ''));
     expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\//.test(f))).toEqual([]);
+  });
+
+  it('builds before packing, so `npm pack` or `npm publish` from a fresh clone ships dist/', () => {
+    expect(pkg.scripts.prepack).toMatch(/^npm run build\b/);
   });
 
   it('stamps receipts with the version in package.json', () => {
@@ -57,4 +61,14 @@ describe('package', () => {
     // Exits by itself within the timeout; an open BroadcastChannel kept it running.
     expect(() => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 10_000, stdio: 'ignore' })).not.toThrow();
   });
+
+  it('lets a Node process exit that delivers receipts to an endpoint that cannot be reached', () => {
+    const script = `import('./dist/optin.js').then(async ({ createConsent, deliverReceipts }) => {
+      const consent = createConsent({ controller: { name: 'N', contact: 'n@n.example' }, policy: { version: '1', url: '/p' }, receipts: { endpoint: 'http://127.0.0.1:9/receipts' }, purposes: [{ id: 'stats', title: 'S', description: 'S.', data: ['visits'], retention: '1 day' }] });
+      deliverReceipts(consent);
+      await consent.decide({ stats: true });
+    })`;
+    // Exits by itself within the timeout; the retry timer after the failed post kept it running for ever.
+    expect(() => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 15_000, stdio: 'ignore' })).not.toThrow();
+  }, 20_000);
 });
