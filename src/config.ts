@@ -83,11 +83,16 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
   try {
     const locale = isObject(input) && input.locale;
     const fallback = typeof locale == 'string' && locale ? locale : 'en';
-    /** A text, or one per locale with the fallback locale among them. */
-    const localized: Rule = (v, path) =>
-      isObject(v)
-        ? (object('', undefined, text())(v, path, fail), Object.hasOwn(v, fallback) || fail(path, `has no '${fallback}' text: add one (the fallback locale)`))
-        : text(`a non-empty string or { '${fallback}': '…' }`)(v, path, fail);
+    /** A text (or what `each` takes), or one per locale with the fallback locale among them. */
+    const perLocale =
+      (each: Rule, single = each): Rule =>
+      (v, path) =>
+        isObject(v)
+          ? (object('', undefined, each)(v, path, fail), Object.hasOwn(v, fallback) || fail(path, `has no '${fallback}' text: add one (the fallback locale)`))
+          : single(v, path, fail);
+    const localized = perLocale(text(), text(`a non-empty string or { '${fallback}': '…' }`));
+    // A policy in the language of the dialogs (PIPL Art. 17: rules in clear and easy-to-understand language).
+    const pageUrl = text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL);
     const ids = new Map<unknown, string>();
     const necessaryIds = new Set<unknown>();
 
@@ -103,7 +108,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         description: localized,
         data: necessary ? optional(list(localized)) : list(localized, true),
         retention: necessary ? optional(localized) : localized,
-        recipients: optional(list(shape({ name: text(), country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
+        recipients: optional(list(shape({ name: localized, country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
         necessary: flag,
         sensitive: necessary ? never : flag,
         sale: necessary ? never : flag,
@@ -118,8 +123,8 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     };
 
     object('an object { controller, policy, purposes }', {
-      controller: shape({ name: text(), contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country: optional(text()) }),
-      policy: shape({ version: text(), url: text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL) }),
+      controller: shape({ name: localized, contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country: optional(text()) }),
+      policy: shape({ version: text(), url: perLocale(pageUrl) }),
       purposes: list(purpose, true),
       locale: optional(text()),
       texts: optional(object('an object of locale → texts', undefined, object('an object of key → text', undefined, text()))),

@@ -24,6 +24,6 @@ export function disclosureText(purpose: Purpose, locale: string, fallback: strin
   const kind = (['sensitive', 'sale'] as const).filter((flag) => purpose[flag]);
   // The flags, and a recipient's contact, are appended only when set, so the hash of a purpose without them is what
   // it always was (an upgrade never asks again for what did not change).
-  const recipients = (purpose.recipients ?? []).map((r) => [r.name, r.country, r.url, ...(r.contact ? [r.contact] : [])]);
+  const recipients = (purpose.recipients ?? []).map((r) => [t(r.name), r.country, r.url, ...(r.contact ? [r.contact] : [])]);
   return JSON.stringify([locale, t(purpose.title), t(purpose.description), (purpose.data ?? []).map(t), recipients, t(purpose.retention), ...kind]);
 }

@@ -8,7 +8,7 @@ export type LocalizedText = string | { readonly [locale: string]: string };
 
 /** Someone who receives data for a purpose. `country` marks a transfer abroad when it is not the site's own. */
 export interface Recipient {
-  readonly name: string;
+  readonly name: LocalizedText;
   readonly country?: string;
   readonly url?: string;
   /** How to reach the recipient (an email or an http(s) URL): PIPL Arts. 23 and 39 ask for it when data is provided to another party or abroad. */
@@ -45,9 +45,9 @@ export interface ConsentConfig<Id extends string = string> {
    * Who decides about the data: shown on the first layer. `country` (e.g. `'CN'`) lets the dialogs mark a
    * recipient in another country as a cross-border transfer (PIPL Art. 39, GDPR Art. 44).
    */
-  readonly controller: { readonly name: string; readonly contact: string; readonly country?: string };
-  /** A new `version` asks everyone again. `url`: http(s) or a same-origin path. */
-  readonly policy: { readonly version: string; readonly url: string };
+  readonly controller: { readonly name: LocalizedText; readonly contact: string; readonly country?: string };
+  /** A new `version` asks everyone again. `url`: http(s) or a same-origin path, or one per locale. */
+  readonly policy: { readonly version: string; readonly url: LocalizedText };
   readonly purposes: readonly Purpose<Id>[];
   /** Locale to show; default: the first of `navigator.languages` that is available, else `en`. */
   readonly locale?: string;

@@ -94,6 +94,10 @@ describe('validateConfig', () => {
     expect(() => validateConfig(Object.assign(Object.create(null) as object, minimal))).not.toThrow();
     expect(() => validateConfig(controller({ contact: '/contact' }) as unknown as ConsentConfig)).not.toThrow();
     expect(() => validateConfig(policy({ url: 'http://a.example/privacy?v=2#top' }) as unknown as ConsentConfig)).not.toThrow();
+    // Names and the policy in the language shown (a Chinese company name, a policy page per language).
+    expect(() => validateConfig(controller({ name: { en: 'Daily Lantern', 'zh-CN': '每日灯笼' } }) as unknown as ConsentConfig)).not.toThrow();
+    expect(() => validateConfig(policy({ url: { en: '/privacy', 'zh-CN': 'https://lantern.example/zh/privacy' } }) as unknown as ConsentConfig)).not.toThrow();
+    expect(() => validateConfig(recipient({ name: { en: 'Stats Co', 'zh-CN': '统计公司' } }) as unknown as ConsentConfig)).not.toThrow();
     // A necessary purpose may still say what it collects; any locale can be the fallback when `locale` says so.
     expect(() => validateConfig(purpose(0, { data: ['session id'], retention: 'the session' }) as unknown as ConsentConfig)).not.toThrow();
     expect(() => validateConfig(root({ locale: 'zh-CN' }) as unknown as ConsentConfig)).not.toThrow();
@@ -118,6 +122,9 @@ describe('validateConfig', () => {
     ['an empty controller name', controller({ name: '' }), 'controller.name', 'a non-empty string'],
     ['a numeric controller name', controller({ name: 42 }), 'controller.name', 'a non-empty string'],
     ['a blank controller name', controller({ name: '   ' }), 'controller.name'],
+    ['controller names per locale without the fallback locale', controller({ name: { 'zh-CN': '每日灯笼' } }), 'controller.name', "has no 'en' text"],
+    ['an empty controller name for one locale', controller({ name: { en: 'Daily Lantern', 'zh-CN': '' } }), 'controller.name.zh-CN', 'a non-empty string'],
+    ['recipient names per locale without the fallback locale', recipient({ name: { 'zh-CN': '统计公司' } }), 'purposes[1].recipients[0].name', "has no 'en' text"],
     ['no contact', controller({ contact: DROP }), 'controller.contact', 'an email, an http(s) URL or a same-origin path'],
     ['a javascript: contact', controller({ contact: 'javascript:alert(1)' }), 'controller.contact'],
     ['a javascript: contact disguised as an email', controller({ contact: 'javascript:alert(1)//@x.example' }), 'controller.contact'],
@@ -131,6 +138,8 @@ describe('validateConfig', () => {
     ['a backslash policy url', policy({ url: '/\\evil.example/privacy' }), 'policy.url'],
     ['a relative policy url', policy({ url: 'privacy.html' }), 'policy.url'],
     ['an ftp policy url', policy({ url: 'ftp://lantern.example/privacy' }), 'policy.url'],
+    ['a javascript: policy url for one locale', policy({ url: { en: '/privacy', 'zh-CN': 'javascript:alert(1)' } }), 'policy.url.zh-CN', 'an http(s) URL or a same-origin path'],
+    ['policy urls per locale without the fallback locale', policy({ url: { 'zh-CN': '/zh/privacy' } }), 'policy.url', "has no 'en' text"],
     ['a policy url with a newline', policy({ url: '/\n/evil.example' }), 'policy.url'],
     ['a misspelt policy key', policy({ versoin: '1' }), 'policy.versoin', 'did you mean `version`?'],
     // purposes

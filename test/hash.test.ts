@@ -36,4 +36,12 @@ describe('hash', () => {
     // A recipient's contact counts once given; without one, the text is what earlier releases hashed.
     expect(disclosureText({ ...purpose, recipients: [{ name: 'Stats Co', country: 'DE', contact: 'dpo@stats.example' }] }, 'en', 'en')).toContain('"dpo@stats.example"');
   });
+
+  it('covers a recipient’s name as shown: one per locale hashes as that locale’s, so adding a translation asks no one again', () => {
+    const named = (name: string | { [locale: string]: string }) => ({ ...purpose, recipients: [{ name, country: 'DE' }] });
+    const both = named({ en: 'Stats Co', 'zh-CN': '统计公司' });
+    expect(disclosureText(both, 'en', 'en')).toBe(disclosureText(purpose, 'en', 'en'));
+    expect(disclosureText(both, 'zh-CN', 'en')).toContain('"统计公司"');
+    expect(disclosureText(both, 'zh-CN', 'en')).not.toContain('Stats Co');
+  });
 });

@@ -193,6 +193,25 @@ describe('mountDialogs', () => {
   });
 
   it.each([
+    ['en', 'Daily Lantern', 'Lantern Analytics Ltd', '/privacy'],
+    ['zh-CN', '每日灯笼', '灯笼分析有限公司', '/zh/privacy'],
+  ])('a bilingual site shows in %s its own name, its recipients’ names and its policy in that language, in every layer', async (locale, name, recipient, policy) => {
+    const both = (en: string, zh: string) => ({ en, 'zh-CN': zh });
+    const zh = purposes.map((p) => ({ ...p, title: both('Purpose', `用途${p.id.length}`), description: both('Why.', '说明。'), ...('necessary' in p ? {} : { data: [both('data', '数据')], retention: both('a year', '一年'), recipients: [{ name: both('Lantern Analytics Ltd', '灯笼分析有限公司') }] }) }));
+    const dialogs = await mounted({ locale, controller: { name: both('Daily Lantern', '每日灯笼'), contact: '/contact' }, policy: { version: '1', url: both('/privacy', '/zh/privacy') }, purposes: zh });
+    const text = await everyLayer(dialogs);
+    expect(text).toContain(name);
+    expect(text).not.toContain(locale == 'en' ? '每日灯笼' : 'Daily Lantern');
+    if (locale == 'zh-CN') expect(text.replaceAll('/contact', '')).not.toMatch(/[A-Za-z]/);
+    dialogs.consent.showPreferences();
+    await settle(0);
+    expect(dialogs.root.querySelector('dialog')!.textContent).toContain(recipient);
+    const links = [...dialogs.root.querySelectorAll('a')].filter((a) => a.textContent == (locale == 'en' ? 'Privacy policy' : '隐私政策'));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link.getAttribute('href')).toBe(policy);
+  });
+
+  it.each([
     ['the site locale "zh"', { locale: 'zh' }, {}],
     ['the site locale "zh-cn" (tags ignore case)', { locale: 'zh-cn' }, {}],
     ['the mount option "zh-cn"', {}, { locale: 'zh-cn' }],

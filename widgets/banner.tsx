@@ -36,12 +36,12 @@ export function Banner(props: Props) {
         <h2 id="optin-banner-title" tabIndex={-1}>
           {t.bannerTitle}
         </h2>
-        <p id="optin-banner-text">{fill(t.bannerText, { controller: controller.name, purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
+        <p id="optin-banner-text">{fill(t.bannerText, { controller: say(props, controller.name), purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
         {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
         {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
         <p class="muted">
           {t.contact}
-          <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={policy.url} text={t.policy} />
+          <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={say(props, policy.url)} text={t.policy} />
         </p>
       </div>
       <div class="actions">

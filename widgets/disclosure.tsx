@@ -37,8 +37,8 @@ function recipient(props: Props, r: Recipient) {
   // A recipient in another country than the controller's is a transfer abroad (PIPL Art. 39, GDPR Art. 44).
   const abroad = home && r.country && r.country.toUpperCase() != home.toUpperCase();
   return (
-    <li key={r.name}>
-      <Link url={r.url} text={r.name} />
+    <li key={say(props, r.name)}>
+      <Link url={r.url} text={say(props, r.name)} />
       {/* A separator, not parentheses: the same in Chinese text, where ASCII ones are wrong. */}
       {country ? ' · ' : ''}
       {abroad ? <strong>{fill(props.t.abroad, { country: country! })}</strong> : country}
@@ -61,7 +61,7 @@ export function Disclosure(props: Props & { readonly purpose: Purpose; readonly 
   const recipients = p.recipients ?? [];
   const rows = [
     [t.data, p.data?.length, (p.data ?? []).map((d) => say(props, d)).join(t.listSeparator)],
-    [t.recipients, recipients.length, recipients.length ? <ul>{recipients.map((r) => recipient(props, r))}</ul> : fill(t.noRecipients, { controller: consent.config.controller.name })],
+    [t.recipients, recipients.length, recipients.length ? <ul>{recipients.map((r) => recipient(props, r))}</ul> : fill(t.noRecipients, { controller: say(props, consent.config.controller.name) })],
     [t.retention, p.retention, say(props, p.retention)],
   ] as const;
   const shown = rows.filter(([, given]) => given || !p.necessary);

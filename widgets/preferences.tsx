@@ -59,7 +59,7 @@ export function Preferences(props: Props) {
       }
     >
       <p id="optin-prefs-text">
-        {fill(t.preferencesText, { controller: consent.config.controller.name })} <Link url={consent.config.policy.url} text={t.policy} />
+        {fill(t.preferencesText, { controller: say(props, consent.config.controller.name) })} <Link url={say(props, consent.config.policy.url)} text={t.policy} />
       </p>
       <ul class="purposes">{consent.config.purposes.map(row)}</ul>
     </ModalLayer>

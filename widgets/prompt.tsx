@@ -26,12 +26,12 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
         </Fragment>
       }
     >
-      <p id="optin-prompt-text">{fill(t.promptText, { controller: consent.config.controller.name })}</p>
+      <p id="optin-prompt-text">{fill(t.promptText, { controller: say(props, consent.config.controller.name) })}</p>
       {consent.revised(purpose.id) && <p class="note">{fill(t.revised, { purposes: title })}</p>}
       {purpose.sensitive && <p class="note">{t.sensitive}</p>}
       <Disclosure {...props} id="optin-prompt-purpose" />
       <p>
-        <Link url={consent.config.policy.url} text={t.policy} />
+        <Link url={say(props, consent.config.policy.url)} text={t.policy} />
       </p>
     </ModalLayer>
   );
