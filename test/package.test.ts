@@ -17,6 +17,8 @@ describe('package', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
     const files = pack.files.map((f) => f.path);
     for (const target of targets) expect(files, target).toContain(target.replace('./', ''));
+    // MIT asks that the notice travel with every copy.
+    expect(files).toContain('LICENSE');
     expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\//.test(f))).toEqual([]);
   });
 
