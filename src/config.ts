@@ -93,6 +93,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     const localized = perLocale(text(), text(`a non-empty string or { '${fallback}': '…' }`));
     // A policy in the language of the dialogs (PIPL Art. 17: rules in clear and easy-to-understand language).
     const pageUrl = text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL);
+    const home = isObject(input) && isObject(input.controller) && input.controller.country;
     const ids = new Map<unknown, string>();
     const necessaryIds = new Set<unknown>();
 
@@ -102,6 +103,9 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
       const necessary = isObject(p) && p.necessary === true;
       if (necessary) necessaryIds.add(p.id);
       const never: Rule = (v, path) => v === undefined || fail(path, 'a necessary purpose cannot be sensitive or a sale: split it into two purposes');
+      // PIPL Art. 39: personal information sent out of China needs its own consent, never part of "Accept all".
+      const abroad = /^cn$/i.test(String(home)) && isObject(p) && Array.isArray(p.recipients) && p.recipients.some((r) => isObject(r) && typeof r.country == 'string' && !/^cn$/i.test(r.country));
+      const separate: Rule = (v, path) => v === true || fail(path, 'must be true: a recipient outside China gets this data, and PIPL Art. 39 asks a separate consent for that');
       shape({
         id: text("a kebab-case id like 'credit-scoring'", /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/),
         title: localized,
@@ -110,7 +114,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         retention: necessary ? optional(localized) : localized,
         recipients: optional(list(shape({ name: localized, country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
         necessary: flag,
-        sensitive: necessary ? never : flag,
+        sensitive: necessary ? never : abroad ? separate : flag,
         sale: necessary ? never : flag,
         hosts: optional(list(text("a bare host like 'stats.example.com'", /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i))),
         storage: optional(list(text())),

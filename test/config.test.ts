@@ -94,6 +94,13 @@ describe('validateConfig', () => {
     expect(() => validateConfig(Object.assign(Object.create(null) as object, minimal))).not.toThrow();
     expect(() => validateConfig(controller({ contact: '/contact' }) as unknown as ConsentConfig)).not.toThrow();
     expect(() => validateConfig(policy({ url: 'http://a.example/privacy?v=2#top' }) as unknown as ConsentConfig)).not.toThrow();
+    // A transfer out of China with its own consent, a necessary one (another legal basis), and one out of Germany.
+    const china = { name: 'Lantern', contact: '/contact', country: 'CN' };
+    const abroad = (p: Patch) => (p.id == 'analytics' ? { ...p, sensitive: true } : p.necessary ? { ...p, recipients: [{ name: 'CDN Inc.', country: 'US' }] } : p);
+    expect(() => validateConfig(root({ controller: china, purposes: (base().purposes as Loose[]).map(abroad) }) as unknown as ConsentConfig)).not.toThrow();
+    expect(() => validateConfig(controller({ country: 'DE' }) as unknown as ConsentConfig)).not.toThrow();
+    const home = base().purposes.map((p) => (p.id == 'analytics' ? { ...p, recipients: [{ name: 'Stats Co', country: 'cn' }] } : p));
+    expect(() => validateConfig(root({ controller: china, purposes: home }) as unknown as ConsentConfig)).not.toThrow();
     // Names and the policy in the language shown (a Chinese company name, a policy page per language).
     expect(() => validateConfig(controller({ name: { en: 'Daily Lantern', 'zh-CN': '每日灯笼' } }) as unknown as ConsentConfig)).not.toThrow();
     expect(() => validateConfig(policy({ url: { en: '/privacy', 'zh-CN': 'https://lantern.example/zh/privacy' } }) as unknown as ConsentConfig)).not.toThrow();
@@ -124,6 +131,8 @@ describe('validateConfig', () => {
     ['a blank controller name', controller({ name: '   ' }), 'controller.name'],
     ['controller names per locale without the fallback locale', controller({ name: { 'zh-CN': '每日灯笼' } }), 'controller.name', "has no 'en' text"],
     ['an empty controller name for one locale', controller({ name: { en: 'Daily Lantern', 'zh-CN': '' } }), 'controller.name.zh-CN', 'a non-empty string'],
+    ['a controller in China sending a purpose’s data abroad without separate consent', root({ controller: { name: 'Lantern', contact: '/contact', country: 'CN' } }), 'purposes[1].sensitive', 'PIPL Art. 39 asks a separate consent'],
+    ['the same, country in lower case', root({ controller: { name: 'Lantern', contact: '/contact', country: 'cn' } }), 'purposes[1].sensitive', 'a recipient outside China'],
     ['recipient names per locale without the fallback locale', recipient({ name: { 'zh-CN': '统计公司' } }), 'purposes[1].recipients[0].name', "has no 'en' text"],
     ['no contact', controller({ contact: DROP }), 'controller.contact', 'an email, an http(s) URL or a same-origin path'],
     ['a javascript: contact', controller({ contact: 'javascript:alert(1)' }), 'controller.contact'],

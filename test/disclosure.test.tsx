@@ -73,7 +73,7 @@ describe('Disclosure', () => {
     expect(box.textContent).not.toContain('cross-border');
     // Abroad, in both languages: a country name that needs an article ("the United States") reads right, and the
     // Chinese line has no ASCII punctuation around it.
-    const home = createConsent(config({ controller: { name: 'Lantern', contact: 'privacy@lantern.example', country: 'CN' } }));
+    const home = createConsent(config({ controller: { name: 'Lantern', contact: 'privacy@lantern.example', country: 'SG' } }));
     const us = { ...purposes[1], recipients: [{ name: 'Tracky Inc.', country: 'US' }] };
     const enBox = draw(<Disclosure consent={home} t={en} locale="en" c={c} view={c.view()} purpose={us} id="d" />);
     expect(enBox.querySelector('li')!.textContent).toBe('Tracky Inc. · cross-border transfer: United States');

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
 import { createConsent } from '../src/index.js';
-import { config, freshName, receiptsOf, settle } from './fixtures.js';
+import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 const open = async (...args: Parameters<typeof mounted>) => {
   const dialogs = await mounted(...args);
@@ -23,7 +23,9 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
   });
 
   it('disclose for each purpose what data, why, who receives it and how long; a recipient abroad is marked', async () => {
-    const { get } = await open({ controller: { name: 'Daily Lantern Ltd.', contact: '/contact', country: 'CN' } });
+    // A controller in China: analytics (a recipient in Germany) then needs its own consent (PIPL Art. 39).
+    const separate = purposes.map((p) => (p.id == 'analytics' ? { ...p, sensitive: true as const } : p));
+    const { get } = await open({ controller: { name: 'Daily Lantern Ltd.', contact: '/contact', country: 'CN' }, purposes: separate });
     const text = get('dialog', 'Privacy settings').textContent;
     expect(text).toContain('pages visited, device type');
     expect(text).toContain('Counts page views to improve articles.');
