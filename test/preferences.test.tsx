@@ -33,7 +33,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(text).toMatch(/Stats Co · cross-border transfer: Germany/);
     expect(text).toMatch(/Lumen Credit Bureau · China/);
     expect(text).toContain('No one else: only Daily Lantern Ltd.');
-    expect(text).toContain('Sensitive: needs your separate consent');
+    expect(text).toContain('Separate consent: asked on its own, never part of “Accept all”.');
   });
 
   it('save exactly what the switches show, with method preferences', async () => {

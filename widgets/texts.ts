@@ -21,7 +21,7 @@ export const en = {
   off: 'Off',
   alwaysOn: 'Always on',
   necessary: 'Needed for the site to work: no consent is asked and it cannot be switched off.',
-  sensitive: 'Sensitive: needs your separate consent and is never part of “Accept all”.',
+  sensitive: 'Separate consent: asked on its own, never part of “Accept all”.',
   revised: 'Changed since your last choice: {purposes}.',
   signal: 'Your browser sent a Global Privacy Control signal and we honour it: this stays off unless you switch it on here.',
   data: 'Data collected',
