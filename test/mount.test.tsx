@@ -13,6 +13,8 @@ async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
   dialogs.consent.showPreferences();
   texts.push(dialogs.root.textContent);
   dialogs.root.querySelector<HTMLButtonElement>('dialog [data-action=reject]')!.click();
+  // "Choices saved", said by the page's status region once the preferences closed.
+  texts.push(dialogs.root.textContent);
   void dialogs.consent.require('credit-scoring', { ask: true }).catch(() => undefined);
   await settle(0);
   texts.push(dialogs.root.textContent);

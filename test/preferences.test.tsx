@@ -1,4 +1,5 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
+import { within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
 import { createConsent } from '../src/index.js';
@@ -111,12 +112,54 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(clicks).toBe(2);
     expect(consent.state('credit-scoring')).toBe('denied');
     expect(get('switch', 'Credit scoring').getAttribute('aria-checked')).toBe('false');
-    expect(get('status').textContent).toBe('Choices saved');
+    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Choices saved');
     // Closing the dialog now does not bring the yes back.
     get('button', 'Close').click();
     expect(query('dialog', 'Privacy settings')).toBeNull();
     expect(consent.state('credit-scoring')).toBe('denied');
     expect((await receiptsOf(consent, 3))[2]).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false } });
+  });
+
+  it('say "Choices saved" inside themselves, where the person is: the page behind a modal dialog is inert (A11Y-10)', async () => {
+    const { get, all, consent } = await mounted();
+    get('button', 'Accept all').click();
+    consent.showPreferences();
+    const dialog = get('dialog', 'Privacy settings');
+    const status = () => within(dialog).getByRole('status');
+    const outside = () => all('status').filter((el) => !dialog.contains(el));
+    expect(status().textContent).toBe('');
+    // A withdrawal by its switch is saved at once, and said so in the dialog; nothing is said behind it.
+    get('switch', 'Analytics').click();
+    expect(status().textContent).toBe('Choices saved');
+    expect(outside().map((el) => el.textContent)).toEqual(['']);
+    // Closing the dialog takes its message with it: the page behind does not say it again.
+    get('button', 'Close').click();
+    expect(all('status').map((el) => el.textContent)).toEqual(['']);
+    // Under a prompt the preferences opened, the answer is told in the preferences once the prompt closes.
+    consent.showPreferences();
+    get('switch', 'Credit scoring').click();
+    await settle(0);
+    get('button', 'Allow Credit scoring').click();
+    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Choices saved');
+    // Save closes the dialog: the page's own status says it then.
+    get('button', 'Save choices').click();
+    expect(all('status').map((el) => el.textContent.trim())).toEqual(['Choices saved']);
+  });
+
+  it('keep their message out of the proof of the wording shown: the same dialog gives the same text hash with it or without it (REC-01)', async () => {
+    const { get, consent } = await mounted();
+    get('button', 'Accept all').click();
+    consent.showPreferences();
+    const dialog = get('dialog', 'Privacy settings');
+    // The withdrawal is recorded with the text shown before "Choices saved" appears...
+    get('switch', 'Analytics').click();
+    expect(within(dialog).getByRole('status').textContent).toBe('Choices saved');
+    // ...and Reject all, in the same dialog showing the same switches, while it shows.
+    get('button', 'Reject all').click();
+    const [, withdrawn, rejected] = await receiptsOf(consent, 3);
+    expect([withdrawn!.choices, rejected!.choices]).toEqual([{ analytics: false }, { analytics: false, marketing: false, 'credit-scoring': false }]);
+    expect(withdrawn!.textHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rejected!.textHash).toBe(withdrawn!.textHash);
   });
 
   it('opened by the page while a page prompt is open, they come up on top, and the prompt after they close', async () => {

@@ -11,7 +11,8 @@ export interface View {
   readonly preferences: { readonly [id: string]: boolean } | undefined;
   /** Purpose of the open prompt (over the preferences only the one their sensitive switch asked for). */
   readonly prompt: string | undefined;
-  /** Grows with each saved decision, so the same "Choices saved" is announced again; back to 0 after 5 s. */
+  /** Grows with each saved decision, so the same "Choices saved" is announced again; back to 0 after 5 s, or when
+   * the layer on top (where it is said) changes. */
   readonly saved: number;
 }
 
@@ -65,10 +66,14 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   // What is stored is known once it is read, or at once on a first visit (nothing is stored): before that the banner
   // would flash for a returning visitor and a switch could show a stale "off". An answer given meanwhile is newer.
   const known = (v: View) => v.ready || consent.firstVisit;
+  // The layer on top: a prompt, else the preferences (true), else the page (false), where "Choices saved" is said.
+  const top = (v: View) => v.prompt ?? !!v.preferences;
   const next = (patch: Partial<View>): View => {
     const v = { ...view, ...patch };
     const prompt = v.preferences ? asked : prompts.keys().next().value;
-    return { ...v, banner: known(v) && !dismissed && (forced || undecided()), prompt: prompts.has(prompt!) ? prompt : undefined };
+    const drawn = { ...v, banner: known(v) && !dismissed && (forced || undecided()), prompt: prompts.has(prompt!) ? prompt : undefined };
+    // A message goes with the layer it was said in: not said again by the one below, nor by one opening over it.
+    return 'saved' in patch || top(drawn) == top(view) ? drawn : { ...drawn, saved: 0 };
   };
   let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
   view = next({});

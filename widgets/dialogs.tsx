@@ -1,5 +1,6 @@
 // The root of the dialogs: draws what the controller says is open (banner, preferences, prompt), the floating
-// "Privacy settings" button and the status region that announces "Choices saved".
+// "Privacy settings" button, and "Choices saved" in the status region of the layer on top: a modal dialog makes
+// the rest inert, so a message outside it would be neither seen nor heard (WCAG 4.1.3).
 import { Fragment, h } from 'preact';
 import { Banner } from './banner.js';
 import { Preferences } from './preferences.js';
@@ -11,21 +12,22 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
   const { consent, t, locale, c, view, floatingButton } = props;
   const purpose = consent.config.purposes.find((p) => p.id == view.prompt);
   const fab = floatingButton && view.ready && !view.banner;
+  // A no-break space alternates, so a second save is announced again.
+  const saved = view.saved ? t.saved + (view.saved % 2 ? '' : '\u00a0') : '';
   return (
     <Fragment>
       {view.banner && <Banner {...props} />}
       {/* Room at the end of the page for what the banner or the floating button covers (sized by mount.tsx). */}
       {(view.banner || fab) && <div class="room" />}
-      {view.preferences && <Preferences {...props} />}
-      {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} />}
+      {view.preferences && <Preferences {...props} status={purpose ? '' : saved} />}
+      {purpose && <Prompt key={purpose.id} {...props} purpose={purpose} status={saved} />}
       {fab && (
         <button type="button" class="fab" lang={locale} dir="auto" onClick={c.openPreferences}>
           {t.settings}
         </button>
       )}
       <div class="status" role="status" lang={locale} dir="auto">
-        {/* A no-break space alternates, so a second save is announced again. */}
-        {view.saved ? t.saved + (view.saved % 2 ? '' : '\u00a0') : ''}
+        {view.preferences || purpose ? '' : saved}
       </div>
     </Fragment>
   );

@@ -1,5 +1,6 @@
 // The frame of a modal layer: a native <dialog> with its name, description and language, a heading that takes
-// focus on open, a close button, the answers, and the keys: Escape closes (never a yes), Tab stays inside.
+// focus on open, a close button, the answers, its own status region, and the keys: Escape closes (never a yes),
+// Tab stays inside.
 import { type ComponentChildren, h } from 'preact';
 import { closeButton } from './buttons.js';
 import { trapTab } from './modal.js';
@@ -13,6 +14,8 @@ export interface ModalLayerProps {
   readonly onClose: () => void;
   /** The answers, always in view below the content. */
   readonly actions: ComponentChildren;
+  /** "Choices saved" while this layer is on top and a decision was just saved, else ''. */
+  readonly status: string;
   readonly children: ComponentChildren;
 }
 
@@ -20,7 +23,7 @@ export interface ModalLayerProps {
  * A modal layer named `name` (ids `optin-<name>-title` and `optin-<name>-text` label and describe it). Only its
  * content scrolls, between the heading and the answers: a focused control never hides behind either (WCAG 2.4.11).
  */
-export function ModalLayer({ name, title, lang, close, onClose, actions, children }: ModalLayerProps) {
+export function ModalLayer({ name, title, lang, close, onClose, actions, status, children }: ModalLayerProps) {
   return (
     <dialog
       class={'layer modal ' + name}
@@ -48,6 +51,10 @@ export function ModalLayer({ name, title, lang, close, onClose, actions, childre
         {closeButton(close, onClose)}
       </div>
       <div class="body">{children}</div>
+      {/* Always there, empty until a save: a live region added with its text already in it may not be announced. */}
+      <div class="said" role="status">
+        {status}
+      </div>
       <div class="actions">{actions}</div>
     </dialog>
   );

@@ -87,6 +87,9 @@ export function mount(consent: Consent, options: MountOptions): () => void {
     if (modal == 'prefs' && next && next != modal) switchAsked = activeElement();
     const inside = !!root.activeElement;
     render(<Dialogs consent={consent} t={t} locale={locale} c={controller} view={view} floatingButton={options.floatingButton ?? true} />, root);
+    // "Choices saved" in a modal layer takes room from the content above it: the switch just used stays in view
+    // (WCAG 2.4.11). Nothing moves when it is already in view.
+    if (view.saved) root.activeElement?.scrollIntoView({ block: 'nearest' });
     if (next != modal) {
       // The last one drawn is on top: a prompt over the preferences.
       const dialog = [...root.querySelectorAll('dialog')].pop();
@@ -118,8 +121,17 @@ export function mount(consent: Consent, options: MountOptions): () => void {
     }
   };
   // The layer a decision is made in is the one on top: the last modal drawn, else the banner (proof of the wording
-  // shown, REC-01). innerText, not textContent: what is rendered, without hidden parts.
-  const shownText = () => ([...root.querySelectorAll('dialog')].pop() ?? root.querySelector<HTMLElement>('.banner'))?.innerText;
+  // shown, REC-01). innerText, not textContent: what is rendered, without hidden parts. The layer's "Choices saved"
+  // comes and goes with earlier saves, so it is hidden while the text is read: the same wording, the same hash.
+  const shownText = () => {
+    const layer = [...root.querySelectorAll('dialog')].pop() ?? root.querySelector<HTMLElement>('.banner');
+    const said = layer?.querySelector<HTMLElement>('.said');
+    // Through the CSSOM, which a Content-Security-Policy allows (and which every DOM implements, unlike `hidden`).
+    if (said) said.style.display = 'none';
+    const text = layer?.innerText;
+    said?.removeAttribute('style');
+    return text;
+  };
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());

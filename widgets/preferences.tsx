@@ -10,7 +10,7 @@ import type { Props } from './props.js';
 import { fill } from './texts.js';
 
 /** The preferences dialog. */
-export function Preferences(props: Props) {
+export function Preferences(props: Props & { readonly status: string }) {
   const { consent, t, locale, c, view } = props;
   const on = view.preferences ?? {};
   const row = (p: Purpose, i: number) => {
@@ -50,6 +50,7 @@ export function Preferences(props: Props) {
       lang={locale}
       close={t.close}
       onClose={c.closePreferences}
+      status={props.status}
       actions={
         <Fragment>
           {actionButton('reject', t.rejectAll, () => c.save(false))}

@@ -9,8 +9,8 @@ import type { Props } from './props.js';
 import { fill } from './texts.js';
 
 /** The purpose prompt. Closing it answers nothing: the waiting require() rejects and nothing is recorded. */
-export function Prompt(props: Props & { readonly purpose: Purpose }) {
-  const { consent, t, locale, c, purpose } = props;
+export function Prompt(props: Props & { readonly purpose: Purpose; readonly status: string }) {
+  const { consent, t, locale, c, purpose, status } = props;
   const title = say(props, purpose.title);
   return (
     <ModalLayer
@@ -19,6 +19,7 @@ export function Prompt(props: Props & { readonly purpose: Purpose }) {
       lang={locale}
       close={t.close}
       onClose={c.closePrompt}
+      status={status}
       actions={
         <Fragment>
           {actionButton('deny', t.deny, () => c.answerPrompt(false))}

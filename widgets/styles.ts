@@ -65,6 +65,8 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .fab{left:8px;bottom:8px;min-height:36px;padding:4px 14px;font-size:.875em}
 .status{left:50%;bottom:56px;transform:translateX(-50%);padding:6px 14px}
 .status:empty{clip-path:inset(50%)}
+.said{padding-inline:var(--optin-space);font-weight:600}
+.said:not(:empty){padding-block:8px;border-top:1px solid var(--optin-border)}
 :focus-visible{outline:3px solid var(--optin-accent);outline-offset:2px}
 h2:focus-visible{outline-width:2px}
 @media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:margin .15s}}

@@ -175,6 +175,53 @@ describe('dialog semantics (A11Y-01)', () => {
   });
 });
 
+describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
+  it('a switch turned off in "Privacy settings" says "Choices saved" inside the dialog: shown there, not covered, and in the accessibility tree; the switch stays in view', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 1100, height: 600 });
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    const toggle = preferences.getByRole('switch', { name: 'Personalised recommendations' });
+    // The switch at the very bottom of the content that scrolls: the message below it must not push it out of view.
+    const inView = () =>
+      toggle.evaluate((el) => {
+        const [box, content] = [el.getBoundingClientRect(), el.closest('.body')!.getBoundingClientRect()];
+        return box.top >= content.top && box.bottom <= content.bottom;
+      });
+    await toggle.evaluate((el) => {
+      const content = el.closest('.body')!;
+      content.scrollTop += el.getBoundingClientRect().bottom - content.getBoundingClientRect().bottom + 1;
+    });
+    expect(await toggle.evaluate((el) => el.closest('.body')!.getBoundingClientRect().bottom - el.getBoundingClientRect().bottom)).toBeLessThan(2);
+    expect(await inView()).toBe(true);
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    await until(() => page.evaluate(() => document.querySelector('optin-consent')!.shadowRoot!.textContent.includes('Choices saved')), 'the message');
+    const message = await page.evaluate(() => {
+      const root = document.querySelector('optin-consent')!.shadowRoot!;
+      const status = [...root.querySelectorAll('[role=status]')].find((el) => el.textContent.includes('Choices saved'))!;
+      const box = status.getBoundingClientRect();
+      const top = root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        inDialog: status.closest('dialog')?.matches(':modal') ?? false,
+        // Inside the window, painted, and on top where it is (not under the answers or the backdrop).
+        shown: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight && status.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && (top == status || status.contains(top)),
+      };
+    });
+    expect(message).toEqual({ inDialog: true, shown: true });
+    // Outside a modal dialog everything is inert: the message counts only if the accessibility tree has it.
+    const cdp = await env.context.newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const roles = (node: (typeof nodes)[number] | undefined): string[] => (node ? [node.role?.value as string, ...roles(byId.get(node.parentId!))] : []);
+    const said = nodes.filter((n) => !n.ignored && n.role?.value == 'StaticText' && n.name?.value == 'Choices saved');
+    expect(said.map((n) => roles(n).filter((role) => role == 'status' || role == 'dialog'))).toEqual([['status', 'dialog']]);
+    expect(await inView(), 'the switch just used, still in view').toBe(true);
+  });
+});
+
 /** WCAG contrast ratio of two sRGB colours given as [r, g, b] in 0–255. */
 function contrast(a: number[], b: number[]) {
   const luminance = (rgb: number[]) => {
