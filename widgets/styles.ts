@@ -6,7 +6,8 @@
 // plain `width:44em`); links are already underlined. Motion is opted into under `prefers-reduced-motion:
 // no-preference` rather than switched off afterwards. A modal layer scrolls only its content, between its heading
 // and its answers; in a short window (a phone held sideways, 200% zoom) it scrolls whole instead, so its content is
-// never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win). Words as
+// never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win). Either
+// way its scrolling stops at its end rather than carrying on with the page behind it (`overscroll-behavior`). Words as
 // long as an e-mail address wrap anywhere, and an answer column is never wider than its layer, so that at 320 px with
 // 200% text and WCAG 1.4.12 text spacing nothing scrolls sideways.
 
@@ -28,6 +29,7 @@ export const css = `
 .banner h2{margin-right:36px}
 @media (max-width:30em){.banner{font-size:.9375em}.banner p{margin-bottom:.5em}}
 .modal{width:44em;padding:0}
+.modal,.modal .body{overscroll-behavior:contain}
 .modal[open]{display:flex;flex-direction:column}
 .under{visibility:hidden}
 ::backdrop{background:#000a}

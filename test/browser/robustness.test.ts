@@ -234,6 +234,33 @@ describe('host pages (principle 7)', () => {
   });
 });
 
+describe('modal layers keep their scrolling to themselves', () => {
+  it.each([
+    [1280, 800],
+    [640, 400],
+  ])('at %i x %i, the wheel past the end of the preferences does not scroll the page behind them', async (width, height) => {
+    const { page, preferences } = await windowOf(width, height);
+    await preferences();
+    // What scrolls in the dialog: its content, or in a short window the whole dialog (it scrolls whole there).
+    const handle = await page.getByRole('dialog', { name: 'Privacy settings' }).evaluateHandle((dialog) => (dialog.scrollHeight > dialog.clientHeight ? dialog : dialog.querySelector('.body')!));
+    expect(await handle.evaluate((el) => el.scrollHeight > el.clientHeight + 100), 'the dialog has content to scroll').toBe(true);
+    expect(await handle.evaluate((el) => getComputedStyle(el).overscrollBehaviorY)).toBe('contain');
+    expect(await page.evaluate(() => document.documentElement.scrollHeight > innerHeight + 200), 'the page behind can scroll').toBe(true);
+    const box = await handle.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + Math.min(r.height / 2, 60) };
+    });
+    await page.mouse.move(box.x, box.y);
+    // Down to the end of the dialog's content, and well past it.
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 400);
+    await expect.poll(() => handle.evaluate((el) => Math.ceil(el.scrollTop + el.clientHeight) >= el.scrollHeight - 1)).toBe(true);
+    await idle(300);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, 400);
+    await idle(300);
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+  });
+});
+
 describe('reflow, text size and text spacing (A11Y-09: WCAG 1.4.10, 1.4.4, 1.4.12)', () => {
   it('at 320 x 640 with 200% text and the text-spacing overrides, no layer is cut off or scrolls sideways, and its answers are reachable', async () => {
     await env.context.close();
