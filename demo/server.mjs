@@ -1,5 +1,6 @@
 // The demo site's server: static files from demo/public, the script-tag build from dist/, the news page in its
-// inline-stub (/) and strict-CSP (/strict) variants, and an in-memory log of every collection hit.
+// inline-stub (/) and strict-CSP (/strict) variants with the shared config put in, and an in-memory log of every
+// collection hit.
 // `node demo/server.mjs` serves it on http://127.0.0.1:5173/ (or $PORT); tests call startServer({ port: 0 }).
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -55,7 +56,10 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The news page from demo/public/index.html: language, stub (inline, or a file under the strict CSP), hostile CSS. */
+/**
+ * The news page from demo/public/index.html: language, stub (inline, or a file under the strict CSP), the config
+ * from optin-config.json (the one the privacy page loads with data-config) as the page's inline JSON, hostile CSS.
+ */
 async function renderPage(pathname, params, dist) {
   const strict = pathname == '/strict';
   const lang = params.get('lang')?.toLowerCase() == 'zh-cn' ? 'zh-CN' : 'en';
@@ -66,10 +70,14 @@ async function renderPage(pathname, params, dist) {
     stub = `<script>${code}</script>`;
   }
   const hostile = params.get('hostile') == '1' ? '<link rel="stylesheet" href="/hostile.css">' : '';
+  // `<\/` is the same string in JSON, and cannot end the data block early.
+  const json = (await readFile(join(PUBLIC, 'optin-config.json'), 'utf8')).replace(/<\/(script)/gi, '<\\/$1').trim();
+  const config = `<script type="application/json" id="optin-config">\n${json}\n</script>`;
   const html = await readFile(join(PUBLIC, 'index.html'), 'utf8');
   return html
     .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
     .replace('<!--optin-stub-->', () => stub)
+    .replace('<!--optin-config-->', () => config)
     .replace('<!--hostile-css-->', hostile);
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, collected, env, hits, open, stored, until } from './browser.js';
+import { banner, collected, env, focusedName, hits, open, stored, until } from './browser.js';
 
 const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 864e5;
@@ -151,6 +151,38 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await stored(page, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
   });
 
+  it('withdrawal from the privacy page (WDR-01): its "Privacy settings", reached by Tab, opens the preferences, and Reject all there stops what the news page collects', async () => {
+    const news = await open();
+    await (await banner(news)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => collected().includes('analytics /collect/analytics/heartbeat'), 'a reading-time beat');
+    const privacy = await open('/privacy.html');
+    expect(await privacy.getByRole('heading', { name: 'Privacy policy', level: 1 }).isVisible()).toBe(true);
+    let tabs = 0;
+    while ((await focusedName(privacy)).text != 'Privacy settings') {
+      expect(++tabs, '"Privacy settings" reached by Tab').toBeLessThan(30);
+      await privacy.keyboard.press('Tab');
+    }
+    await privacy.keyboard.press('Enter');
+    const preferences = privacy.getByRole('dialog', { name: 'Privacy settings' });
+    // The yes given on the news page shows here too.
+    expect(await preferences.getByRole('switch', { name: 'Analytics' }).getAttribute('aria-checked')).toBe('true');
+    await preferences.getByRole('button', { name: 'Reject all' }).click();
+    await preferences.waitFor({ state: 'detached' });
+    expect(await stored(privacy, 'analytics')).toMatchObject({ granted: false, method: 'preferences' });
+    // The news page, open in its own tab, hears of the no and stops its reading-time beats.
+    const has = (page: Page) => page.evaluate(() => (window as unknown as { consent: { has(id: string): boolean } }).consent.has('analytics'));
+    await until(async () => !(await has(news)), 'the news tab hears of the no');
+    const after = env.server.log.length;
+    await idle(4500);
+    expect(collected().slice(after)).toEqual([]);
+    // Loaded again, it collects nothing and asks nothing: the no holds there.
+    await news.reload();
+    await news.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle(2500);
+    expect(await news.getByRole('dialog').count()).toBe(0);
+    expect(collected().slice(after)).toEqual([]);
+  });
+
   it('the person downloads their consent record: what they chose, every receipt, the chain checked (REC-05)', async () => {
     const page = await open();
     await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
@@ -267,6 +299,30 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await page.evaluate(() => (window as unknown as { earlyBlocked?: string[] }).earlyBlocked)).toBeUndefined();
     // The requests were made while the yes was not known yet (else this part proves nothing).
     expect(await page.evaluate(() => (window as unknown as { earlyBeforeReady: boolean }).earlyBeforeReady)).toBe(true);
+  });
+
+  it('network guard from the first moment: on a first visit, a deferred script right after optin.global.js reaches no declared host', async () => {
+    // The news page's config is in the page (the server fills it in from optin-config.json), so the guard is on before
+    // the deferred scripts that follow; a data-config file would have to be fetched first (README, network guard).
+    const early = `addEventListener('consent:blocked', (e) => (window.earlyBlocked ??= []).push(e.detail.url.split('/').pop()));
+      fetch('https://stats.lantern.example/first-fetch', { mode: 'no-cors' }).catch(() => undefined);
+      new Image().src = 'https://stats.lantern.example/first-pixel';`;
+    await env.context.route(/\/early\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: early }));
+    await env.context.route(
+      (url) => url.pathname == '/',
+      async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace(/<script src="\/optin\.global\.js"[^>]*><\/script>/, '$&<script src="/early.js" defer></script>');
+        await route.fulfill({ response, body: html });
+      },
+    );
+    const attempted: string[] = [];
+    env.context.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    const page = await open();
+    await banner(page);
+    await idle(1000);
+    expect(attempted).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { earlyBlocked?: string[] }).earlyBlocked?.sort())).toEqual(['first-fetch', 'first-pixel']);
   });
 
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
