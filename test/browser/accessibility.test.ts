@@ -100,6 +100,8 @@ describe('axe-core (A11Y-11)', () => {
         };
         const dialog = await banner(page);
         expect(await dialog.getAttribute('lang')).toBe(lang);
+        // The site's own name in the language shown.
+        expect(await dialog.textContent()).toContain(lang == 'en' ? 'Daily Lantern Ltd.' : '每日灯笼有限公司');
         await audit('banner');
         await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
         await page.getByRole('dialog', { name: /Privacy settings|隐私设置/ }).waitFor();
