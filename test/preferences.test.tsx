@@ -112,7 +112,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(clicks).toBe(2);
     expect(consent.state('credit-scoring')).toBe('denied');
     expect(get('switch', 'Credit scoring').getAttribute('aria-checked')).toBe('false');
-    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Choices saved');
+    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Consent withdrawn');
     // Closing the dialog now does not bring the yes back.
     get('button', 'Close').click();
     expect(query('dialog', 'Privacy settings')).toBeNull();
@@ -130,7 +130,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(status().textContent).toBe('');
     // A withdrawal by its switch is saved at once, and said so in the dialog; nothing is said behind it.
     get('switch', 'Analytics').click();
-    expect(status().textContent).toBe('Choices saved');
+    expect(status().textContent).toBe('Consent withdrawn');
     expect(outside().map((el) => el.textContent)).toEqual(['']);
     // Closing the dialog takes its message with it: the page behind does not say it again.
     get('button', 'Close').click();
@@ -151,9 +151,9 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('button', 'Accept all').click();
     consent.showPreferences();
     const dialog = get('dialog', 'Privacy settings');
-    // The withdrawal is recorded with the text shown before "Choices saved" appears...
+    // The withdrawal is recorded with the text shown before "Consent withdrawn" appears...
     get('switch', 'Analytics').click();
-    expect(within(dialog).getByRole('status').textContent).toBe('Choices saved');
+    expect(within(dialog).getByRole('status').textContent).toBe('Consent withdrawn');
     // ...and Reject all, in the same dialog showing the same switches, while it shows.
     get('button', 'Reject all').click();
     const [, withdrawn, rejected] = await receiptsOf(consent, 3);

@@ -14,6 +14,8 @@ export interface View {
   /** Grows with each saved decision, so the same "Choices saved" is announced again; back to 0 after 5 s, or when
    * the layer on top (where it is said) changes. */
   readonly saved: number;
+  /** What was saved withdrew a yes by its switch: said as "Consent withdrawn" (A11Y-10). */
+  readonly withdrawn: boolean;
 }
 
 /** The dialogs' state machine; `ui` is what the core calls through `consent.attach()`. */
@@ -75,17 +77,17 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     // A message goes with the layer it was said in: not said again by the one below, nor by one opening over it.
     return 'saved' in patch || top(drawn) == top(view) ? drawn : { ...drawn, saved: 0 };
   };
-  let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0 };
+  let view: View = { ready: false, banner: false, preferences: undefined, prompt: undefined, saved: 0, withdrawn: false };
   view = next({});
   // Once stopped (unmounted), nothing draws again: not the stored decisions arriving, not a late timer.
   let stopped = false;
   const update = (patch: Partial<View> = {}) => stopped || draw((view = next(patch)));
   // "Choices saved" is announced at once, then leaves the page after a few seconds instead of covering part of it.
   let quiet: ReturnType<typeof setTimeout> | undefined;
-  const saved = () => {
+  const saved = (withdrawn = false) => {
     clearTimeout(quiet);
     quiet = setTimeout(() => update({ saved: 0 }), 5000);
-    return view.saved + 1;
+    return { saved: view.saved + 1, withdrawn };
   };
   const switches = () => Object.fromEntries(optional.map((p) => [p.id, touched.has(p.id) ? !!view.preferences?.[p.id] : consent.has(p.id)]));
   // Answers the calls waiting for the banner whose purpose is now decided, or (`all`) every one: a purpose the
@@ -165,7 +167,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
       record(consent.decideAll(granted, { method: 'banner', locale, text: shownText() }));
       settleBanner(true);
-      update({ saved: saved() });
+      update(saved());
     },
     closeBanner() {
       dismissed = true;
@@ -190,7 +192,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       // action), and closing the dialog cannot undo it. A yes still waits for Save: a deliberate act.
       if (!on && consent.has(id)) {
         decide({ [id]: false }, 'preferences');
-        update({ saved: saved() });
+        update(saved(true));
       }
     },
     save(all) {
@@ -200,14 +202,14 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || consent.inAcceptAll(p.id)));
       decide(Object.fromEntries(optional.filter((p) => !(all && p.sensitive)).map((p) => [p.id, chosen(p)])), 'preferences');
       settleBanner(true);
-      update({ preferences: undefined, saved: saved() });
+      update({ preferences: undefined, ...saved() });
     },
     closePreferences: () => update({ preferences: undefined }),
     answerPrompt(granted) {
       const id = view.prompt!;
       settlePrompt(id, true);
       decide({ [id]: granted }, 'prompt');
-      update({ saved: saved() });
+      update(saved());
     },
     closePrompt() {
       closedPrompts.add(view.prompt!);

@@ -13,7 +13,7 @@ export function Dialogs(props: Props & { readonly floatingButton: boolean }) {
   const purpose = consent.config.purposes.find((p) => p.id == view.prompt);
   const fab = floatingButton && view.ready && !view.banner;
   // A no-break space alternates, so a second save is announced again.
-  const saved = view.saved ? t.saved + (view.saved % 2 ? '' : '\u00a0') : '';
+  const saved = view.saved ? (view.withdrawn ? t.withdrawn : t.saved) + (view.saved % 2 ? '' : '\u00a0') : '';
   return (
     <Fragment>
       {view.banner && <Banner {...props} />}

@@ -178,7 +178,7 @@ describe('dialog semantics (A11Y-01)', () => {
 });
 
 describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
-  it('a switch turned off in "Privacy settings" says "Choices saved" inside the dialog: shown there, not covered, and in the accessibility tree; the switch stays in view', async () => {
+  it('a switch turned off in "Privacy settings" says "Consent withdrawn" inside the dialog (A11Y-10): shown there, not covered, and in the accessibility tree; the switch stays in view', async () => {
     const page = await open();
     await page.setViewportSize({ width: 1100, height: 600 });
     await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
@@ -200,10 +200,10 @@ describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
     await toggle.focus();
     await page.keyboard.press('Space');
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
-    await until(() => page.evaluate(() => document.querySelector('optin-consent')!.shadowRoot!.textContent.includes('Choices saved')), 'the message');
+    await until(() => page.evaluate(() => document.querySelector('optin-consent')!.shadowRoot!.textContent.includes('Consent withdrawn')), 'the message');
     const message = await page.evaluate(() => {
       const root = document.querySelector('optin-consent')!.shadowRoot!;
-      const status = [...root.querySelectorAll('[role=status]')].find((el) => el.textContent.includes('Choices saved'))!;
+      const status = [...root.querySelectorAll('[role=status]')].find((el) => el.textContent.includes('Consent withdrawn'))!;
       const box = status.getBoundingClientRect();
       const top = root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       return {
@@ -218,7 +218,7 @@ describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
     const { nodes } = await cdp.send('Accessibility.getFullAXTree');
     const byId = new Map(nodes.map((n) => [n.nodeId, n]));
     const roles = (node: (typeof nodes)[number] | undefined): string[] => (node ? [node.role?.value as string, ...roles(byId.get(node.parentId!))] : []);
-    const said = nodes.filter((n) => !n.ignored && n.role?.value == 'StaticText' && n.name?.value == 'Choices saved');
+    const said = nodes.filter((n) => !n.ignored && n.role?.value == 'StaticText' && n.name?.value == 'Consent withdrawn');
     expect(said.map((n) => roles(n).filter((role) => role == 'status' || role == 'dialog'))).toEqual([['status', 'dialog']]);
     expect(await inView(), 'the switch just used, still in view').toBe(true);
   });
