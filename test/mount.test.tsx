@@ -67,24 +67,33 @@ describe('mountDialogs', () => {
       };
     };
 
-    it('throws nothing and shows the banner once <body> is there', async () => {
+    it('throws nothing, and the dialogs work at once: the banner, a require() prompt, the preferences', async () => {
       const consent = createConsent(config());
       const bodyArrives = withoutBody();
       const unmount = mountDialogs(consent);
-      bodyArrives();
+      // "Check my score", wired up by the same script before the page is parsed.
+      const answer = consent.require('credit-scoring', { ask: true });
+      answer.catch(() => undefined);
       await consent.ready;
-      const host = document.body.querySelector('optin-consent');
-      await vi.waitFor(() => expect(host?.shadowRoot?.querySelector('.banner')).toBeTruthy());
+      await settle(0);
+      const root = document.querySelector('optin-consent')!.shadowRoot!;
+      expect(root.querySelector('dialog')?.textContent).toContain('Allow Credit scoring?');
+      root.querySelector<HTMLButtonElement>('dialog [data-action=allow]')!.click();
+      await expect(answer).resolves.toBeUndefined();
+      bodyArrives();
+      consent.showPreferences();
+      expect(root.querySelector('dialog')?.textContent).toContain('Privacy settings');
       unmount();
       expect(document.querySelector('optin-consent')).toBeNull();
     });
 
-    it('unmounted before <body> came, it never draws', async () => {
+    it('unmounted before <body> came, it leaves nothing behind', async () => {
       const consent = createConsent(config());
       const bodyArrives = withoutBody();
       mountDialogs(consent)();
       bodyArrives();
       await consent.ready;
+      await settle(0);
       expect(document.querySelector('optin-consent')).toBeNull();
     });
   });

@@ -11,8 +11,7 @@ import type { Stub } from '../widgets/stub.js';
 import { config, settle } from './fixtures.js';
 
 const mountDialogs = vi.hoisted(() => vi.fn((_consent: unknown, _options?: unknown) => () => undefined));
-// The script tag mounts through mount() (it waits for <body> itself), the same as mountDialogs once there is one.
-vi.mock('../widgets/mount.js', () => ({ mount: mountDialogs, mountDialogs }));
+vi.mock('../widgets/index.js', () => ({ mountDialogs }));
 
 const MARK = Symbol.for('optin');
 const win = window as unknown as { consent?: Stub | Consent; [MARK]?: true; dataLayer?: unknown[]; gtag?: unknown; seen?: string[] };

@@ -53,7 +53,8 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
   const resized = new ResizeObserver(update);
   resized.observe(layer);
   const added = new MutationObserver(update);
-  added.observe(document.body, { childList: true });
+  // Without a <body> yet (dialogs mounted from <head>), the host sits on <html> and ends no page.
+  added.observe(document.body ?? html, { childList: true });
   return () => {
     resized.disconnect();
     added.disconnect();

@@ -40,26 +40,16 @@ const pageAfter = (host: Element) => {
  * document.querySelector('#privacy')!.addEventListener('click', () => consent.showPreferences());
  */
 export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
-  // Called from a script in <head> that is neither deferred nor a module: <body> comes later.
-  if (options.container || document.body) return mount(consent, options);
-  let unmount: (() => void) | undefined;
-  let removed = false;
-  document.addEventListener('DOMContentLoaded', () => removed || (unmount = mount(consent, options)), { once: true });
-  return () => {
-    removed = true;
-    unmount?.();
-  };
-}
-
-/** mountDialogs once there is a <body> (or a container); the script tag waits for it itself. */
-export function mount(consent: Consent, options: MountOptions): () => void {
+  // Before <body> exists (a bundle in <head> without defer), on <html>: the dialogs work at once, and the page's
+  // require() prompts and show() calls are not lost.
+  const parent = () => options.container ?? document.body ?? document.documentElement;
   const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
   const host = document.createElement('optin-consent');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
-  (options.container ?? document.body).append(host);
+  parent().append(host);
   // The modal layer on top now ('prefs' or a prompt's purpose), where focus was before the first one opened, and
   // the switch in the preferences that opened a prompt over them (focus goes back to it).
   let modal: string | undefined;
@@ -81,7 +71,7 @@ export function mount(consent: Consent, options: MountOptions): () => void {
 
   const draw = (view: View) => {
     // An app that replaced the children of <body> took our host with it: "Privacy settings" and the dialogs come back.
-    if (!host.isConnected) (options.container ?? document.body).append(host);
+    if (!host.isConnected) parent().append(host);
     const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);
     if (next && !modal) opener = activeElement();
     if (modal == 'prefs' && next && next != modal) switchAsked = activeElement();
@@ -137,7 +127,7 @@ export function mount(consent: Consent, options: MountOptions): () => void {
   draw(controller.view());
   // Put back at once, not at the next draw: "Privacy settings" must stay on the page.
   const removed = new MutationObserver(() => host.isConnected || draw(controller.view()));
-  removed.observe(options.container ?? document.body, { childList: true });
+  removed.observe(parent(), { childList: true });
   return () => {
     removed.disconnect();
     detach();

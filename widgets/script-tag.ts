@@ -2,7 +2,7 @@
 // with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
 import { blockElements, consentMode, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig } from '../src/index.js';
 import { readConfig } from './config-source.js';
-import { mount } from './mount.js';
+import { mountDialogs } from './index.js';
 import type { Stub, StubCall } from './stub.js';
 
 // Symbol.for, so that a second copy of this file (another bundle, another version) sees the mark of the first.
@@ -78,7 +78,7 @@ async function boot(): Promise<void> {
     consentMode(consent);
     deliverReceipts(consent);
     if (consent.config.networkGuard) guardNetwork(consent);
-    mount(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
+    mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });
     // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has().
