@@ -82,6 +82,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
   let heard: Promise<void> = Promise.resolve();
+  // The noes this tab tells the others, in the order they were made.
+  let telling: Promise<void> = Promise.resolve();
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
@@ -238,6 +240,26 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
       const unread = denied.filter((id) => !records.has(id));
       const resetAt = resetTime();
+      // Stored and told only while still in force: a newer decision (here, or heard from another tab) or a reset since
+      // must not be overwritten by it, nor reach a tab opened meanwhile as the latest word. Its receipt is kept all
+      // the same: the person did decide so.
+      const inForce = (r: DecisionRecord) => records.get(r.purpose) === r;
+      const tell = (told: DecisionRecord[]) => {
+        told = told.filter(inForce);
+        if (told.length) sync.post({ records: told });
+      };
+      // Other tabs hear of a no at once, not behind the storage of earlier decisions, so they stop collecting with this
+      // one; of a yes once it is stored with its receipt, so what they collect under it can be proven even if this tab
+      // closes now. Out of order is fine: they keep the newer of two decisions.
+      const noes = list.filter((r) => !r.granted);
+      if (noes.length) {
+        telling = telling
+          .then(async () => {
+            for (const record of noes) Object.assign(record, { hash: await hashOf(record.purpose, shown) });
+            tell(noes);
+          })
+          .catch(report);
+      }
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows, queued first:
       // a decision set off by this one (a listener, a held call) is stored, sent and receipted after it.
       const proof = persist.inOrder(async () => {
@@ -247,21 +269,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const storedIds = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
         const withdrawn = denied.filter((id) => granted.includes(id) || (unread.includes(id) && storedIds.includes(id)));
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
-        // Stored and sent only while still in force: a newer decision (here, or heard from another tab while this one
-        // waited) must not be overwritten by it. Its receipt is kept all the same: the person did decide so.
-        const inForce = list.filter((r) => records.get(r.purpose) === r);
-        // Other tabs hear of a no at once, so they stop collecting with this one, and of a yes once it is stored with
-        // its receipt, so what they collect under it can be proven even if this tab closes now. Out of order is fine:
-        // they keep the newer of two decisions.
-        const tell = (granted: boolean) => {
-          const told = inForce.filter((r) => r.granted == granted);
-          if (told.length) sync.post({ records: told });
-        };
-        tell(false);
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(inForce, { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) });
-        tell(true);
+        const receipt = await persist.save(list.filter(inForce), { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
+        tell(list.filter((r) => r.granted));
         if (receipt) events.emit('receipt', receipt);
       });
       apply(list);

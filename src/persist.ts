@@ -78,12 +78,14 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     /**
      * Stores `records` and appends `receipt`, in one transaction: a tab closed meanwhile leaves both or neither,
      * never a decision without its proof. A storage fault loses no decision: both are then kept in memory for the
-     * page view, and the fault is reported. Never rejects; resolves with the receipt kept, if any.
+     * page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a reset
+     * or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with the
+     * receipt kept, if any.
      */
-    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>) {
+    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true) {
       const ids = records.map((r) => r.purpose);
       const write = async () => {
-        const appending = appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r]), outdated);
+        const appending = appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r]), (stored, mine) => !current(mine as DecisionRecord) || outdated(stored, mine));
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
         void appending.then(() => dropStale(ids), () => undefined);
         const kept = await timed(appending);

@@ -3,7 +3,7 @@
 // @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsentConfigError, ConsentDeniedError, createConsent, type ConsentConfig, type ConsentUI } from '../src/index.js';
+import { ConsentConfigError, ConsentDeniedError, createConsent, type Consent, type ConsentConfig, type ConsentUI } from '../src/index.js';
 import { sha256 } from '../src/hash.js';
 import { config, freshName, purposes, settle } from './fixtures.js';
 
@@ -548,17 +548,6 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state()).toMatchObject({ analytics: 'granted', marketing: 'undecided' });
   });
 
-  it('another tab hears of a decision only once it is stored with its receipt, so what it acts on can be proven', async () => {
-    const { a, b, storageName } = await twoTabs();
-    const raw = createStore(storageName, 'keyval');
-    // What storage holds at the moment b learns of the yes (read at once, before anything else can write).
-    const seen = new Promise<unknown[]>((resolve) => b.on('change', () => resolve(Promise.all([get(['d', 'analytics'], raw), get(['r', 0], raw)]))));
-    await a.decide({ analytics: true });
-    const [record, receipt] = await seen;
-    expect(record).toMatchObject({ granted: true });
-    expect(receipt).toMatchObject({ choices: { analytics: true } });
-  });
-
   describe('while this tab’s storage hangs (another tab holds the receipts’ Web Lock for ever)', () => {
     const stall = () => {
       vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: () => new Promise(() => undefined) } });
@@ -588,6 +577,56 @@ describe('other tabs (GATE-08)', () => {
       stall();
       void a.withdraw('analytics');
       await vi.waitFor(() => expect(b.state('analytics')).toBe('denied'));
+    });
+  });
+
+  describe('while this tab’s saves wait for the receipts’ Web Lock (held by another tab until released)', () => {
+    const holdLock = () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: async (_name: string, fn: () => unknown) => (await held, fn()) } });
+      return release;
+    };
+    afterEach(() => vi.unstubAllGlobals());
+
+    it.each([
+      ['a no from another tab', (b: Consent) => b.decide({ analytics: false }), 'denied'],
+      ['a reset in another tab', (b: Consent) => b.reset(), 'undecided'],
+    ])('a yes overtaken by %s is neither told to a tab opened meanwhile nor stored over it', async (_, overtake, after) => {
+      const storageName = freshName();
+      const release = holdLock();
+      const [a, b] = [createConsent(config({ storageName })), createConsent(config({ storageName }))];
+      await Promise.all([a.ready, b.ready]);
+      void a.decide({ analytics: true }); // its save waits for the lock
+      await settle(20);
+      void overtake(b);
+      await vi.waitFor(() => expect(a.state('analytics')).toBe(after));
+      const opened = createConsent(config({ storageName })); // storage holds no yes yet
+      await opened.ready;
+      release();
+      await settle(150);
+      expect([a.state('analytics'), b.state('analytics')]).toEqual([after, after]);
+      // It heard of nothing before it opened (undecided: no consent), and must not take the old yes for the last word.
+      expect(opened.state('analytics')).toBe('undecided');
+      vi.unstubAllGlobals();
+      const reloaded = createConsent(config({ storageName }));
+      await reloaded.ready;
+      expect(reloaded.state('analytics')).toBe(after);
+      // The yes was given all the same: its receipt is kept.
+      expect((await a.receipts()).map((r) => r.choices)).toContainEqual({ analytics: true });
+    });
+
+    it('a withdrawal reaches other tabs at once, also while an earlier yes of this tab waits to be stored', async () => {
+      const { a, b } = await twoTabs();
+      await a.decide({ analytics: true });
+      await vi.waitFor(() => expect(b.state('analytics')).toBe('granted'));
+      const release = holdLock();
+      void a.decide({ marketing: true });
+      void a.withdraw('analytics');
+      await vi.waitFor(() => expect(b.state('analytics')).toBe('denied'));
+      expect(b.state('marketing')).toBe('undecided');
+      release();
+      await vi.waitFor(() => expect(b.state('marketing')).toBe('granted'));
     });
   });
 
