@@ -93,6 +93,8 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     const localized = perLocale(text(), text(`a non-empty string or { '${fallback}': '…' }`));
     // A policy in the language of the dialogs (PIPL Art. 17: rules in clear and easy-to-understand language).
     const pageUrl = text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL);
+    // A country is a code (ISO 3166-1 alpha-2): the dialogs name it in the language shown, and the rule below reads it.
+    const country = optional(text("a two-letter country code like 'CN' or 'DE'", /^[a-z]{2}$/i));
     const home = isObject(input) && isObject(input.controller) && input.controller.country;
     const ids = new Map<unknown, string>();
     const necessaryIds = new Set<unknown>();
@@ -104,7 +106,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
       if (necessary) necessaryIds.add(p.id);
       const never: Rule = (v, path) => v === undefined || fail(path, 'a necessary purpose cannot be sensitive or a sale: split it into two purposes');
       // PIPL Art. 39: personal information sent out of China needs its own consent, never part of "Accept all".
-      const abroad = /^cn$/i.test(String(home)) && isObject(p) && Array.isArray(p.recipients) && p.recipients.some((r) => isObject(r) && typeof r.country == 'string' && !/^cn$/i.test(r.country));
+      const abroad = typeof home == 'string' && /^cn$/i.test(home) && isObject(p) && Array.isArray(p.recipients) && p.recipients.some((r) => isObject(r) && typeof r.country == 'string' && !/^cn$/i.test(r.country));
       const separate: Rule = (v, path) => v === true || fail(path, 'must be true: a recipient outside China gets this data, and PIPL Art. 39 asks a separate consent for that');
       shape({
         id: text("a kebab-case id like 'credit-scoring'", /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/),
@@ -112,7 +114,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         description: localized,
         data: necessary ? optional(list(localized)) : list(localized, true),
         retention: necessary ? optional(localized) : localized,
-        recipients: optional(list(shape({ name: localized, country: optional(text()), url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
+        recipients: optional(list(shape({ name: localized, country, url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
         necessary: flag,
         sensitive: necessary ? never : abroad ? separate : flag,
         sale: necessary ? never : flag,
@@ -127,7 +129,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     };
 
     object('an object { controller, policy, purposes }', {
-      controller: shape({ name: localized, contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country: optional(text()) }),
+      controller: shape({ name: localized, contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country }),
       policy: shape({ version: text(), url: perLocale(pageUrl) }),
       purposes: list(purpose, true),
       locale: optional(text()),
