@@ -1,14 +1,15 @@
 // createConsent: one instance per page that holds the decisions in memory, answers has/require/gate from them,
 // and keeps storage, receipts, other tabs and the dialogs in step. Faults become `error` events, never a yes.
 import { validateConfig } from './config.js';
-import { ConsentConfigError, ConsentDeniedError, ConsentError, ConsentStorageError } from './errors.js';
+import { ConsentConfigError, ConsentError, ConsentStorageError } from './errors.js';
 import { createEmitter } from './events.js';
 import { createDecisions } from './decisions.js';
-import { dequeue, enqueue, type Waiter } from './gate.js';
+import { enqueue } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { nearest } from './nearest.js';
 import { fromTheFuture, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
+import { waitForConsent } from './require.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
 import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose } from './types.js';
@@ -162,50 +163,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     state: ((id?: Id) => (id === undefined ? states() : (check(id), state(id)))) as Consent<Id>['state'],
 
     // async: a bad id or an earlier no becomes a rejection, never a throw at the call site.
-    async require(id, { ask = false, signal, timeoutMs } = {}) {
+    async require(id, options) {
       check(id);
       if (state(id) == 'granted') return;
-      return new Promise<void>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let done = false;
-        // Called with an argument, it rejects with it, whatever it is: an abort's reason may be null, 0 or ''.
-        const stop = (...error: [Error?]) => {
-          if (done) return;
-          done = true;
-          dequeue(waiting, id, waiter);
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', abort);
-          // Nobody waits for this purpose any more (a timeout, an abort): its prompt, if open, closes unanswered.
-          if (!waiting.get(id)?.length && state(id) != 'granted') ui?.cancel?.(id);
-          if (error.length) reject(error[0]!);
-          else resolve();
-        };
-        const waiter: Waiter = { yes: () => stop(), no: () => stop(new ConsentDeniedError(id)) };
-        const abort = () => stop(signal!.reason as Error);
-        const failed = (cause: unknown) => {
-          const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);
-          report(error);
-          stop(error);
-        };
-        if (signal?.aborted) return abort();
-        // The timeout and the signal count from the call, also while the stored decisions are still being read.
-        signal?.addEventListener('abort', abort);
-        // Longer than a timer can wait (2^31 - 1 ms, about 24.8 days): no timer, since one would fire at once.
-        if (timeoutMs != null && !(timeoutMs > 2 ** 31 - 1)) timer = setTimeout(stop, timeoutMs, new ConsentError('timeout', `No decision about "${id}" within ${timeoutMs} ms; nothing was collected.`));
-        void consent.ready.then(() => {
-          if (done) return;
-          if (state(id) == 'granted') return stop();
-          if (state(id) == 'denied' && !ask) return stop(new ConsentDeniedError(id));
-          enqueue(waiting, id, waiter);
-          // The dialogs, when attached, ask the person; their answer arrives through decide(). A closed prompt
-          // answers nothing: this call rejects and nothing is recorded.
-          try {
-            ui?.prompt(id, { ask }).then((answered) => answered || stop(new ConsentDeniedError(id, true)), failed);
-          } catch (cause) {
-            failed(cause);
-          }
-        });
-      });
+      return waitForConsent({ ready: consent.ready, waiting, state, ui: () => ui, report }, id, options);
     },
 
     gate(id, fn, { hold = true, limit = 100 } = {}) {

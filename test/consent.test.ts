@@ -1,4 +1,4 @@
-// createConsent end to end on fake-indexeddb: defaults, persistence, re-asking, faults, require, gate, tabs.
+// createConsent end to end on fake-indexeddb: defaults, persistence, re-asking, faults, gate, tabs (require: require.test.ts).
 // The page is on www.lantern.example, so that cookies on the parent domain can be set and must be cleared.
 // @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
@@ -207,108 +207,6 @@ describe('the latest act decides, and is stored in order (PRE-04, WDR-03)', () =
     expect(reloaded.state('analytics')).toBe('undecided');
   });
 
-});
-
-describe('require', () => {
-  it('settles a granted purpose within a microtask, without I/O', async () => {
-    const consent = createConsent(config());
-    await consent.decide({ analytics: true });
-    let done = false;
-    void consent.require('analytics').then(() => (done = true));
-    await Promise.resolve();
-    expect(done).toBe(true);
-  });
-
-  it('resolves on a later yes and rejects on a later no (GATE-02)', async () => {
-    const consent = createConsent(config());
-    const yes = consent.require('analytics');
-    const no = consent.require('marketing');
-    await settle();
-    void consent.decide({ analytics: true, marketing: false });
-    await expect(yes).resolves.toBeUndefined();
-    await expect(no).rejects.toBeInstanceOf(ConsentDeniedError);
-    await expect(no).rejects.toMatchObject({ code: 'denied', purpose: 'marketing' });
-  });
-
-  it('rejects at once on an earlier no, and waits again with ask: true', async () => {
-    const consent = createConsent(config());
-    await consent.decide({ analytics: false });
-    await expect(consent.require('analytics')).rejects.toBeInstanceOf(ConsentDeniedError);
-    const again = consent.require('analytics', { ask: true });
-    await settle();
-    void consent.decide({ analytics: true });
-    await expect(again).resolves.toBeUndefined();
-  });
-
-  it('rejects on abort and on timeout, and nothing is granted', async () => {
-    const consent = createConsent(config());
-    const controller = new AbortController();
-    const aborted = consent.require('analytics', { signal: controller.signal });
-    controller.abort();
-    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
-    await expect(consent.require('analytics', { timeoutMs: 10 })).rejects.toMatchObject({ code: 'timeout' });
-    await expect(consent.require('analytics', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
-    expect(consent.has('analytics')).toBe(false);
-  });
-
-  it('a second no after ask: true rejects too (the state repeats, the call still gets its answer)', async () => {
-    const consent = createConsent(config());
-    await consent.decide({ 'credit-scoring': false });
-    const asked = consent.require('credit-scoring', { ask: true }).catch((error: unknown) => error);
-    await settle(0);
-    await consent.decide({ 'credit-scoring': false });
-    expect(await asked).toBeInstanceOf(ConsentDeniedError);
-  });
-
-  it('rejects when the attached prompt itself fails, instead of waiting for ever', async () => {
-    const consent = createConsent(config());
-    consent.attach({ show: () => undefined, showPreferences: () => undefined, prompt: () => Promise.reject(new Error('broken dialog')) });
-    const errors: string[] = [];
-    consent.on('error', (e) => errors.push(e.code));
-    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ code: 'callback' });
-    expect(errors).toEqual(['callback']);
-    expect(consent.has('credit-scoring')).toBe(false);
-  });
-
-  it('tells the dialogs to close a prompt nobody waits for any more (timeout)', async () => {
-    const consent = createConsent(config());
-    const cancelled: string[] = [];
-    consent.attach({ show: () => undefined, showPreferences: () => undefined, prompt: () => new Promise<boolean>(() => undefined), cancel: (id) => cancelled.push(id) });
-    const first = consent.require('credit-scoring', { timeoutMs: 10 });
-    const second = consent.require('credit-scoring', { timeoutMs: 40 });
-    await expect(first).rejects.toMatchObject({ code: 'timeout' });
-    expect(cancelled).toEqual([]);
-    await expect(second).rejects.toMatchObject({ code: 'timeout' });
-    expect(cancelled).toEqual(['credit-scoring']);
-  });
-
-  it('has() with an unknown id is false and reported, never thrown into the page', () => {
-    const consent = createConsent(config());
-    const errors: string[] = [];
-    consent.on('error', (e) => errors.push(e.message));
-    expect(consent.has('analytic' as 'analytics')).toBe(false);
-    expect(errors[0]).toMatch(/did you mean "analytics"/);
-    expect(consent.has(undefined as never)).toBe(false);
-    expect(consent.has(42 as never)).toBe(false);
-    expect(() => consent.gate(42 as never, () => undefined)).toThrow(ConsentConfigError);
-  });
-
-  it('names the nearest purpose for an unknown id', async () => {
-    const consent = createConsent(config());
-    const wrong = 'credit-scorng' as 'analytics';
-    await expect(consent.require(wrong)).rejects.toBeInstanceOf(ConsentConfigError);
-    await expect(consent.require(wrong)).rejects.toThrow(/did you mean "credit-scoring"/);
-  });
-
-  it('asks the attached dialogs, and a closed prompt rejects without recording anything', async () => {
-    const consent = createConsent(config());
-    const prompt = vi.fn(() => Promise.resolve(false));
-    consent.attach({ show() {}, showPreferences() {}, prompt });
-    await expect(consent.require('credit-scoring')).rejects.toMatchObject({ code: 'denied', dismissed: true });
-    expect(prompt).toHaveBeenCalledWith('credit-scoring', { ask: false });
-    expect(consent.state('credit-scoring')).toBe('undecided');
-    expect(await consent.receipts()).toEqual([]);
-  });
 });
 
 describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
