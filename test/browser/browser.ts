@@ -79,7 +79,14 @@ export const stored = (page: Page, purpose: string) =>
     (id) =>
       new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open('optin');
-        open.onerror = () => reject(open.error ?? new Error("open failed"));
+        // Not there yet: reading must not create it (an empty database without Optin's store would make Optin's own
+        // open find no store and fall back to memory, a fault this harness would have caused).
+        let created = false;
+        open.onupgradeneeded = () => {
+          created = true;
+          open.transaction!.abort();
+        };
+        open.onerror = () => (created ? resolve(undefined) : reject(open.error ?? new Error('open failed')));
         open.onsuccess = () => {
           const db = open.result;
           if (!db.objectStoreNames.contains('keyval')) return resolve(undefined);
