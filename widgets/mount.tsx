@@ -61,6 +61,10 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   let hadBanner = false;
   // The page element focus came from into the banner, to go back to once the banner is answered or closed.
   let beforeBanner: HTMLElement | null = null;
+  // The second click of a double click (`detail` 2 or more; 0 from the keyboard) does nothing in the dialogs: the first
+  // one may have opened a layer, or closed one and uncovered another, whose answer is now under the pointer (a
+  // "Don't allow" over the preferences' "Accept all"). Only a deliberate act answers (CHO-05).
+  root.addEventListener('click', (event) => (event as MouseEvent).detail > 1 && event.stopPropagation(), true);
   root.addEventListener('focusin', (event) => {
     const from = (event as FocusEvent).relatedTarget as HTMLElement | null;
     if (from && from != host && !root.contains(from)) beforeBanner = from;

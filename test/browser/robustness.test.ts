@@ -1,6 +1,6 @@
 // Never break the host page, and never let the host page break the dialogs: a strict Content-Security-Policy,
 // hostile page CSS and a 320 px wide phone.
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, env, hits, open, until } from './browser.js';
 
@@ -439,6 +439,43 @@ describe('room for "Privacy settings": a page whose <body> changes all the time'
     });
     // Nothing about the room changed, yet each of the 200 mutations wrote <html style> twice (and forced a layout).
     expect(writes).toBe(0);
+  });
+});
+
+describe('a double click (CHO-05: consent only by a deliberate act)', () => {
+  const states = (page: Page) =>
+    page.evaluate(() => Object.fromEntries(['analytics', 'personalisation', 'credit-scoring'].map((id) => [id, (window as unknown as { consent: { state(id: string): string } }).consent.state(id)])));
+  /** Double-clicks the middle of `target` with the real mouse (two clicks at one place, the second with detail 2). */
+  const doubleClick = async (target: Locator) => {
+    const box = (await target.boundingBox())!;
+    await target.page().mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    await idle(300);
+  };
+
+  it('the second click never answers the layer that the first one opened or uncovered: "Don’t allow" over the preferences grants nothing, Customize or "Privacy settings" decides nothing', async () => {
+    // 320 x 640: the prompt over the preferences fills the window as they do, and its "Don’t allow" sits where their
+    // "Accept all" is.
+    const first = await windowOf(320, 640);
+    let page = first.page;
+    await first.preferences();
+    await page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch', { name: 'Credit scoring' }).click();
+    await doubleClick(page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Don’t allow' }));
+    expect(await states(page)).toEqual({ analytics: 'undecided', personalisation: 'undecided', 'credit-scoring': 'denied' });
+    expect(await page.getByRole('dialog', { name: 'Privacy settings' }).isVisible()).toBe(true);
+
+    // The banner's Customize opens the preferences under the pointer: their "Save choices" is there.
+    let dialog;
+    ({ page, dialog } = await windowOf(1280, 800));
+    await doubleClick(dialog.getByRole('button', { name: 'Customize' }));
+    expect(await states(page)).toEqual({ analytics: 'undecided', personalisation: 'undecided', 'credit-scoring': 'undecided' });
+    expect(await page.getByRole('dialog', { name: 'Privacy settings' }).isVisible()).toBe(true);
+
+    // "Privacy settings" at the bottom left, after Accept all: the preferences' "Reject all" is there at 800 x 600.
+    ({ page, dialog } = await windowOf(800, 600));
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    await doubleClick(page.getByRole('button', { name: 'Privacy settings' }).last());
+    expect(await states(page)).toMatchObject({ analytics: 'granted', personalisation: 'granted' });
+    expect(await page.getByRole('dialog', { name: 'Privacy settings' }).isVisible()).toBe(true);
   });
 });
 
