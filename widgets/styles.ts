@@ -7,9 +7,11 @@
 // no-preference` rather than switched off afterwards. A modal layer scrolls only its content, between its heading
 // and its answers; in a short window (a phone held sideways, 200% zoom) it scrolls whole instead, so its content is
 // never squeezed between them, and the banner keeps half of the window free (that rule comes last, to win). Either
-// way its scrolling stops at its end rather than carrying on with the page behind it (`overscroll-behavior`). Words as
-// long as an e-mail address wrap anywhere, and an answer column is never wider than its layer, so that at 320 px with
-// 200% text and WCAG 1.4.12 text spacing nothing scrolls sideways.
+// way its scrolling stops at its end rather than carrying on with the page behind it (`overscroll-behavior`). In a short window,
+// "Choices saved" stays at the bottom of the window while it shows (in the flow it would be below all the content),
+// and what takes focus is scrolled clear of it. Words as long as an e-mail address wrap anywhere, and an answer
+// column is never wider than its layer, so that at 320 px with 200% text and WCAG 1.4.12 text spacing nothing
+// scrolls sideways.
 
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
@@ -73,7 +75,7 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 h2:focus-visible{outline-width:2px}
 @media (prefers-reduced-motion:no-preference){.banner{animation:optin-in .2s ease-out}.track::after{transition:margin .15s}}
 @keyframes optin-in{from{transform:translateY(16px);opacity:0}}
-@media (max-height:30em){.banner{max-height:50%;display:block}.modal[open]{display:block}.body{overflow:visible}}
+@media (max-height:30em){.banner{max-height:50%;display:block}.modal[open]{display:block}.body{overflow:visible}.said{position:sticky;bottom:0;background:var(--optin-bg)}.modal:has(.said:not(:empty)){scroll-padding-bottom:5em}}
 @media (forced-colors:active){.track::after{background:CanvasText}[aria-checked=true] .track{background:Highlight}}
 `;
 

@@ -224,6 +224,41 @@ describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
   });
 });
 
+describe('status messages in a short window (A11Y-10, WCAG 1.4.10)', () => {
+  it('at 640 x 400 (1280 x 800 at 200% zoom), "Consent withdrawn" shows in the window, and the switch just used stays in view, not covered by it', async () => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width: 640, height: 400 } });
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    const toggle = page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch', { name: 'Analytics' });
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    await until(() => page.evaluate(() => document.querySelector('optin-consent')!.shadowRoot!.querySelector('dialog .said')!.textContent == 'Consent withdrawn'), 'the message');
+    /** Whether the message, or the focused control, is inside the window and painted on top across its middle. */
+    const seen = (which: 'message' | 'focus') =>
+      page.evaluate((which) => {
+        const root = document.querySelector('optin-consent')!.shadowRoot!;
+        const el = which == 'message' ? root.querySelector('dialog .said')! : root.activeElement!;
+        const box = el.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= innerHeight && [0.25, 0.5, 0.75].every((at) => el.contains(root.elementFromPoint(box.left + at * box.width, box.top + box.height / 2)));
+      }, which);
+    expect(await seen('message'), '"Consent withdrawn" in the window').toBe(true);
+    expect(await seen('focus'), 'the switch just used').toBe(true);
+    // A switch at the very bottom of the window, where the message shows: it is scrolled clear of it.
+    const last = page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch', { name: 'Personalised recommendations' });
+    await last.evaluate((el) => {
+      el.closest('dialog')!.scrollTop += el.getBoundingClientRect().bottom - innerHeight + 10;
+      (el as HTMLElement).focus({ preventScroll: true });
+    });
+    await page.keyboard.press('Space');
+    expect(await last.getAttribute('aria-checked')).toBe('false');
+    expect(await seen('message'), 'the message again').toBe(true);
+    expect(await seen('focus'), 'the switch at the bottom').toBe(true);
+  });
+});
+
 /** WCAG contrast ratio of two sRGB colours given as [r, g, b] in 0–255. */
 function contrast(a: number[], b: number[]) {
   const luminance = (rgb: number[]) => {
