@@ -82,6 +82,7 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
       consent.showPreferences();
       await vi.advanceTimersByTimeAsync(0);
       get('button', 'Save choices').click();
+      await vi.advanceTimersByTimeAsync(150);
       expect(get('status').textContent).toBe('Choices saved');
     } finally {
       vi.useRealTimers();

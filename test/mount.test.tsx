@@ -14,6 +14,7 @@ async function everyLayer(dialogs: Awaited<ReturnType<typeof mounted>>) {
   texts.push(dialogs.root.textContent);
   dialogs.root.querySelector<HTMLButtonElement>('dialog [data-action=reject]')!.click();
   // "Choices saved", said by the page's status region once the preferences closed.
+  await settle(200);
   texts.push(dialogs.root.textContent);
   void dialogs.consent.require('credit-scoring', { ask: true }).catch(() => undefined);
   await settle(0);

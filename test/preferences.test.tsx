@@ -46,6 +46,9 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('button', 'Save choices').click();
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'granted', 'credit-scoring': 'denied' });
     expect(query('dialog', 'Privacy settings')).toBeNull();
+    // Said a moment after the dialog closed: the page's region was inert until then, out of the accessibility tree.
+    expect(get('status').textContent).toBe('');
+    await settle(200);
     expect(get('status').textContent).toBe('Choices saved');
     expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': false } });
   });
@@ -140,9 +143,13 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('switch', 'Credit scoring').click();
     await settle(0);
     get('button', 'Allow Credit scoring').click();
+    // A moment after the prompt closed: the preferences under it were inert until then.
+    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('');
+    await settle(200);
     expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Choices saved');
     // Save closes the dialog: the page's own status says it then.
     get('button', 'Save choices').click();
+    await settle(200);
     expect(all('status').map((el) => el.textContent.trim())).toEqual(['Choices saved']);
   });
 

@@ -89,6 +89,13 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     quiet = setTimeout(() => update({ saved: 0 }), 5000);
     return { saved: view.saved + 1, withdrawn };
   };
+  // Said in a layer that was under a modal one until now (or on the page): inert there, it was out of the
+  // accessibility tree, and a live region that enters the tree with its words already in is not announced. So the
+  // words come a moment later (the browser updates the tree after a frame), unless another layer opened meanwhile.
+  const sayBelow = () => {
+    const below = top(view);
+    setTimeout(() => !stopped && top(view) === below && update(saved()), 150);
+  };
   const switches = () => Object.fromEntries(optional.map((p) => [p.id, touched.has(p.id) ? !!view.preferences?.[p.id] : consent.has(p.id)]));
   // Answers the calls waiting for the banner whose purpose is now decided, or (`all`) every one: a purpose the
   // banner left undecided (closed, or a sale under a privacy signal) answers "not answered" and require() rejects.
@@ -202,14 +209,16 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || consent.inAcceptAll(p.id)));
       decide(Object.fromEntries(optional.filter((p) => !(all && p.sensitive)).map((p) => [p.id, chosen(p)])), 'preferences');
       settleBanner(true);
-      update({ preferences: undefined, ...saved() });
+      update({ preferences: undefined });
+      sayBelow();
     },
     closePreferences: () => update({ preferences: undefined }),
     answerPrompt(granted) {
       const id = view.prompt!;
       settlePrompt(id, true);
       decide({ [id]: granted }, 'prompt');
-      update(saved());
+      update();
+      sayBelow();
     },
     closePrompt() {
       closedPrompts.add(view.prompt!);

@@ -1,7 +1,7 @@
 // What a keyboard user and assistive technology meet in real Chromium: every control reachable and usable with Tab,
 // Shift+Tab, Enter, Space and Escape; focus kept in modal layers and given back; axe-core clean in every layer.
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, collected, env, focusedName, hits, open, until } from './browser.js';
 
@@ -221,6 +221,45 @@ describe('status messages (A11Y-10: WCAG 4.1.3)', () => {
     const said = nodes.filter((n) => !n.ignored && n.role?.value == 'StaticText' && n.name?.value == 'Consent withdrawn');
     expect(said.map((n) => roles(n).filter((role) => role == 'status' || role == 'dialog'))).toEqual([['status', 'dialog']]);
     expect(await inView(), 'the switch just used, still in view').toBe(true);
+  });
+});
+
+describe('status messages reach assistive technology (A11Y-10: WCAG 4.1.3)', () => {
+  it('"Choices saved" goes into a live region that was already in the accessibility tree, empty: after a prompt over the preferences, and after Save in the preferences', async () => {
+    const page = await open();
+    await banner(page);
+    const cdp = await env.context.newCDPSession(page);
+    /**
+     * What the status region of the dialog named `dialog` (or, with undefined, the page's own) holds in the browser's
+     * accessibility tree: 'absent' when it is not there (under a modal layer, everything else is inert), else its text.
+     */
+    const region = async (dialog: string | undefined) => {
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+      const dialogOf = (node: (typeof nodes)[number] | undefined): string | undefined => (!node ? undefined : node.role?.value == 'dialog' ? (node.name?.value as string) : dialogOf(byId.get(node.parentId!)));
+      const status = nodes.find((n) => !n.ignored && n.role?.value == 'status' && dialogOf(n) == dialog);
+      if (!status) return 'absent';
+      const text = (node: (typeof nodes)[number]): string => (node.role?.value == 'StaticText' ? (node.name?.value as string) : (node.childIds ?? []).map((id) => byId.get(id)).filter((n) => !!n && !n.ignored).map((n) => text(n!)).join(''));
+      return text(status).trim();
+    };
+    /** Clicks `button`, then reads the region `dialog` until it says "Choices saved": what it held on the way. */
+    const heard = async (button: Locator, dialog: string | undefined) => {
+      const seen: string[] = [];
+      await button.click();
+      for (let i = 0; i < 200 && seen.at(-1) != 'Choices saved'; i++) {
+        const now = await region(dialog);
+        if (now != seen.at(-1)) seen.push(now);
+      }
+      return seen;
+    };
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.getByRole('switch', { name: 'Credit scoring' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Allow Credit scoring?' });
+    expect(await region('Privacy settings'), 'under the prompt, the preferences are inert').toBe('absent');
+    // The region is in the tree, empty, before the words arrive: a region that appears with its text is not announced.
+    expect(await heard(prompt.getByRole('button', { name: 'Allow Credit scoring' }), 'Privacy settings'), 'after Allow').toEqual(['', 'Choices saved']);
+    expect(await heard(preferences.getByRole('button', { name: 'Save choices' }), undefined), 'after Save choices').toEqual(['', 'Choices saved']);
   });
 });
 
