@@ -1,6 +1,6 @@
 // The demo site's server: static files from demo/public, the script-tag build from dist/, the news page in its
-// inline-stub (/) and strict-CSP (/strict) variants with the shared config put in, and an in-memory log of every
-// collection hit.
+// inline-stub (/) and strict-CSP (/strict) variants with the shared config put in, the privacy policy in the language
+// asked for (?lang=zh-CN), and an in-memory log of every collection hit.
 // `node demo/server.mjs` serves it on http://127.0.0.1:5173/ (or $PORT); tests call startServer({ port: 0 }).
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -79,6 +79,12 @@ async function renderPage(pathname, params, dist) {
     .replace('<!--optin-stub-->', () => stub)
     .replace('<!--optin-config-->', () => config)
     .replace('<!--hostile-css-->', hostile);
+}
+
+/** The privacy policy, with <html lang> from ?lang (zh-CN or en): the language its dialogs speak. */
+async function renderPolicy(params) {
+  const lang = params.get('lang')?.toLowerCase() == 'zh-cn' ? 'zh-CN' : 'en';
+  return (await readFile(join(PUBLIC, 'privacy.html'), 'utf8')).replace(/<html lang="[^"]*"/, `<html lang="${lang}"`);
 }
 
 /**
@@ -169,6 +175,7 @@ export async function startServer({ port = 0, host = '127.0.0.1', dist = DIST } 
       const headers = pathname == '/strict' ? { 'Content-Security-Policy': CSP } : {};
       return send(200, TYPES['.html'], html, headers);
     }
+    if (pathname == '/privacy.html') return send(200, TYPES['.html'], await renderPolicy(url.searchParams));
     if (SDK_FILES.includes(pathname)) {
       const file = await fileIn(dist, pathname);
       if (!file) return send(500, TEXT, `Optin demo: dist${pathname} is missing: run npm run build\n`);

@@ -127,6 +127,9 @@
       if (link.getAttribute('data-lang') == LANG) link.setAttribute('aria-current', 'true');
       else link.removeAttribute('aria-current');
     });
+    // The policy in the page's language: the dialogs on it speak the language of its <html lang>.
+    var policy = document.querySelector('a[data-i18n="footerPolicy"]');
+    if (policy && LANG != 'en') policy.href = '/privacy.html?lang=' + LANG + '#' + LANG;
     // The footer offers the other variant of this page, in the same language.
     var strict = location.pathname == '/strict';
     var other = document.querySelector('a[data-i18n="footerStrict"]');

@@ -101,7 +101,7 @@ describe('axe-core (A11Y-11)', () => {
         const dialog = await banner(page);
         expect(await dialog.getAttribute('lang')).toBe(lang);
         // The site's own name in the language shown.
-        expect(await dialog.textContent()).toContain(lang == 'en' ? 'Daily Lantern Ltd.' : '每日灯笼有限公司');
+        expect(await dialog.textContent()).toContain(lang == 'en' ? 'Daily Lantern Ltd.' : '灯笼日报有限公司');
         await audit('banner');
         await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
         await page.getByRole('dialog', { name: /Privacy settings|隐私设置/ }).waitFor();
@@ -122,6 +122,56 @@ async function preferencesOf(page: Page) {
   await preferences.waitFor();
   return preferences;
 }
+
+describe('Simplified Chinese (INF-05: no language discontinuity)', () => {
+  /** The text of every layer of the dialogs on `page`: banner, preferences, one prompt. */
+  const layers = async (page: Page) => {
+    const root = page.locator('optin-consent');
+    const texts = [await (await banner(page)).innerText()];
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    texts.push(await root.locator('dialog.prefs').innerText());
+    await root.locator('dialog.prefs [role=switch]').last().click();
+    texts.push(await root.locator('dialog.prompt').innerText());
+    return texts.join('\n');
+  };
+
+  it('the zh-CN dialogs name the controller and every recipient as the zh-CN privacy policy does, and show no English beyond proper names and addresses', async () => {
+    const page = await open('/?lang=zh-CN');
+    const text = await layers(page);
+    // Proper names of foreign companies and of the player, the abbreviation IP, and e-mail addresses and domains.
+    const english = text.replace(/[\w.-]+@[\w.-]+|\b[\w-]+\.example\b|AdNet Asia Pte\. Ltd\.|StreamBox Inc\.|StreamBox|Lumen|\bIP\b/g, '').match(/[A-Za-z]{2,}[A-Za-z .]*/g);
+    expect(english ?? []).toEqual([]);
+    // Who decides, and who receives, in the words of the policy the dialogs link to.
+    const policy = await open('/privacy.html');
+    const zh = await policy.locator('#zh-CN').innerText();
+    const controller = /([^\s。]+有限公司)（中国）决定/.exec(zh)?.[1];
+    expect(controller).toBeTruthy();
+    expect(text).toContain(controller);
+    for (const [, recipient] of zh.matchAll(/接收方：([^（。]+)/g)) expect(text, 'the recipient named by the policy').toContain(recipient!.trim());
+    expect(text).toContain('Lumen 征信机构');
+  });
+
+  it('a zh-CN reader who follows the policy link of the dialogs, or of the news page, finds "Privacy settings" (隐私设置) and the dialogs in zh-CN there', async () => {
+    const page = await open('/?lang=zh-CN');
+    const link = (await banner(page)).getByRole('link', { name: '隐私政策' });
+    const footer = page.locator('footer').getByRole('link', { name: '隐私政策' });
+    for (const href of [await link.getAttribute('href'), await footer.getAttribute('href')]) {
+      const policy = await open(href!);
+      const dialogs = policy.locator('optin-consent');
+      // Undecided (the first time): the banner asks there too; decided, "Privacy settings" stays there.
+      await dialogs.locator('.banner, .fab').first().waitFor();
+      if (await dialogs.locator('.banner').count()) {
+        expect(await dialogs.locator('.banner').getAttribute('lang'), `the banner on ${href}`).toBe('zh-CN');
+        await dialogs.locator('.banner [data-action=reject]').click();
+      }
+      const settings = dialogs.locator('.fab');
+      expect(await settings.textContent(), `"Privacy settings" on ${href}`).toBe('隐私设置');
+      await settings.click();
+      expect(await dialogs.locator('dialog.prefs').getAttribute('lang'), `the preferences on ${href}`).toBe('zh-CN');
+      await policy.close();
+    }
+  });
+});
 
 describe('dialog semantics (A11Y-01)', () => {
   it('banner, preferences and prompt: role dialog, named by their visible heading, described by visible text; the modal ones are modal dialogs', async () => {
