@@ -195,7 +195,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...signal, ...optOut });
       }
       if (!list.length) return;
-      const denied = list.filter((r) => !r.granted).map((r) => r.purpose);
+      const noes = list.filter((r) => !r.granted);
+      const denied = noes.map((r) => r.purpose);
       const granted = denied.filter((id) => state(id) == 'granted');
       // A stored yes counts where nothing was decided or heard here since it was read (or before, if it is not read
       // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
@@ -212,7 +213,6 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // Other tabs hear of a no at once, not behind the storage of earlier decisions, so they stop collecting with this
       // one; of a yes once it is stored with its receipt, so what they collect under it can be proven even if this tab
       // closes now. Out of order is fine: they keep the newer of two decisions.
-      const noes = list.filter((r) => !r.granted);
       if (noes.length) {
         telling = telling
           .then(async () => {

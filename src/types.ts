@@ -9,6 +9,7 @@ export type LocalizedText = string | { readonly [locale: string]: string };
 /** Someone who receives data for a purpose. `country` marks a transfer abroad when it is not the site's own. */
 export interface Recipient {
   readonly name: LocalizedText;
+  /** A two-letter country code (ISO 3166-1), e.g. `'DE'`. */
   readonly country?: string;
   readonly url?: string;
   /** How to reach the recipient (an email or an http(s) URL): PIPL Arts. 23 and 39 ask for it when data is provided to another party or abroad. */
@@ -42,7 +43,7 @@ export interface Purpose<Id extends string = string> {
 /** Everything `createConsent` needs. Validated as a whole: see `ConsentConfigError`. */
 export interface ConsentConfig<Id extends string = string> {
   /**
-   * Who decides about the data: shown on the first layer. `country` (e.g. `'CN'`) lets the dialogs mark a
+   * Who decides about the data: shown on the first layer. `country`, a two-letter code (e.g. `'CN'`), lets the dialogs mark a
    * recipient in another country as a cross-border transfer (PIPL Art. 39, GDPR Art. 44).
    */
   readonly controller: { readonly name: LocalizedText; readonly contact: string; readonly country?: string };
