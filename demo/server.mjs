@@ -56,13 +56,15 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The language a page is asked in (`?lang=zh-CN`, else English), set as its `<html lang>`. */
+const inLanguage = (html, params) => html.replace(/<html lang="[^"]*"/, `<html lang="${params.get('lang')?.toLowerCase() == 'zh-cn' ? 'zh-CN' : 'en'}"`);
+
 /**
  * The news page from demo/public/index.html: language, stub (inline, or a file under the strict CSP), the config
  * from optin-config.json (the one the privacy page loads with data-config) as the page's inline JSON, hostile CSS.
  */
 async function renderPage(pathname, params, dist) {
   const strict = pathname == '/strict';
-  const lang = params.get('lang')?.toLowerCase() == 'zh-cn' ? 'zh-CN' : 'en';
   let stub = '<script src="/optin-stub.js"></script>';
   if (!strict) {
     // A `</script` inside the code would end the inline script early.
@@ -74,8 +76,7 @@ async function renderPage(pathname, params, dist) {
   const json = (await readFile(join(PUBLIC, 'optin-config.json'), 'utf8')).replace(/<\/(script)/gi, '<\\/$1').trim();
   const config = `<script type="application/json" id="optin-config">\n${json}\n</script>`;
   const html = await readFile(join(PUBLIC, 'index.html'), 'utf8');
-  return html
-    .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+  return inLanguage(html, params)
     .replace('<!--optin-stub-->', () => stub)
     .replace('<!--optin-config-->', () => config)
     .replace('<!--hostile-css-->', hostile);
@@ -83,8 +84,7 @@ async function renderPage(pathname, params, dist) {
 
 /** The privacy policy, with <html lang> from ?lang (zh-CN or en): the language its dialogs speak. */
 async function renderPolicy(params) {
-  const lang = params.get('lang')?.toLowerCase() == 'zh-cn' ? 'zh-CN' : 'en';
-  return (await readFile(join(PUBLIC, 'privacy.html'), 'utf8')).replace(/<html lang="[^"]*"/, `<html lang="${lang}"`);
+  return inLanguage(await readFile(join(PUBLIC, 'privacy.html'), 'utf8'), params);
 }
 
 /**

@@ -446,9 +446,17 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state()).toMatchObject({ analytics: 'granted', marketing: 'undecided' });
   });
 
+  /** Another tab holds the receipts' Web Lock until `release()`: this tab's saves wait (a busy or stalled IndexedDB). */
+  const holdLock = () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: async (_name: string, fn: () => unknown) => (await held, fn()) } });
+    return release;
+  };
+
   describe('while this tab’s storage hangs (another tab holds the receipts’ Web Lock for ever)', () => {
     const stall = () => {
-      vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: () => new Promise(() => undefined) } });
+      holdLock();
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     };
     const realTimeout = setTimeout;
@@ -479,12 +487,6 @@ describe('other tabs (GATE-08)', () => {
   });
 
   describe('while this tab’s saves wait for the receipts’ Web Lock (held by another tab until released)', () => {
-    const holdLock = () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: { request: async (_name: string, fn: () => unknown) => (await held, fn()) } });
-      return release;
-    };
     afterEach(() => vi.unstubAllGlobals());
 
     it.each([
