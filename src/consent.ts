@@ -182,9 +182,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     },
 
     // async, so bad input rejects; everything before the first await (the decision taking effect) is synchronous.
-    async decide(choices, { method = 'api', locale: shown = locale, text } = {}) {
+    async decide(choices, { method = 'api', locale: shown = locale, text, action } = {}) {
       const at = tick();
-      if (text !== undefined && typeof text != 'string') throw new ConsentConfigError([{ path: 'decide.text', message: `must be the notice text shown, a string, not ${typeof text}` }]);
+      const string = (key: string, value: unknown, what: string) => {
+        if (value !== undefined && typeof value != 'string') throw new ConsentConfigError([{ path: 'decide.' + key, message: `must be ${what}, a string, not ${typeof value}` }]);
+      };
+      string('text', text, 'the notice text shown');
+      string('action', action, "the control the person used, like 'allow'");
+      const acted = action === undefined ? {} : { action };
       const signal = gpc() ? { gpc: true as const } : {};
       const list: DecisionRecord[] = [];
       for (const [id, granted] of Object.entries(choices as Record<string, unknown>)) {
@@ -192,7 +197,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (typeof granted != 'boolean') throw new ConsentConfigError([{ path: `decide.${id}`, message: `must be true or false, not ${typeof granted}` }]);
         // A no to a sale keeps a standing opt-out by the signal: later Reject alls and withdrawals do not end it.
         const optOut = !granted && purposes.get(id)!.sale && (method == 'signal' || last(id)?.optOut === true) ? { optOut: true as const } : {};
-        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...signal, ...optOut });
+        if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...acted, ...signal, ...optOut });
       }
       if (!list.length) return;
       const noes = list.filter((r) => !r.granted);
@@ -232,7 +237,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(list.filter(inForce), { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
+        const receipt = await persist.save(list.filter(inForce), { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
         tell(list.filter((r) => r.granted));
         if (receipt) events.emit('receipt', receipt);
       });

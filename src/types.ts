@@ -94,6 +94,8 @@ export interface DecisionRecord {
   readonly method: DecisionMethod;
   /** SHA-256 of the exact notice text the person saw when deciding (absent when none was passed to `decide`). */
   readonly textHash?: string;
+  /** The control the person used (`allow`, `reject-all`, …; absent when none was passed to `decide`). */
+  readonly action?: string;
   /** The browser sent a Global Privacy Control signal when this was decided (absent otherwise). */
   readonly gpc?: true;
   /**
@@ -116,6 +118,8 @@ export interface Receipt {
   readonly hashes: { readonly [purpose: string]: string };
   /** SHA-256 of the exact notice text the person saw when deciding (absent when none was passed to `decide`). */
   readonly textHash?: string;
+  /** The control the person used (`allow`, `reject-all`, …; absent when none was passed to `decide`). */
+  readonly action?: string;
   /** The browser sent a Global Privacy Control signal (absent otherwise). */
   readonly gpc?: true;
   /**
@@ -159,6 +163,12 @@ export interface DecideOptions {
    * overridden `texts`, that the disclosure hashes alone do not give.
    */
   readonly text?: string | undefined;
+  /**
+   * The control the person used, as the dialogs name it: `accept-all`, `reject-all`, `save`, `switch-off`, `allow`
+   * or `deny`. Kept as `action` in the records and the receipt: with `method` and `textHash`, the explicit act and
+   * the screen it was made on (COMPLIANCE SEP-07, written consent for credit reporting).
+   */
+  readonly action?: string | undefined;
 }
 
 /**

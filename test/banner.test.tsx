@@ -66,7 +66,7 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'granted', 'credit-scoring': 'undecided' });
     expect(query('dialog')).toBeNull();
     expect(get('status').textContent).toBe('Choices saved');
-    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'banner', locale: 'en', choices: { analytics: true, marketing: true } });
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'banner', action: 'accept-all', locale: 'en', choices: { analytics: true, marketing: true } });
   });
 
   it('"Choices saved" leaves the page after 5 s, and a later save is announced again', async () => {

@@ -62,6 +62,18 @@ describe('persistence', () => {
     expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 2 });
   });
 
+  it('keeps the control the person used in each record and the receipt, and refuses an action that is not a string (SEP-07)', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true }, { method: 'prompt', text: 'Allow analytics?', action: 'allow' });
+    expect(await get(['d', 'analytics'], createStore(cfg.storageName, 'keyval'))).toMatchObject({ method: 'prompt', action: 'allow', textHash: await sha256('Allow analytics?') });
+    expect((await consent.receipts())[0]).toMatchObject({ method: 'prompt', action: 'allow' });
+    await expect(consent.withdraw('analytics', { action: ['deny'] as unknown as string })).rejects.toThrow(/decide\.action: must be the control the person used, like 'allow', a string, not object/);
+    expect(consent.has('analytics')).toBe(true);
+    await consent.withdraw('analytics');
+    expect((await consent.receipts())[1]).not.toHaveProperty('action');
+  });
+
   it.each([
     ['the policy version changes', { policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }],
     ['the disclosure text changes', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p)) }],

@@ -260,8 +260,8 @@ describe('mountDialogs', () => {
     within(preferences).getByRole('button', { name: 'Save choices' }).click();
     const [rejected, saved] = await receiptsOf(dialogs.consent, 2);
     expect(bannerHash).toMatch(/^[0-9a-f]{64}$/);
-    expect([rejected!.method, rejected!.textHash]).toEqual(['banner', bannerHash]);
-    expect([saved!.method, saved!.textHash]).toEqual(['preferences', preferencesHash]);
+    expect([rejected!.method, rejected!.textHash, rejected!.action]).toEqual(['banner', bannerHash, 'reject-all']);
+    expect([saved!.method, saved!.textHash, saved!.action]).toEqual(['preferences', preferencesHash, 'save']);
     expect(preferencesHash).not.toBe(bannerHash);
     // A site that rewrites the banner's statement changes the proof, though no purpose's disclosure changed.
     unmountAll();

@@ -99,6 +99,8 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     get('button', 'Accept all').click();
     expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
     expect(clicks).toBe(2);
+    // Each receipt names the control used (SEP-07): the banner's, then the preferences' own.
+    expect((await receiptsOf(consent, 3)).map((r) => r.action)).toEqual(['accept-all', 'reject-all', 'accept-all']);
   });
 
   it('withdraw a separate consent in as many actions as the prompt took to give it: "Privacy settings", then its switch (WDR-02)', async () => {

@@ -26,7 +26,7 @@ describe('purpose prompt (SEP-02, CHO-08)', () => {
     get('button', 'Allow Credit scoring').click();
     await expect(asked).resolves.toBeUndefined();
     expect(query('dialog', /Allow/)).toBeNull();
-    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'prompt', choices: { 'credit-scoring': true } });
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'prompt', action: 'allow', choices: { 'credit-scoring': true } });
   });
 
   it("Don't allow rejects require and records the no; a later require without ask does not ask again", async () => {
@@ -35,6 +35,7 @@ describe('purpose prompt (SEP-02, CHO-08)', () => {
     await settle(0);
     get('button', 'Don’t allow').click();
     await expect(asked).rejects.toBeInstanceOf(ConsentDeniedError);
+    expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'prompt', action: 'deny', choices: { 'credit-scoring': false } });
     await expect(consent.require('credit-scoring')).rejects.toMatchObject({ dismissed: false });
     await settle(0);
     expect(query('dialog', /Allow/)).toBeNull();

@@ -118,7 +118,8 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     forced = false;
     decision.catch(() => undefined);
   };
-  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod) => record(consent.decide(choices, { method, locale, text: shownText() }));
+  // `action` names the control used, for the proof (SEP-07).
+  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod, action: string) => record(consent.decide(choices, { method, locale, text: shownText(), action }));
 
   const offChange = consent.on('change', ({ changed }) => {
     // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it; a reset,
@@ -172,7 +173,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     view: () => view,
     answerBanner(granted) {
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
-      record(consent.decideAll(granted, { method: 'banner', locale, text: shownText() }));
+      record(consent.decideAll(granted, { method: 'banner', locale, text: shownText(), action: granted ? 'accept-all' : 'reject-all' }));
       settleBanner(true);
       update(saved());
     },
@@ -198,7 +199,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       // Switching off a yes withdraws it at once, as easily as it was given (COMPLIANCE WDR-02: open, then one
       // action), and closing the dialog cannot undo it. A yes still waits for Save: a deliberate act.
       if (!on && consent.has(id)) {
-        decide({ [id]: false }, 'preferences');
+        decide({ [id]: false }, 'preferences', 'switch-off');
         update(saved(true));
       }
     },
@@ -207,7 +208,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       // "Accept all" here turns on what the banner's would, keeps the other switches as set, and leaves sensitive
       // purposes out: their own prompt decides them.
       const chosen = (p: Purpose) => (all === undefined ? !!on[p.id] : all && (!!on[p.id] || consent.inAcceptAll(p.id)));
-      decide(Object.fromEntries(optional.filter((p) => !(all && p.sensitive)).map((p) => [p.id, chosen(p)])), 'preferences');
+      decide(Object.fromEntries(optional.filter((p) => !(all && p.sensitive)).map((p) => [p.id, chosen(p)])), 'preferences', all === undefined ? 'save' : all ? 'accept-all' : 'reject-all');
       settleBanner(true);
       update({ preferences: undefined });
       sayBelow();
@@ -216,7 +217,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     answerPrompt(granted) {
       const id = view.prompt!;
       settlePrompt(id, true);
-      decide({ [id]: granted }, 'prompt');
+      decide({ [id]: granted }, 'prompt', granted ? 'allow' : 'deny');
       update();
       sayBelow();
     },

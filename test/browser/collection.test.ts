@@ -211,8 +211,9 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(accepted).toMatchObject({ seq: 0, method: 'banner' });
     expect(accepted!.choices).toEqual({ analytics: true, personalisation: true });
     // Minimal: the receipt's own fields and nothing that identifies the person or the device (textHash is the hash
-    // of the notice text everyone is shown).
-    expect(Object.keys(accepted!).sort()).toEqual(['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq', 'textHash']);
+    // of the notice text everyone is shown; action names the button, SEP-07).
+    expect(Object.keys(accepted!).sort()).toEqual(['action', 'at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq', 'textHash']);
+    expect(accepted).toMatchObject({ action: 'accept-all' });
 
     await env.context.setOffline(true);
     await page.getByRole('button', { name: 'Privacy settings' }).last().click();
@@ -492,8 +493,8 @@ describe('minimal proof (REC-03)', () => {
     await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
 
     const ids = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'];
-    // textHash: the hash of the notice text every visitor is shown, no identifier (REC-01).
-    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'textHash', 'gpc', 'withdrawn', 'sdk', 'prev'];
+    // textHash: the hash of the notice text every visitor is shown, no identifier (REC-01); action: the button used.
+    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'textHash', 'action', 'gpc', 'withdrawn', 'sdk', 'prev'];
     const { receipts, hashes } = await page.evaluate(async (ids) => {
       const consent = (window as unknown as { consent: { receipts(): Promise<unknown[]>; disclosureHash(id: string, locale: string): Promise<string> } }).consent;
       return { receipts: await consent.receipts(), hashes: Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await consent.disclosureHash(id, 'en')]))) as Record<string, string> };
@@ -510,7 +511,7 @@ describe('minimal proof (REC-03)', () => {
       expect(shown).toEqual(Object.fromEntries(Object.keys(choices).map((id) => [id, hashes[id]])));
     }
     // In IndexedDB: decisions, receipts and the chain's head, each with its own fields only.
-    const record = ['v', 'purpose', 'granted', 'at', 'expires', 'policy', 'hash', 'locale', 'method', 'textHash', 'gpc', 'optOut'];
+    const record = ['v', 'purpose', 'granted', 'at', 'expires', 'policy', 'hash', 'locale', 'method', 'textHash', 'action', 'gpc', 'optOut'];
     const entries = (await databases(page)).optin!.keyval!;
     for (const [key, value] of entries) {
       const [kind, id] = Array.isArray(key) ? (key as [string, unknown]) : [key, undefined];
