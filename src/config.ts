@@ -19,6 +19,10 @@ export const PAGE_URL = RegExp(`^${PAGE}$`, 'i');
 const IMPLIED = ['default', 'defaultEnabled', 'enabled', 'checked', 'preChecked', 'optOut', 'autoAccept', 'consentOnScroll', 'consentOnDismiss', 'impliedConsent', 'mode'];
 // The consent types of Google Consent Mode v2 (support.google.com/analytics/answer/12334711).
 const CONSENT_MODE_TYPES: readonly ConsentModeType[] = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
+// Consent is to a specific purpose (GDPR Art. 5(1)(b), EDPB 05/2020, PIPL Art. 6): a description that says only "to
+// improve your experience" or "marketing" names none. The common vague phrases, in English and Chinese.
+const VAGUE = '(to )?(improv|enhanc|optimi[sz])\\w* (your |our |the )?(user )?(experience|services?)|(marketing|advertising|other)( purposes)?|(提升|改善|优化)(用户)?(体验|服务)|营销';
+const SPECIFIC = RegExp(`^(?!\\s*(${VAGUE})[.\u3002!]?\\s*$)[^]*\\S`, 'i');
 // Keys that reach Object.prototype when some later code merges the config.
 const UNSAFE = ['__proto__', 'constructor', 'prototype'];
 
@@ -91,6 +95,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
           ? (object('', undefined, each)(v, path, fail), Object.hasOwn(v, fallback) || fail(path, `has no '${fallback}' text: add one (the fallback locale)`))
           : single(v, path, fail);
     const localized = perLocale(text(), text(`a non-empty string or { '${fallback}': '…' }`));
+    const specific = (or = '') => text(`a description of what the data is used for${or}, not only "to improve your experience" or "marketing" (EDPB 05/2020)`, SPECIFIC);
     // A policy in the language of the dialogs (PIPL Art. 17: rules in clear and easy-to-understand language).
     const pageUrl = text("an http(s) URL or a same-origin path like '/privacy'", PAGE_URL);
     // A country is a code (ISO 3166-1 alpha-2): the dialogs name it in the language shown, and the rule below reads it.
@@ -111,7 +116,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
       shape({
         id: text("a kebab-case id like 'credit-scoring'", /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/),
         title: localized,
-        description: localized,
+        description: necessary ? localized : perLocale(specific(), specific(` (or one per locale: { '${fallback}': '…' })`)),
         data: necessary ? optional(list(localized)) : list(localized, true),
         retention: necessary ? optional(localized) : localized,
         recipients: optional(list(shape({ name: localized, country, url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),

@@ -108,6 +108,10 @@ describe('validateConfig', () => {
     // A necessary purpose may still say what it collects; any locale can be the fallback when `locale` says so.
     expect(() => validateConfig(purpose(0, { data: ['session id'], retention: 'the session' }) as unknown as ConsentConfig)).not.toThrow();
     expect(() => validateConfig(root({ locale: 'zh-CN' }) as unknown as ConsentConfig)).not.toThrow();
+    // A description may use a vague word as long as it says what is done (INF-07 refuses only the vague phrase alone).
+    for (const description of ['Marketing emails about our offers, once a week.', 'Improves search results from what you searched before.', '用于营销短信，每周一次。']) {
+      expect(() => validateConfig(purpose(2, { description }) as unknown as ConsentConfig)).not.toThrow();
+    }
     expect(() => validateConfig(purpose(1, { data: ['pages visited', { en: 'device type', 'zh-CN': '设备类型' }] }) as unknown as ConsentConfig)).not.toThrow();
   });
 
@@ -181,6 +185,11 @@ describe('validateConfig', () => {
     ['a title array', purpose(1, { title: ['Analytics'] }), 'purposes[1].title', 'a non-empty string or'],
     ['a locale that a text lacks', root({ locale: 'fr' }), 'purposes[1].title', "has no 'fr' text"],
     ['an own __proto__ in a text', purpose(1, { title: withOwnKey({ en: 'Analytics' }, '__proto__', 'x') }), 'purposes[1].title.__proto__', 'prototype pollution'],
+    // vague purposes: consent is to a specific one (INF-07)
+    ['a description that only says "to improve your experience"', purpose(1, { description: 'To improve your experience.' }), 'purposes[1].description', 'a description of what the data is used for'],
+    ['a description that only says "marketing"', purpose(2, { description: 'Marketing purposes' }), 'purposes[2].description', 'not only "to improve your experience" or "marketing" (EDPB 05/2020)'],
+    ['a vague description in one locale', purpose(1, { description: { en: 'Counts page views.', 'zh-CN': '提升用户体验。' } }), 'purposes[1].description.zh-CN', 'a description of what the data is used for'],
+    ['a numeric description', purpose(3, { description: 7 }), 'purposes[3].description', "a description of what the data is used for (or one per locale: { 'en': '…' })"],
     ['no data for a non-necessary purpose', purpose(1, { data: DROP }), 'purposes[1].data', 'a non-empty array'],
     ['empty data', purpose(2, { data: [] }), 'purposes[2].data', 'a non-empty array'],
     ['data as a string', purpose(2, { data: 'ad clicks' }), 'purposes[2].data', 'a non-empty array'],
