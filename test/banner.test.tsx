@@ -5,7 +5,7 @@ import { ConsentDeniedError, createConsent } from '../src/index.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 describe('banner (CHO-02, CHO-05, PRE-05)', () => {
-  it('is a labelled, non-modal dialog in the language shown, naming the controller, the purposes and withdrawal', async () => {
+  it('is a labelled, non-modal dialog in the language shown, naming the controller, the purposes and withdrawal (INF-03)', async () => {
     const { get } = await mounted();
     const banner = get('dialog', 'Your privacy choices');
     expect(banner.getAttribute('aria-modal')).toBeNull();
@@ -89,7 +89,7 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     }
   });
 
-  it('Reject all denies every non-necessary purpose with one click, as many as Accept all takes', async () => {
+  it('Reject all denies every non-necessary purpose with one click, as many as Accept all takes (CHO-03)', async () => {
     const { get, consent } = await mounted();
     get('button', 'Reject all').click();
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'denied', marketing: 'denied', 'credit-scoring': 'denied' });

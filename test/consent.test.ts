@@ -12,7 +12,7 @@ afterEach(() => vi.restoreAllMocks());
 const DAY = 864e5;
 
 describe('defaults (PRE-03, off until yes)', () => {
-  it('denies every non-necessary purpose on a fresh store and always grants necessary ones', async () => {
+  it('denies every non-necessary purpose on a fresh store and always grants necessary ones, require() included (GATE-09)', async () => {
     const consent = createConsent(config());
     await consent.ready;
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'undecided' });
@@ -145,7 +145,7 @@ describe('faults never become a yes (PRE-04)', () => {
     expect(errors[0]).toMatch(/"analytics" is unreadable/);
   });
 
-  it('reads a record written by this schema with extra fields a later release added, without widening it', async () => {
+  it('reads a record written by this schema with extra fields a later release added, without widening it (GATE-06)', async () => {
     const cfg = config();
     const probe = createConsent(cfg);
     const hash = await probe.disclosureHash('analytics', 'en');

@@ -1,5 +1,6 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
 import { within } from '@testing-library/preact';
+import { createStore, getMany } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
 import { createConsent } from '../src/index.js';
@@ -52,6 +53,32 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(get('status').textContent).toBe('Choices saved');
     expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': false } });
   });
+
+  it('save exactly what the switches show, over 50 random sequences of clicks from random earlier choices (CHO-09)', async () => {
+    // Six purposes that Save decides (none sensitive: a sensitive switch asks in its own prompt instead).
+    const six = ['analytics', 'marketing', 'maps', 'video', 'search', 'offers'].map((id) => ({ id, title: `Title ${id}`, description: `Uses your data for ${id}.`, data: ['d'], retention: '1 month' }));
+    const { get, root, consent } = await mounted({ purposes: [purposes[0], ...six] });
+    consent.showPreferences();
+    // One switch per purpose, in the config's order (found by name once; by role after that, which is faster).
+    const switches = () => [...root.querySelectorAll<HTMLElement>('[role="switch"]')];
+    expect(six.map((p) => get('switch', p.title))).toEqual(switches());
+    get('button', 'Close').click();
+    // A fixed seed: a failure names the run, and the same run comes back.
+    let seed = 0x5eed;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let run = 0; run < 50; run++) {
+      await consent.decide(Object.fromEntries(six.map((p) => [p.id, random() < 0.5])));
+      consent.showPreferences();
+      for (let clicks = Math.floor(random() * 8); clicks > 0; clicks--) switches()[Math.floor(random() * six.length)]!.click();
+      const shown = Object.fromEntries(switches().map((el, i) => [six[i]!.id, el.getAttribute('aria-checked') == 'true']));
+      root.querySelector<HTMLElement>('[data-action="save"]')!.click();
+      expect(consent.state(), `run ${run}`).toEqual({ necessary: 'granted', ...Object.fromEntries(six.map((p) => [p.id, shown[p.id] ? 'granted' : 'denied'])) });
+      // Stored as shown, once Save's receipt is kept.
+      await vi.waitFor(async () => expect((await consent.receipts()).at(-1)?.action).toBe('save'), { interval: 5 });
+      const stored = await getMany(six.map((p) => ['d', p.id]), createStore(consent.config.storageName!, 'keyval'));
+      expect(Object.fromEntries(stored.map((r: { purpose: string; granted: boolean }) => [r.purpose, r.granted])), `run ${run}, stored`).toEqual(shown);
+    }
+  }, 20_000);
 
   it('ask for a sensitive purpose in its own prompt over them; Escape there records nothing, Allow turns the switch on (SEP-01)', async () => {
     const { get, consent, focused, query } = await open();

@@ -13,6 +13,16 @@ describe('texts (INF-05)', () => {
     }
   });
 
+  it('says no without shame or pressure in both locales: no "are you sure", "no thanks", "recommended" or "miss out" (WDR-05)', () => {
+    // Phrasings that the CNIL, the EDPB (03/2022, deceptive design) and CCPA 7004(a)(2) name as steering the choice.
+    const english = /\b(are you sure|no,? thanks|i don.t (care|want)|recommended|best experience|miss out|lose|only \d|limited|hurry|unlock)\b/i;
+    const chinese = /确定要|残忍|不用了|推荐|错过|损失|更好的体验|限时|解锁|狠心/;
+    for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(english);
+    for (const [key, value] of Object.entries(zhCN)) expect(value, key).not.toMatch(chinese);
+    // The answers themselves are plain: "Reject all" says as much as "Accept all", in as many characters.
+    for (const t of [en, zhCN]) expect(t.rejectAll.length).toBe(t.acceptAll.length);
+  });
+
   it('keeps every placeholder of the English text in the Chinese one', () => {
     const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
     for (const key of Object.keys(en) as (keyof typeof en)[]) expect(placeholders(zhCN[key]), key).toEqual(placeholders(en[key]));
