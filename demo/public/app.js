@@ -82,7 +82,7 @@
       recoLoading: '正在加载推荐内容…',
       recoFailed: '推荐内容加载失败，下次访问时会再次尝试。',
       creditWaiting: '正在等待您的选择…',
-      creditScore: '您的信用评分为 {score}（来自 {bureau}）。',
+      creditScore: '您的信用评分为 {score}（来自 Lumen 征信机构）。',
       creditDenied: '未查询评分：您没有允许信用评分。',
       creditFailed: '暂时无法获取评分，请稍后再试。',
       logUnavailable: '暂时无法读取服务器日志。',
