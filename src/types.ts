@@ -50,7 +50,7 @@ export interface ConsentConfig<Id extends string = string> {
   /** A new `version` asks everyone again. `url`: http(s) or a same-origin path, or one per locale. */
   readonly policy: { readonly version: string; readonly url: LocalizedText };
   readonly purposes: readonly Purpose<Id>[];
-  /** Locale to show; default: the first of `navigator.languages` that is available, else `en`. */
+  /** Locale to show; default: the page's `<html lang>`, else the first of `navigator.languages` that is available, else `en`. */
   readonly locale?: string;
   /** Overrides of UI strings per locale, read by the widgets. */
   readonly texts?: { readonly [locale: string]: { readonly [key: string]: string } };
@@ -222,7 +222,7 @@ export interface Consent<Id extends string = string> {
   readonly ready: Promise<void>;
   /** The validated config. */
   readonly config: ConsentConfig<Id>;
-  /** The locale chosen from `config.locale` or `navigator.languages`. */
+  /** The locale chosen from `config.locale`, the page's `<html lang>` or `navigator.languages`. */
   readonly locale: string;
   /**
    * True when this browser never stored a decision for this config (a flag in localStorage, `optin:<storageName>`,
