@@ -341,6 +341,10 @@ describe('iframes', () => {
       stops.pop()!();
       await setup(frame.replace('marketing', 'analytics'), { texts: { fr: { acceptAll: 'Tout accepter' } } });
       expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Show content that needs your consent for “Analytics”', 'en']);
+      // Then the button is in English as the dialogs are, with the site's English text when it gave one.
+      stops.pop()!();
+      await setup(frame.replace('marketing', 'analytics'), { texts: { en: { blockedContent: 'Load the {purpose} video' }, fr: { acceptAll: 'Tout accepter' } } });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Load the Analytics video', 'en']);
     } finally {
       document.documentElement.lang = '';
     }
