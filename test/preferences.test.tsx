@@ -1,5 +1,5 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
-import { within } from '@testing-library/preact';
+import { getByRole, within } from '@testing-library/preact';
 import { createStore, getMany } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
@@ -22,6 +22,34 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     const dialog = get('dialog', 'Privacy settings');
     expect(dialog.textContent).toContain('Always on');
     expect(dialog.textContent).toContain('cannot be switched off');
+  });
+
+  it('give each purpose a switch named by its visible title, described by its disclosure, whose aria-checked follows each click (A11Y-05)', async () => {
+    const { get, consent } = await open();
+    const dialog = get('dialog', 'Privacy settings');
+    const optional = purposes.filter((p) => !('necessary' in p));
+    const titles = [...dialog.querySelectorAll('h3')].map((h) => h.textContent);
+    for (const p of optional) {
+      const title = typeof p.title == 'string' ? p.title : p.title.en;
+      const description = typeof p.description == 'string' ? p.description : p.description.en;
+      expect(titles, p.id).toContain(title);
+      // Found by role, by the visible title as its whole name, and by the purpose's description as (part of) its own.
+      const control = getByRole(dialog, 'switch', { name: title, description: (text) => text.includes(description) });
+      expect(control.getAttribute('aria-checked'), p.id).toBe('false');
+      control.click();
+      await settle(0);
+      if ('sensitive' in p) {
+        // Its yes is the prompt's: the switch says on only once that yes is given.
+        expect(control.getAttribute('aria-checked'), p.id).toBe('false');
+        get('button', `Allow ${title}`).click();
+        await settle(0);
+      }
+      expect(control.getAttribute('aria-checked'), p.id).toBe('true');
+      control.click();
+      await settle(0);
+      expect(control.getAttribute('aria-checked'), p.id).toBe('false');
+    }
+    expect(consent.state('credit-scoring')).toBe('denied');
   });
 
   it('disclose for each purpose what data, why, who receives it and how long; a recipient abroad is marked', async () => {
@@ -52,6 +80,32 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     await settle(200);
     expect(get('status').textContent).toBe('Choices saved');
     expect((await receiptsOf(consent))[0]).toMatchObject({ method: 'preferences', choices: { analytics: false, marketing: true, 'credit-scoring': false } });
+  });
+
+  it('have one switch per purpose: Analytics alone switched on and saved grants Analytics only, stored so (CHO-04)', async () => {
+    const { get, all, consent, query } = await open();
+    const sent: string[] = [];
+    const pixel = consent.gate('marketing', () => sent.push('pixel'));
+    pixel();
+    // Each switch moves only itself: no purpose rides along with another.
+    const checked = () => all('switch').map((s) => s.getAttribute('aria-checked'));
+    for (const [name, expected] of [['Analytics', ['true', 'false', 'false']], ['Advertising', ['true', 'true', 'false']], ['Advertising', ['true', 'false', 'false']]] as const) {
+      get('switch', name).click();
+      expect(checked(), name).toEqual(expected);
+    }
+    get('button', 'Save choices').click();
+    expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
+    expect((await receiptsOf(consent))[0]!.choices).toEqual({ analytics: true, marketing: false, 'credit-scoring': false });
+    // What a later page view reads from IndexedDB.
+    const later = createConsent(config({ storageName: consent.config.storageName! }));
+    await later.ready;
+    expect(later.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
+    // The yes to Analytics opens nothing else: Advertising's held call is dropped, require() refuses without asking.
+    await expect(consent.require('marketing')).rejects.toMatchObject({ name: 'ConsentDeniedError' });
+    await settle(0);
+    expect(query('dialog')).toBeNull();
+    pixel();
+    expect(sent).toEqual([]);
   });
 
   it('save exactly what the switches show, over 50 random sequences of clicks from random earlier choices (CHO-09)', async () => {
@@ -128,6 +182,31 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(clicks).toBe(2);
     // Each receipt names the control used (SEP-07): the banner's, then the preferences' own.
     expect((await receiptsOf(consent, 3)).map((r) => r.action)).toEqual(['accept-all', 'reject-all', 'accept-all']);
+  });
+
+  it('for a US controller under Global Privacy Control, keep sensitive data off by default, past Accept all, and record a "limit" of it as a no for later visits (GPC-07)', async () => {
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
+    try {
+      const { get, consent } = await mounted({ controller: { name: 'Daily Lantern Inc.', contact: 'privacy@lantern.example', country: 'US' } });
+      // Off by default, and "Accept all" leaves it off: sensitive data is used only after its own opt-in.
+      get('button', 'Accept all').click();
+      expect(consent.state('credit-scoring')).toBe('undecided');
+      expect(consent.has('credit-scoring')).toBe(false);
+      void consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+      (await vi.waitFor(() => get('button', 'Allow Credit scoring'))).click();
+      expect(consent.state('credit-scoring')).toBe('granted');
+      // The limit: its switch in "Privacy settings", turned off, is a no at once, receipted with the control used.
+      get('button', 'Privacy settings').click();
+      get('switch', 'Credit scoring').click();
+      expect(consent.state('credit-scoring')).toBe('denied');
+      const receipts = await receiptsOf(consent, 4);
+      expect(receipts.at(-1)).toMatchObject({ method: 'preferences', action: 'switch-off', choices: { 'credit-scoring': false } });
+      const later = createConsent(config({ storageName: consent.config.storageName! }));
+      await later.ready;
+      expect(later.state('credit-scoring')).toBe('denied');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('withdraw a separate consent in as many actions as the prompt took to give it: "Privacy settings", then its switch (WDR-02)', async () => {
