@@ -202,6 +202,9 @@ describe('validateConfig', () => {
     ['sale: 1', purpose(2, { sale: 1 }), 'purposes[2].sale', 'must be true'],
     ['a necessary purpose that is sensitive', purpose(0, { sensitive: true }), 'purposes[0].sensitive', 'split it into two purposes'],
     ['a necessary purpose that is a sale', purpose(0, { sale: true }), 'purposes[0].sale', 'split it into two purposes'],
+    // No purpose rests on legitimate interest: device access needs consent or strict necessity (Taskforce F; PRE-07).
+    ['a purpose on legitimate interest (PRE-07)', purpose(2, { legitimateInterest: true }), 'purposes[2].legitimateInterest', 'remove it'],
+    ['a legal basis other than consent (PRE-07)', purpose(1, { legalBasis: 'legitimate-interest' }), 'purposes[1].legalBasis', 'remove it'],
     // recipients, hosts, storage
     ['recipients as an object', purpose(1, { recipients: { name: 'Stats Co' } }), 'purposes[1].recipients', 'an array'],
     ['a string recipient', purpose(1, { recipients: ['Stats Co'] }), 'purposes[1].recipients[0]', 'an object { name, country, url, contact }'],

@@ -272,6 +272,37 @@ describe('mountDialogs', () => {
     expect(other!.textHash).not.toBe(rejected!.textHash);
   });
 
+  it.each([
+    ['en', /terms|conditions|polic(y|ies)|\bread\b|agree/i],
+    ['zh-CN', /条款|协议|政策|阅读|服务/],
+  ])('asks for consent apart from the terms and the policy in %s: no checkbox, and no control that decides names them (INF-06)', async (locale, terms) => {
+    const dialogs = await mounted({ locale });
+    const controls: string[] = [];
+    // Every control of every layer, with the name it is announced by, collected as each layer is shown.
+    const collect = () => {
+      expect(dialogs.root.querySelectorAll('input, [role=checkbox], [role=radio]')).toHaveLength(0);
+      for (const el of dialogs.root.querySelectorAll<HTMLElement>('button, a, [role=switch]')) {
+        const labelledBy = el.getAttribute('aria-labelledby');
+        const name = el.getAttribute('aria-label') || (labelledBy && dialogs.root.querySelector(`#${labelledBy}`)?.textContent) || el.textContent || '';
+        controls.push(`${el.localName}${el.getAttribute('role') ? `[${el.getAttribute('role')}]` : ''} ${name.trim()}`);
+      }
+    };
+    collect();
+    dialogs.consent.showPreferences();
+    await settle(0);
+    collect();
+    dialogs.root.querySelector<HTMLButtonElement>('dialog [data-action=reject]')!.click();
+    void dialogs.consent.require('credit-scoring', { ask: true }).catch(() => undefined);
+    await settle(0);
+    collect();
+    // The policy is one link to read, apart from the answers; no button or switch is also an "I accept the terms".
+    const links = controls.filter((c) => c.startsWith('a ') && terms.test(c));
+    expect(links.length).toBeGreaterThan(0);
+    expect(controls.filter((c) => !c.startsWith('a ') && terms.test(c))).toEqual([]);
+    // The answers were there to check: the three of the banner, the switches, the prompt's yes.
+    expect(controls.filter((c) => c.startsWith('button')).length).toBeGreaterThan(8);
+  });
+
   it('shows every string of the English table somewhere in its layers', async () => {
     const dialogs = await mounted({ controller: { name: 'Daily Lantern Ltd.', contact: 'privacy@lantern.example', country: 'SG' } });
     const text = await everyLayer(dialogs);
