@@ -17,6 +17,7 @@
       callMarketing: 'Advertising pixel',
       callVideo: 'Video player embed',
       callCredit: 'Credit score request',
+      recoWaiting: 'Recommendations appear once you allow personalisation.',
       recoLoading: 'Loading recommendations…',
       recoFailed: 'Recommendations could not be loaded. They will be tried again on your next visit.',
       creditWaiting: 'Waiting for your choice…',
@@ -240,6 +241,8 @@
         return response.json();
       })
       .then(function (titles) {
+        // Withdrawn while the list was on its way: it is not shown.
+        if (!recommendationsShown) return;
         var list = document.createElement('ul');
         list.className = 'recommendations';
         titles.forEach(function (title) {
@@ -420,6 +423,11 @@
   window.addEventListener('consent:change', function (event) {
     if (event.detail && event.detail.states) states = event.detail.states;
     refresh();
+    // Withdrawn: the list drawn from reading history goes, and the box says how to get it back (PIPL Art. 24).
+    if (recommendationsShown && stateOf('personalisation') != 'granted') {
+      recommendationsShown = false;
+      showMessage(t('recoWaiting'));
+    }
     // Allowed later, after an earlier no had dropped the first request: the box can fill in now.
     if (!recommendationsShown && stateOf('personalisation') == 'granted') {
       var last = calls.filter(function (item) { return item.purpose == 'personalisation'; }).pop();

@@ -30,7 +30,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(collected()).toEqual([]);
   });
 
-  it('Reject all, reload: still nothing collected, no banner, and the denial is in the real IndexedDB with the hash of the banner text shown (REC-01)', async () => {
+  it('Reject all, reload: still nothing collected, no banner, and the denial is in the real IndexedDB with the hash of the banner text shown (REC-01, CHO-06)', async () => {
     const page = await open();
     const shown = await banner(page);
     // What the person read, hashed here as an auditor would: the rendered text of the dialog they decided in.
@@ -530,5 +530,137 @@ describe('minimal proof (REC-03)', () => {
     });
     expect(calls.map((call) => call.split(' ')[0])).toEqual(expect.arrayContaining(['screen.width', 'canvas.toDataURL()']));
     expect(calls.filter((call) => call.includes('/optin.global.js')).map((call) => call.split(' ')[0])).toEqual([]);
+  });
+});
+
+describe('a no costs no service (CHO-07, CHO-10)', () => {
+  it('after Reject all the page stays where it was and all of it is usable: no wall, no redirect; what needs the data says why it is not there (CHO-07)', async () => {
+    const page = await open();
+    const address = page.url();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(page.url()).toBe(address);
+    // Nine points over the window: each shows the page's own content, not an overlay of Optin's.
+    const hitsAt = () =>
+      page.evaluate(() =>
+        [1, 3, 5].flatMap((i) => [1, 3, 5].map((j) => document.elementFromPoint((innerWidth * i) / 6, (innerHeight * j) / 6)?.closest('optin-consent, main, header, footer')?.localName ?? 'nothing')),
+      );
+    expect(await hitsAt()).not.toContain('optin-consent');
+    expect(await hitsAt()).not.toContain('nothing');
+    expect(await page.evaluate(() => document.querySelector('main')!.inert || document.querySelector('main')!.closest('[aria-hidden=true]') != null)).toBe(false);
+    // The core journey: the stories scroll and read, the other language and the policy open.
+    await page.mouse.wheel(0, 600);
+    await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(0);
+    expect(await hitsAt()).not.toContain('optin-consent');
+    await expect.poll(() => page.getByRole('article').count()).toBe(3);
+    for (const story of await page.getByRole('article').all()) expect(await story.isVisible()).toBe(true);
+    // Features that need the data say so in place, instead of failing silently or asking again.
+    expect(await page.locator('#recommendations').textContent()).toContain('Recommendations appear once you allow personalisation.');
+    expect(await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Don’t allow' }).click();
+    await expect.poll(() => page.locator('#credit-result').textContent()).toBe('No score checked: you did not allow credit scoring.');
+    await page.getByRole('link', { name: '简体中文' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).not.toBe('Today’s stories');
+    await page.getByRole('contentinfo').getByRole('link', { name: /隐私政策|Privacy policy/ }).click();
+    await page.waitForURL(/\/privacy\.html/);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(collected()).toEqual([]);
+  });
+
+  it('personalised recommendations are off until a yes, the same stories show without them, and switching them off takes two actions from "Privacy settings" and ends them at once (CHO-10)', async () => {
+    const page = await open();
+    const dialog = await banner(page);
+    // Before any answer: the stories for everyone, no list from reading history, nothing asked of the server.
+    expect(await page.getByRole('article').count()).toBe(3);
+    expect(await page.locator('#recommendations').textContent()).toContain('Recommendations appear once you allow personalisation.');
+    expect(hits('personalisation')).toBe(0);
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    await expect.poll(() => page.locator('#recommendations li').count()).toBe(3);
+    let actions = 0;
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    actions++;
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.getByRole('switch', { name: 'Personalised recommendations' }).click();
+    actions++;
+    await until(async () => ((await stored(page, 'personalisation')) as { granted?: boolean } | undefined)?.granted === false, 'the stored no to personalisation');
+    expect(actions).toBe(2);
+    await page.keyboard.press('Escape');
+    // The non-personalised page is what shows now: the stories for everyone, and no list drawn from reading history.
+    await expect.poll(() => page.locator('#recommendations li').count()).toBe(0);
+    expect(await page.locator('#recommendations').textContent()).toContain('Recommendations appear once you allow personalisation.');
+    expect(await page.getByRole('article').count()).toBe(3);
+    const asked = hits('personalisation');
+    await page.reload();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle(1000);
+    expect(await page.locator('#recommendations li').count()).toBe(0);
+    expect(await page.getByRole('article').count()).toBe(3);
+    expect(hits('personalisation')).toBe(asked);
+  });
+});
+
+describe('the strictly necessary set is honest (PRE-07)', () => {
+  it('"Essential" is the only purpose on without a switch, names no recipient, and after Reject all only the site itself is reached and only Optin’s own records are kept (PRE-07)', async () => {
+    const requests: string[] = [];
+    env.context.on('request', (request) => requests.push(request.url()));
+    const page = await open();
+    const dialog = await banner(page);
+    await dialog.getByRole('button', { name: 'Customize' }).click();
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    const sections = await preferences.locator('li.purpose').evaluateAll((items) =>
+      items.map((li) => ({ title: li.querySelector('h3')!.textContent, switch: !!li.querySelector('[role=switch]'), text: (li as HTMLElement).innerText })),
+    );
+    const locked = sections.filter((s) => !s.switch);
+    expect(locked.map((s) => s.title)).toEqual(['Essential']);
+    // No vendor is listed under it: the recipients the config names elsewhere are absent, and none is "shared with".
+    expect(locked[0]!.text).not.toMatch(/Shared with|Lantern Analytics|AdNet|StreamBox|Lumen/);
+    // Every other purpose waits for consent: none rests on "legitimate interest", in any layer.
+    expect(sections.filter((s) => s.switch)).toHaveLength(5);
+    expect(await page.locator('optin-consent').evaluate((host) => host.shadowRoot!.textContent)).not.toMatch(/legitimate interest/i);
+    await preferences.getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => (await stored(page, 'analytics')) !== undefined, 'the stored no');
+    await page.mouse.wheel(0, 800);
+    await idle(3000);
+    await page.reload();
+    await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
+    await idle(1000);
+    const site = new URL(env.server.url).origin;
+    expect(requests.filter((url) => new URL(url).origin != site || /^\/(collect|trackers)\//.test(new URL(url).pathname))).toEqual([]);
+    expect(collected()).toEqual([]);
+    // Kept on the device: the choice and its proof only (preference storage is essential), no cookie.
+    expect(await env.context.cookies()).toEqual([]);
+    expect((await page.evaluate(() => Object.keys(localStorage))).filter((key) => !key.startsWith('optin:'))).toEqual([]);
+    expect(Object.keys(await databases(page))).toEqual(['optin']);
+  });
+});
+
+describe('the privacy policy (INF-04)', () => {
+  it('is one click from the banner, two from the page once it is answered (also in the prompt and the footer), answers 200 and is a page that can be saved as it is (INF-04)', async () => {
+    const page = await open();
+    const link = (await banner(page)).getByRole('link', { name: 'Privacy policy' });
+    const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname == '/privacy.html'), link.click()]);
+    expect(response.status()).toBe(200);
+    expect(await page.getByRole('heading', { name: 'Privacy policy', level: 1 }).isVisible()).toBe(true);
+    // Answered on the policy page itself, back on the news page: "Privacy settings", then the link.
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.goto(new URL('/', env.server.url).href);
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    await page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('link', { name: 'Privacy policy' }).click();
+    await page.waitForURL(/\/privacy\.html/);
+    expect(await page.getByRole('heading', { name: 'Privacy policy', level: 1 }).isVisible()).toBe(true);
+    await page.goto(new URL('/', env.server.url).href);
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    expect(await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('link', { name: 'Privacy policy' }).getAttribute('href')).toBe('/privacy.html');
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy policy' }).getAttribute('href')).toBe('/privacy.html');
+    // Saved as a file, with no script run, it still holds the whole policy: who decides, each purpose, each recipient.
+    for (const url of ['/privacy.html', '/privacy.html?lang=zh-CN']) {
+      const file = await page.request.get(new URL(url, env.server.url).href);
+      expect(file.status(), url).toBe(200);
+      expect(file.headers()['content-type'], url).toMatch(/^text\/html/);
+      const text = await file.text();
+      for (const words of ['Daily Lantern Ltd.', 'Lumen Credit', 'AdNet Asia', 'StreamBox', '灯笼日报有限公司', 'Lumen 征信机构']) expect(text, `${url}: ${words}`).toContain(words);
+    }
   });
 });
