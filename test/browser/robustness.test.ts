@@ -2,7 +2,7 @@
 // hostile page CSS and a 320 px wide phone.
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, env, hits, open, until } from './browser.js';
+import { banner, collected, env, hits, open, until } from './browser.js';
 
 const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,6 +79,24 @@ describe('host pages (principle 7)', () => {
     expect(reject.x).toBeLessThan(accept.x);
   });
 
+  it.each([
+    [1280, 720],
+    [375, 667],
+  ])('at %i x %i, a first visit shows the banner in the first view before anything is collected, Accept all and Reject all wholly in it (PRE-06)', async (width, height) => {
+    const { page, dialog } = await windowOf(width, height);
+    expect(await dialog.isVisible()).toBe(true);
+    // What share of each answer the window shows, as an IntersectionObserver measures it (1: all of it).
+    for (const name of ['Accept all', 'Reject all']) {
+      const ratio = await dialog.getByRole('button', { name }).evaluate(
+        (el) => new Promise<number>((resolve) => new IntersectionObserver(([entry], observer) => (observer.disconnect(), resolve(entry!.intersectionRatio))).observe(el)),
+      );
+      expect(ratio, name).toBe(1);
+    }
+    // Shown without scrolling, and nothing collected meanwhile.
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(collected()).toEqual([]);
+  });
+
   it('at 320 x 640, Accept all and Reject all are both fully visible without sideways scrolling', async () => {
     await env.context.close();
     env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
@@ -127,7 +145,7 @@ describe('host pages (principle 7)', () => {
     }
   });
 
-  it('at 320 x 640, neither the open banner nor then "Privacy settings" ever hides the page control that has keyboard focus (WCAG 2.4.11)', async () => {
+  it('at 320 x 640, neither the open banner nor then "Privacy settings" ever hides the page control that has keyboard focus (WCAG 2.4.11, A11Y-07)', async () => {
     await env.context.close();
     env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
     const page = await open('/');
@@ -207,7 +225,7 @@ describe('host pages (principle 7)', () => {
     [1280, 800],
     [320, 640],
     [568, 320],
-  ])('at %i x %i, no scrolling box cuts the focus ring of the control focused in the preferences (WCAG 2.4.7)', async (width, height) => {
+  ])('at %i x %i, no scrolling box cuts the focus ring of the control focused in the preferences (WCAG 2.4.7, A11Y-07)', async (width, height) => {
     const { page, preferences } = await windowOf(width, height);
     await preferences();
     const cut = new Set<string>();
