@@ -12,8 +12,8 @@ const TIMEOUT = 5000;
 /** Storage for database `name`; `report` receives every storage fault; `onGone` runs when the database is deleted. */
 export function createPersistence(name: string, report: (error: ConsentError) => void, onGone?: () => void) {
   const idb = idbStore(name, onGone);
+  // Memory-only exactly when the store is no longer IndexedDB: one fact, so it is kept in one place.
   let store = idb;
-  let memoryOnly = false;
   // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a
   // decision here, so the dialogs may show the banner at once instead of waiting for IndexedDB to be created.
   const hint = 'optin:' + name;
@@ -33,9 +33,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
 
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
-    if (memoryOnly) return;
+    if (store != idb) return;
     report(new ConsentStorageError('IndexedDB failed, so decisions are kept for this page view only. Check that IndexedDB is available and has space.', cause));
-    memoryOnly = true;
     store = memoryStore();
   };
   /** `work`, or a rejection once IndexedDB has kept silent for TIMEOUT. */
@@ -48,7 +47,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const remove = (store: Store, ids: readonly string[]) => store.write(ids.map((id) => [key(id), undefined]));
   // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
   // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-  const dropStale = (ids: readonly string[]) => void (memoryOnly && remove(idb, ids).catch(() => undefined));
+  const dropStale = (ids: readonly string[]) => void (store != idb && remove(idb, ids).catch(() => undefined));
   /** A stored decision is newer than `mine` (another tab's; of two at the same time, the no holds). */
   const outdated = (stored: unknown, mine: unknown) => {
     // Only a readable record of this purpose: an unreadable one counts as no decision, so it never keeps one out.
@@ -64,7 +63,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     firstVisit,
     remember,
     get memoryOnly() {
-      return memoryOnly;
+      return store != idb;
     },
     /** Runs `work` after every piece of work queued before it. */
     inOrder(work: () => Promise<void>) {
