@@ -133,7 +133,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // What was decided on this page or heard from another tab since start-up is newer than anything stored, whatever
     // the clock said when that was written.
     apply(
-      stored.filter((r) => fresh(r) && !overridden(r)),
+      stored.filter(fresh).filter((r) => !overridden(r)),
       false,
     );
     // Recorded once: a no without the signal's standing opt-out gets it too.

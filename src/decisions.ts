@@ -88,9 +88,8 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
      * Makes records take effect here: state, held calls, waiting require() calls, `change`. `act`: made by the
      * person now (here or in another tab), not read from storage.
      */
-    apply: (list: readonly (DecisionRecord | undefined)[], act = true) => {
+    apply: (taking: readonly DecisionRecord[], act = true) => {
       // Every record takes effect before anything waiting runs: a held call that decides or resets is then newer.
-      const taking = list.filter((record) => !!record);
       // What ran out before its timer fired (sleep, a clock jump) is announced first: changes are told against it.
       changed([...records.keys()].filter((id) => records.get(id)!.expires <= Date.now()));
       for (const record of taking) {
@@ -140,12 +139,12 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     actedSince: (id: string, mark: number) => (actedAt.get(id) ?? 0) > mark,
 
     /** A stored record still counts: nothing was reset since, and nothing was decided here meanwhile (that is newer). */
-    fresh: (r?: DecisionRecord) => !!r && r.at > lastReset() && !records.has(r.purpose),
+    fresh: (r?: DecisionRecord): r is DecisionRecord => !!r && r.at > lastReset() && !records.has(r.purpose),
 
     // A record from another tab older than what this tab holds changes nothing; of two made at the same time in two
     // tabs, the no holds in both.
     /** A record heard from another tab is newer than what this tab holds. */
-    newer: (r?: DecisionRecord) => {
+    newer: (r?: DecisionRecord): r is DecisionRecord => {
       const held = r && records.get(r.purpose);
       return !!r && r.at > lastReset() && (!held || fromTheFuture(held) || held.at < r.at || (held.at == r.at && !r.granted));
     },
