@@ -4,7 +4,7 @@ import { clearStorage } from './cleanup.js';
 import type { ConsentError } from './errors.js';
 import type { Emitter } from './events.js';
 import { settle, type Queues } from './gate.js';
-import { fromTheFuture } from './records.js';
+import { fromTheFuture, later } from './records.js';
 import type { ConsentEvents, DecisionRecord, Purpose, PurposeState } from './types.js';
 
 const DAY = 864e5;
@@ -141,12 +141,11 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     /** A stored record still counts: nothing was reset since, and nothing was decided here meanwhile (that is newer). */
     fresh: (r?: DecisionRecord): r is DecisionRecord => !!r && r.at > lastReset() && !records.has(r.purpose),
 
-    // A record from another tab older than what this tab holds changes nothing; of two made at the same time in two
-    // tabs, the no holds in both.
+    // A record from another tab older than what this tab holds changes nothing.
     /** A record heard from another tab is newer than what this tab holds. */
     newer: (r?: DecisionRecord): r is DecisionRecord => {
       const held = r && records.get(r.purpose);
-      return !!r && r.at > lastReset() && (!held || fromTheFuture(held) || held.at < r.at || (held.at == r.at && !r.granted));
+      return !!r && r.at > lastReset() && (!held || fromTheFuture(held) || later(r, held));
     },
   };
 }

@@ -2,7 +2,7 @@
 // IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
 import { ConsentStorageError, type ConsentError } from './errors.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
-import { fromTheFuture, readRecord } from './records.js';
+import { fromTheFuture, later, readRecord } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
 import type { DecisionRecord, Receipt } from './types.js';
 
@@ -48,12 +48,12 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
   // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
   const dropStale = (ids: readonly string[]) => void (store != idb && remove(idb, ids).catch(() => undefined));
-  /** A stored decision is newer than `mine` (another tab's; of two at the same time, the no holds). */
+  /** A stored decision (another tab's) is a later word than `mine`. */
   const outdated = (stored: unknown, mine: unknown) => {
     // Only a readable record of this purpose: an unreadable one counts as no decision, so it never keeps one out.
     const m = mine as DecisionRecord;
     const s = readRecord(stored, [m.purpose]);
-    return !!s && !fromTheFuture(s) && (s.at > m.at || (s.at == m.at && !s.granted));
+    return !!s && !fromTheFuture(s) && later(s, m);
   };
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.

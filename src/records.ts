@@ -19,3 +19,9 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
  * told. It counts as no decision (asked again), and any later decision is stored over it.
  */
 export const fromTheFuture = (r: DecisionRecord): boolean => r.at > Date.now() + 864e5;
+
+/**
+ * `a` is a later word on its purpose than `b`: made after it, or at the same millisecond (in two tabs) and a no, so
+ * that of two such decisions the no holds in every tab.
+ */
+export const later = (a: DecisionRecord, b: DecisionRecord): boolean => a.at > b.at || (a.at == b.at && !a.granted);
