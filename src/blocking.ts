@@ -1,7 +1,7 @@
 // Declarative blocking: `<script type="text/plain" data-consent>` and `<iframe data-consent data-src>` stay inert
 // until their purpose is granted, then run or load once, in document order; never after a no.
 import { PAGE_URL } from './config.js';
-import { nearest } from './nearest.js';
+import { didYouMean } from './nearest.js';
 import { localize } from './text.js';
 import type { Consent } from './types.js';
 
@@ -154,10 +154,8 @@ export function blockElements(consent: Consent, root: ParentNode = document): ()
     for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR)) {
       const id = el.dataset.consent!;
       if (done.has(el)) continue;
-      if (!ids.includes(id)) {
-        const near = nearest(id, ids);
-        ignore(el, `data-consent="${id}" is not a purpose in the config${near ? ` (did you mean "${near}"?)` : ''}`);
-      } else if (el.localName == 'iframe') {
+      if (!ids.includes(id)) ignore(el, `data-consent="${id}" is not a purpose in the config; ${didYouMean(id, ids, 'add it to purposes')}`);
+      else if (el.localName == 'iframe') {
         if (PAGE_URL.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
         else ignore(el, `data-src="${el.dataset.src}" is not an http(s) URL or a same-origin path`);
       } else if (consent.has(id)) {

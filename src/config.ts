@@ -1,7 +1,7 @@
 // Checks a config before anything runs and lists every problem at once, each with its path and its fix.
 // Walks only the shapes it knows, so cyclic, hostile or JSON-parsed input cannot loop, pollute or throw a TypeError.
 import { ConsentConfigError, type ConfigIssue } from './errors.js';
-import { nearest } from './nearest.js';
+import { didYouMean } from './nearest.js';
 import type { ConsentConfig, ConsentModeType } from './types.js';
 
 type Obj = { readonly [key: string]: unknown };
@@ -60,10 +60,7 @@ const object =
       if (UNSAFE.includes(key)) fail(at(path, key), 'is refused (prototype pollution): remove it');
       else if (fields && IMPLIED.includes(key)) {
         fail(at(path, key), `\`${key}\`: Optin has no such switch; consent must be an explicit yes (GDPR Recital 32, PIPL Art. 14) and every non-necessary purpose starts off. Remove it`);
-      } else if (fields && !known.includes(key)) {
-        const near = nearest(key, known);
-        fail(at(path, key), `\`${key}\` is not a config key; ${near ? `did you mean \`${near}\`?` : 'remove it'}`);
-      }
+      } else if (fields && !known.includes(key)) fail(at(path, key), `\`${key}\` is not a config key; ${didYouMean(key, known, 'remove it', '`')}`);
       else each?.(v[key], at(path, key), fail);
     }
     for (const key of known) fields![key]!(v[key], at(path, key), fail);
@@ -149,8 +146,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         const type = text('one of ' + CONSENT_MODE_TYPES.join(', '), RegExp(`^(${CONSENT_MODE_TYPES.join('|')})$`));
         object('an object of purpose id → Consent Mode types', undefined, list(type, true))(v, path, fail);
         for (const id of isObject(v) ? Object.keys(v) : []) {
-          const near = nearest(id, [...ids.keys()] as string[]);
-          if (!ids.has(id) && !UNSAFE.includes(id)) fail(at(path, id), `is not a purpose in the config; ${near ? `did you mean "${near}"?` : 'add it to purposes or remove it here'}`);
+          if (!ids.has(id) && !UNSAFE.includes(id)) fail(at(path, id), `is not a purpose in the config; ${didYouMean(id, [...ids.keys()] as string[], 'add it to purposes or remove it here')}`);
           // A necessary purpose is on without consent: it may stand only for the types that need none.
           else if (necessaryIds.has(id) && [(v as Obj)[id]].flat().some((type) => !['functionality_storage', 'security_storage'].includes(type as string))) {
             fail(at(path, id), 'maps a necessary purpose, granted without consent, to types that need consent: keep only functionality_storage and security_storage here');

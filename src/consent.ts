@@ -6,7 +6,7 @@ import { createEmitter } from './events.js';
 import { createDecisions } from './decisions.js';
 import { enqueue } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
-import { nearest } from './nearest.js';
+import { didYouMean } from './nearest.js';
 import { fromTheFuture, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
 import { waitForConsent } from './require.js';
@@ -55,8 +55,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** The error for an id that is not in the config, naming the nearest one. Any value, never a TypeError. */
   const unknown = (id: unknown) => {
     if (purposes.has(id as string)) return;
-    const near = nearest(String(id), ids);
-    return new ConsentConfigError([{ path: String(id), message: `is not a purpose in the config${near ? `; did you mean "${near}"?` : ': add it to purposes'}` }]);
+    return new ConsentConfigError([{ path: String(id), message: `is not a purpose in the config; ${didYouMean(String(id), ids, 'add it to purposes')}` }]);
   };
   const check = (id: string) => {
     const error = unknown(id);

@@ -19,6 +19,17 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/**
+ * The fix for `word`, which is not one of `candidates`: "did you mean …?" with the nearest one in `quote`s, else
+ * `otherwise` (what to do when nothing is close enough to be a typo).
+ * @example
+ * `is not a purpose in the config; ${didYouMean('analytic', ids, 'add it to purposes')}`;
+ */
+export function didYouMean(word: string, candidates: readonly string[], otherwise: string, quote = '"'): string {
+  const near = nearest(word, candidates);
+  return near ? `did you mean ${quote}${near}${quote}?` : otherwise;
+}
+
 /** Levenshtein distance, keeping one row of the table. */
 function distance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -1,6 +1,6 @@
-// nearest(): the "did you mean …?" behind config and purpose-id errors.
+// nearest() and didYouMean(): the "did you mean …?" behind config and purpose-id errors.
 import { describe, expect, it } from 'vitest';
-import { nearest } from '../src/nearest.js';
+import { didYouMean, nearest } from '../src/nearest.js';
 
 const ROOT = ['controller', 'policy', 'purposes', 'locale', 'texts', 'expiresAfterDays', 'storageName'];
 
@@ -31,5 +31,16 @@ describe('nearest', () => {
   it('picks the closest, and the first of equally close ones', () => {
     expect(nearest('cat', ['dog', 'bat', 'cot'])).toBe('bat');
     expect(nearest('titel', ['title', 'tile'])).toBe('title');
+  });
+});
+
+describe('didYouMean', () => {
+  it('names the nearest candidate, in double quotes unless told otherwise', () => {
+    expect(didYouMean('purpose', ROOT, 'remove it')).toBe('did you mean "purposes"?');
+    expect(didYouMean('purpose', ROOT, 'remove it', '`')).toBe('did you mean `purposes`?');
+  });
+
+  it('gives the other fix when nothing is close', () => {
+    expect(didYouMean('colour', ROOT, 'remove it')).toBe('remove it');
   });
 });
