@@ -9,6 +9,7 @@ import { disclosureText, sha256 } from './hash.js';
 import { didYouMean } from './nearest.js';
 import { fromTheFuture, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
+import { createQueue } from './queue.js';
 import { waitForConsent } from './require.js';
 import { createSync } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
@@ -81,19 +82,19 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
 
   // Messages of other tabs take effect one after the other, in the order they were sent (checking a record waits
   // for hashes): two decisions of the same millisecond, or a decision then a reset, end here as they ended there.
-  let heard: Promise<void> = Promise.resolve();
+  const hear = createQueue();
   // The noes this tab tells the others, in the order they were made.
-  let telling: Promise<void> = Promise.resolve();
+  const tellNo = createQueue();
   const sync = createSync(name, (message) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
-    if (message?.reset === true) heard = heard.then(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
+    if (message?.reset === true) void hear(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
     else if (Array.isArray(message?.records)) {
       const list = message.records;
-      heard = heard
-        .then(() => Promise.all(list.map((raw) => current(readRecord(raw, optional)))))
-        .then((checked) => apply(checked.filter(newer)))
-        .catch(report);
+      hear(async () => {
+        const checked = await Promise.all(list.map((raw) => current(readRecord(raw, optional))));
+        apply(checked.filter(newer));
+      }).catch(report);
     }
   });
 
@@ -218,12 +219,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // one; of a yes once it is stored with its receipt, so what they collect under it can be proven even if this tab
       // closes now. Out of order is fine: they keep the newer of two decisions.
       if (noes.length) {
-        telling = telling
-          .then(async () => {
-            for (const record of noes) Object.assign(record, { hash: await hashOf(record.purpose, shown) });
-            tell(noes);
-          })
-          .catch(report);
+        tellNo(async () => {
+          for (const record of noes) Object.assign(record, { hash: await hashOf(record.purpose, shown) });
+          tell(noes);
+        }).catch(report);
       }
       // Takes effect at once, over anything stored: the person's latest act decides. The proof follows, queued first:
       // a decision set off by this one (a listener, a held call) is stored, sent and receipted after it.

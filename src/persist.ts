@@ -2,6 +2,7 @@
 // IndexedDB fails; also the first-visit flag. Nothing here rejects into the page: faults become `error` events.
 import { ConsentStorageError, type ConsentError } from './errors.js';
 import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
+import { createQueue } from './queue.js';
 import { fromTheFuture, later, readRecord } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
 import type { DecisionRecord, Receipt } from './types.js';
@@ -57,7 +58,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   };
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
-  let saving: Promise<unknown> = Promise.resolve();
+  const inOrder = createQueue();
 
   return {
     firstVisit,
@@ -66,11 +67,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       return store != idb;
     },
     /** Runs `work` after every piece of work queued before it. */
-    inOrder(work: () => Promise<void>) {
-      const next = saving.then(work);
-      saving = next.catch(() => undefined);
-      return next;
-    },
+    inOrder,
     /** The stored values for the decisions of `ids`; undefined when storage failed (memory from now on). */
     read: (ids: readonly string[]) => timed(store.read(ids.map(key))).catch((cause: unknown) => void toMemory(cause)),
 
