@@ -143,7 +143,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
       // Read after `purposes`, so the ids are known.
       consentMode: (v, path) => {
         if (v === undefined) return;
-        const type = text('one of ' + CONSENT_MODE_TYPES.join(', '), RegExp(`^(${CONSENT_MODE_TYPES.join('|')})$`));
+        const type: Rule = (type, path) => CONSENT_MODE_TYPES.includes(type as ConsentModeType) || fail(path, 'must be one of ' + CONSENT_MODE_TYPES.join(', '));
         object('an object of purpose id → Consent Mode types', undefined, list(type, true))(v, path, fail);
         for (const id of isObject(v) ? Object.keys(v) : []) {
           if (!ids.has(id) && !UNSAFE.includes(id)) fail(at(path, id), `is not a purpose in the config; ${didYouMean(id, [...ids.keys()] as string[], 'add it to purposes or remove it here')}`);
