@@ -8,12 +8,15 @@ type Obj = { readonly [key: string]: unknown };
 /** Checks the value at `path`; `fail` reports a problem there. */
 type Rule = (value: unknown, path: string, fail: (path: string, message: string) => void) => void;
 
-// `//host` and `/\host` are other origins to a browser, which also drops tabs and newlines inside a URL.
-const ORIGIN = 'https?:\\/\\/[^\\s/?#\\\\]+';
-const PAGE = `(${ORIGIN}|\\/(?![/\\\\]))\\S*`;
+// The forms a link may take. `//host` and `/\host` are other origins to a browser, which also drops tabs and
+// newlines inside a URL.
+const HTTP_URL = 'https?:\\/\\/[^\\s/?#\\\\]+\\S*';
+const PATH = '\\/(?![/\\\\])\\S*';
 const EMAIL = '[^\\s@:/]+@[^\\s@:/]+\\.[^\\s@:/]+';
+/** Matches a whole text that takes one of `forms`, ignoring case. */
+const anyOf = (...forms: string[]) => RegExp(`^(${forms.join('|')})$`, 'i');
 /** An http(s) URL or a same-origin path (`/privacy`): never javascript:, data: or `//other-host`. */
-export const PAGE_URL = RegExp(`^${PAGE}$`, 'i');
+export const PAGE_URL = anyOf(HTTP_URL, PATH);
 // Switches other tools have for pre-ticked or implied consent. Consent must be an explicit yes (GDPR Recital 32,
 // PIPL Art. 14), so Optin has none, and refuses them rather than let a site believe one works.
 const IMPLIED = ['default', 'defaultEnabled', 'enabled', 'checked', 'preChecked', 'optOut', 'autoAccept', 'consentOnScroll', 'consentOnDismiss', 'impliedConsent', 'mode'];
@@ -116,7 +119,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
         description: necessary ? localized : perLocale(specific(), specific(` (or one per locale: { '${fallback}': '…' })`)),
         data: necessary ? optional(list(localized)) : list(localized, true),
         retention: necessary ? optional(localized) : localized,
-        recipients: optional(list(shape({ name: localized, country, url: optional(text('an http(s) URL', RegExp(`^${ORIGIN}\\S*$`, 'i'))), contact: optional(text('an email or an http(s) URL', RegExp(`^(${EMAIL}|${ORIGIN}\\S*)$`, 'i'))) }))),
+        recipients: optional(list(shape({ name: localized, country, url: optional(text('an http(s) URL', anyOf(HTTP_URL))), contact: optional(text('an email or an http(s) URL', anyOf(EMAIL, HTTP_URL))) }))),
         necessary: flag,
         sensitive: necessary ? never : abroad ? separate : flag,
         sale: necessary ? never : flag,
@@ -131,7 +134,7 @@ export function validateConfig<C extends ConsentConfig<string>>(input: C): C {
     };
 
     object('an object { controller, policy, purposes }', {
-      controller: shape({ name: localized, contact: text("an email, an http(s) URL or a same-origin path like '/contact'", RegExp(`^(${EMAIL}|${PAGE})$`, 'i')), country }),
+      controller: shape({ name: localized, contact: text("an email, an http(s) URL or a same-origin path like '/contact'", anyOf(EMAIL, HTTP_URL, PATH)), country }),
       policy: shape({ version: text(), url: perLocale(pageUrl) }),
       purposes: list(purpose, true),
       locale: optional(text()),
