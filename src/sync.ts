@@ -9,9 +9,10 @@ export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; a
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
   let channel: BroadcastChannel | undefined;
   try {
-    channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel('optin:' + name) : undefined;
+    channel = new BroadcastChannel('optin:' + name);
   } catch {
-    // Firefox with cookies blocked throws SecurityError: other tabs then see a change on their next load.
+    // No BroadcastChannel (a ReferenceError), or Firefox with cookies blocked (SecurityError): other tabs then see a
+    // change on their next load.
   }
   if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
   // In Node (server rendering), an open channel would keep the process alive for ever.
