@@ -174,6 +174,14 @@ describe('other tabs unavailable', () => {
     await consent.decide({ analytics: true });
     expect(consent.has('analytics')).toBe(true);
   });
+
+  it('a browser without BroadcastChannel (an older Safari) works all the same', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const consent = createConsent(config());
+    await consent.ready;
+    await consent.decide({ analytics: true });
+    expect(consent.has('analytics')).toBe(true);
+  });
 });
 
 describe('receipt delivery', () => {
