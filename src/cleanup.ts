@@ -18,9 +18,10 @@ export function clearStorage(names: readonly string[] = []) {
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      if (globalThis.document) for (const domain of domains) for (const at of paths) document.cookie = `${key}=; max-age=-1${at}${domain}${secure}`;
+      for (const domain of domains) for (const at of paths) document.cookie = `${key}=; max-age=-1${at}${domain}${secure}`;
     } catch {
-      // Storage access throws in sandboxed frames; then there is nothing of ours to clear.
+      // Storage access throws in sandboxed frames, and `document` is missing outside a page (Node): then there is
+      // nothing of ours to clear.
     }
   }
 }
