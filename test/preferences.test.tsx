@@ -3,8 +3,15 @@ import { getByRole, within } from '@testing-library/preact';
 import { createStore, getMany } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
-import { createConsent } from '../src/index.js';
+import { createConsent, type Consent } from '../src/index.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
+
+/** The same site on the person's next visit: a new instance on the same config and database, its decisions read. */
+const nextVisit = async (consent: Consent) => {
+  const later = createConsent(consent.config);
+  await later.ready;
+  return later;
+};
 
 const open = async (...args: Parameters<typeof mounted>) => {
   const dialogs = await mounted(...args);
@@ -97,9 +104,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(consent.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
     expect((await receiptsOf(consent))[0]!.choices).toEqual({ analytics: true, marketing: false, 'credit-scoring': false });
     // What a later page view reads from IndexedDB.
-    const later = createConsent(config({ storageName: consent.config.storageName! }));
-    await later.ready;
-    expect(later.state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
+    expect((await nextVisit(consent)).state()).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
     // The yes to Analytics opens nothing else: Advertising's held call is dropped, require() refuses without asking.
     await expect(consent.require('marketing')).rejects.toMatchObject({ name: 'ConsentDeniedError' });
     await settle(0);
@@ -201,9 +206,7 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
       expect(consent.state('credit-scoring')).toBe('denied');
       const receipts = await receiptsOf(consent, 4);
       expect(receipts.at(-1)).toMatchObject({ method: 'preferences', action: 'switch-off', choices: { 'credit-scoring': false } });
-      const later = createConsent(config({ storageName: consent.config.storageName! }));
-      await later.ready;
-      expect(later.state('credit-scoring')).toBe('denied');
+      expect((await nextVisit(consent)).state('credit-scoring')).toBe('denied');
     } finally {
       vi.unstubAllGlobals();
     }
