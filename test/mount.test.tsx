@@ -183,6 +183,12 @@ describe('mountDialogs', () => {
     expect(dialogs.get('dialog', 'Privacy settings')).toBeTruthy();
   });
 
+  it('refuses texts it would show wrongly before it draws anything: a yes button that no longer names its purpose', () => {
+    const consent = createConsent(config({ storageName: freshName(), texts: { en: { allow: 'Allow' } } }));
+    expect(() => mountDialogs(consent)).toThrow(/texts\.en\.allow: must have the placeholders of the built-in text: \{purpose\}/);
+    expect(document.querySelector('optin-consent')).toBeNull();
+  });
+
   it('leaves the floating button out when asked to', async () => {
     const { query, get } = await mounted({}, { floatingButton: false });
     get('button', 'Reject all').click();

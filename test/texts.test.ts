@@ -1,7 +1,7 @@
 // The built-in strings: English and Simplified Chinese complete and key for key, overridable, filled as text.
 import { describe, expect, it } from 'vitest';
-import { createConsent } from '../src/index.js';
-import { en, fill, LOCALES, shownLocale, textsFor, zhCN } from '../widgets/texts.js';
+import { ConsentConfigError, createConsent } from '../src/index.js';
+import { checkTexts, en, fill, LOCALES, shownLocale, textsFor, zhCN } from '../widgets/texts.js';
 import { config } from './fixtures.js';
 
 describe('texts (INF-05)', () => {
@@ -41,6 +41,31 @@ describe('texts (INF-05)', () => {
     expect(shownLocale(partial, 'zh-CN')).toBe('zh-CN');
     const french = Object.fromEntries(Object.keys(en).map((key) => [key, `fr:${key}`]));
     expect(shownLocale(createConsent(config({ texts: { fr: french } })), 'fr')).toBe('fr');
+  });
+
+  it('refuses an override of a string the dialogs do not have, and one that drops or misspells a placeholder', () => {
+    const refused = (texts: Record<string, Record<string, string>>) => {
+      try {
+        checkTexts(createConsent(config({ texts })));
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConsentConfigError);
+        return (error as ConsentConfigError).issues;
+      }
+      return [];
+    };
+    expect(refused({ en: { acceptAl: 'Allow all', toString: 'x' } })).toEqual([
+      { path: 'texts.en.acceptAl', message: 'is not a text of the dialogs (see englishTexts): fix its name or remove it' },
+      { path: 'texts.en.toString', message: expect.stringMatching(/^is not a text of the dialogs/) },
+    ]);
+    // The yes button must still name what it grants, the banner who asks; a misspelt placeholder would show as typed.
+    expect(refused({ en: { allow: 'Allow' }, fr: { bannerText: '{controler} demande votre accord pour : {purposes}.' } })).toEqual([
+      { path: 'texts.en.allow', message: 'must have the placeholders of the built-in text: {purpose}' },
+      { path: 'texts.fr.bannerText', message: 'must have the placeholders of the built-in text: {controller} {purposes}' },
+    ]);
+    expect(refused({ en: { acceptAll: 'Allow {purpose}' } })[0]?.message).toBe('must have the placeholders of the built-in text: none');
+    // Every built-in table passes as an override of itself, and a placeholder may move.
+    expect(refused({ en, 'zh-CN': zhCN, fr: { allow: 'Autoriser : {purpose}', blockedContent: 'Afficher ({purpose})' } })).toEqual([]);
+    expect(refused({ en: { blockedContent: 'Show' } })[0]?.path).toBe('texts.en.blockedContent');
   });
 
   it('fills placeholders with the value as given, and leaves unknown ones', () => {

@@ -6,7 +6,7 @@ import { createController, type View } from './controller.js';
 import { Dialogs } from './dialogs.js';
 import { activeElement, openModal, reserveRoom } from './modal.js';
 import { adoptStyles } from './styles.js';
-import { shownLocale, textsFor } from './texts.js';
+import { checkTexts, shownLocale, textsFor } from './texts.js';
 
 /** Options of `mountDialogs`. */
 export interface MountOptions {
@@ -31,7 +31,8 @@ const pageAfter = (host: Element) => {
  * Renders the consent dialogs for `consent` and returns the function that removes them. The banner appears once
  * stored decisions are loaded, while any purpose it covers is undecided; `consent.show()`,
  * `consent.showPreferences()` and `consent.require()` open the layers. The host element is `<optin-consent>`:
- * set the `--optin-*` custom properties on it to theme the dialogs.
+ * set the `--optin-*` custom properties on it to theme the dialogs. Throws `ConsentConfigError` when `config.texts`
+ * overrides a string the dialogs do not have, or drops or misspells a placeholder of one.
  * @example
  * import { createConsent } from 'optin';
  * import { mountDialogs } from 'optin/widgets';
@@ -40,6 +41,7 @@ const pageAfter = (host: Element) => {
  * document.querySelector('#privacy')!.addEventListener('click', () => consent.showPreferences());
  */
 export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
+  checkTexts(consent);
   // Before <body> exists (a bundle in <head> without defer), on <html>: the dialogs work at once, and the page's
   // require() prompts and show() calls are not lost.
   const parent = () => options.container ?? document.body ?? document.documentElement;

@@ -1,6 +1,6 @@
 // Every string the dialogs show, in English and Simplified Chinese, and how a site's `config.texts` overrides them.
 // Placeholders in braces ({controller}, {purpose}, {purposes}, {country}) are filled with text, never with HTML.
-import { pickLocale, type Consent } from '../src/index.js';
+import { ConsentConfigError, pickLocale, type ConfigIssue, type Consent } from '../src/index.js';
 
 /** The English table; every locale has the same keys (a test compares them key by key). */
 export const en = {
@@ -97,6 +97,29 @@ export function shownLocale(consent: Consent, wanted: string): string {
   const texts = consent.config.texts ?? {};
   const complete = Object.keys(texts).filter((locale) => Object.keys(en).every((key) => key in texts[locale]!));
   return pickLocale([...Object.keys(LOCALES), ...complete], [wanted]);
+}
+
+/** The `{name}` placeholders of a text, in order. */
+const placeholders = (text: string) => text.match(/\{\w+\}/g) ?? [];
+
+/**
+ * Throws a `ConsentConfigError` when `config.texts` overrides a string the dialogs do not have (a typo is ignored
+ * silently otherwise) or changes its placeholders: a yes button without `{purpose}` no longer names what it grants,
+ * a banner without `{controller}` no longer says who asks, and a misspelt one shows as written.
+ */
+export function checkTexts(consent: Consent): void {
+  // The blocked embeds' button text lives with blocking, in the core; only its placeholder matters here.
+  const known: { readonly [key: string]: string } = { ...en, blockedContent: '{purpose}' };
+  const issues: ConfigIssue[] = [];
+  for (const [locale, table] of Object.entries(consent.config.texts ?? {})) {
+    for (const [key, text] of Object.entries(table)) {
+      // Own keys only: `toString` is no text of the dialogs either.
+      const wanted = Object.hasOwn(known, key) ? placeholders(known[key]!) : undefined;
+      const message = !wanted ? 'is not a text of the dialogs (see englishTexts): fix its name or remove it' : placeholders(text).sort() + '' != wanted.sort() + '' && `must have the placeholders of the built-in text: ${wanted.join(' ') || 'none'}`;
+      if (message) issues.push({ path: `texts.${locale}.${key}`, message });
+    }
+  }
+  if (issues.length) throw new ConsentConfigError(issues);
 }
 
 /** `template` with each `{name}` replaced by `values[name]`; the result is plain text. */
