@@ -18,13 +18,16 @@ const TEXTS: { readonly [locale: string]: string } = {
  * replaced by a real script (type from `data-type`, nonce kept) once; an `<iframe data-consent="id"
  * data-src="…">` gets its `src`, and until then a button before it asks for consent (class `optin-placeholder`;
  * its text can be set per locale as `texts[locale].blockedContent` with `{purpose}` in it). Unknown ids and unsafe
- * URLs are ignored with a console warning. Returns the stop function.
+ * URLs are ignored with a console warning. Returns the stop function. Without a document (rendered on a server) it
+ * does nothing.
  * @example
  * // <script type="text/plain" data-consent="analytics" src="https://stats.example/tag.js"></script>
  * // <iframe data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe>
  * const stop = blockElements(consent);
  */
-export function blockElements(consent: Consent, root: ParentNode = document): () => void {
+export function blockElements(consent: Consent, root: ParentNode | undefined = globalThis.document): () => void {
+  // Server-side rendering: nothing to block there, and a ReferenceError would break the page's render.
+  if (!root) return () => undefined;
   const doc = root.ownerDocument ?? (root as Document);
   const ids = consent.config.purposes.map((p) => p.id);
   // Scripts already queued to run, and elements already warned about: each is handled once.

@@ -22,13 +22,15 @@ type Win = Window & typeof globalThis;
  * nothing is replayed later (hold calls with `gate()` instead). Not covered: HTML parsed from text (the server's
  * page, `innerHTML`, `insertAdjacentHTML`, `document.write`: block those with `type="text/plain" data-consent`),
  * URLs in CSS, forms, WebSockets, EventSource, `new Audio(url)`, attribute nodes, SVG, and the own `fetch` of a
- * same-origin frame. Returns the function that puts the originals back.
+ * same-origin frame. Returns the function that puts the originals back. Without a window (rendered on a server) it
+ * does nothing: it guards a person's browser, not the server.
  * @example
  * // purposes: [{ id: 'analytics', hosts: ['stats.example'], … }]
  * guardNetwork(consent);
  * await fetch('https://api.stats.example/hit'); // rejects until analytics is granted
  */
-export function guardNetwork(consent: Consent, win: Win = window): () => void {
+export function guardNetwork(consent: Consent, win: Win | undefined = globalThis.window): () => void {
+  if (!win) return () => undefined;
   const declared = consent.config.purposes.flatMap((p) => (p.hosts ?? []).map((host) => [host.toLowerCase(), p.id] as const));
   let known = false;
   void consent.ready.then(() => (known = true));

@@ -350,3 +350,16 @@ describe('iframes', () => {
     }
   });
 });
+
+describe('server-side rendering', () => {
+  it('does nothing without a document, instead of a ReferenceError that would break the render', () => {
+    const consent = createConsent(config());
+    vi.stubGlobal('document', undefined);
+    try {
+      const stop = blockElements(consent);
+      expect(stop()).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

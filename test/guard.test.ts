@@ -280,3 +280,17 @@ describe('guardNetwork', () => {
     expect(blocked).toEqual([]);
   });
 });
+
+describe('server-side rendering', () => {
+  it('does nothing without a window: it guards a browser, and leaves the server’s own fetch alone', () => {
+    const serverFetch = vi.fn(() => Promise.resolve(new Response('ok')));
+    vi.stubGlobal('fetch', serverFetch);
+    vi.stubGlobal('window', undefined);
+    try {
+      guardNetwork(consent)();
+      expect(globalThis.fetch).toBe(serverFetch);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

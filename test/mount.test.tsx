@@ -1,6 +1,6 @@
 // mountDialogs: a shadow root of its own, styles without inline <style> or style="", both locales, clean unmount.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createConsent } from '../src/index.js';
+import { ConsentConfigError, createConsent } from '../src/index.js';
 import { mountDialogs } from '../widgets/index.js';
 import { within } from '@testing-library/preact';
 import { sha256 } from '../src/hash.js';
@@ -187,6 +187,16 @@ describe('mountDialogs', () => {
     const consent = createConsent(config({ storageName: freshName(), texts: { en: { allow: 'Allow' } } }));
     expect(() => mountDialogs(consent)).toThrow(/texts\.en\.allow: must have the placeholders of the built-in text: \{purpose\}/);
     expect(document.querySelector('optin-consent')).toBeNull();
+  });
+
+  it('draws nothing without a document (rendered on a server), and still refuses bad texts there', () => {
+    vi.stubGlobal('document', undefined);
+    try {
+      expect(mountDialogs(createConsent(config({ storageName: freshName() })))()).toBeUndefined();
+      expect(() => mountDialogs(createConsent(config({ storageName: freshName(), texts: { en: { allow: 'Allow' } } })))).toThrow(ConsentConfigError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('leaves the floating button out when asked to', async () => {

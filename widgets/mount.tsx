@@ -32,7 +32,8 @@ const pageAfter = (host: Element) => {
  * stored decisions are loaded, while any purpose it covers is undecided; `consent.show()`,
  * `consent.showPreferences()` and `consent.require()` open the layers. The host element is `<optin-consent>`:
  * set the `--optin-*` custom properties on it to theme the dialogs. Throws `ConsentConfigError` when `config.texts`
- * overrides a string the dialogs do not have, or drops or misspells a placeholder of one.
+ * overrides a string the dialogs do not have, or drops or misspells a placeholder of one. Without a document
+ * (rendered on a server) it draws nothing.
  * @example
  * import { createConsent } from 'optin';
  * import { mountDialogs } from 'optin/widgets';
@@ -42,6 +43,8 @@ const pageAfter = (host: Element) => {
  */
 export function mountDialogs(consent: Consent, options: MountOptions = {}): () => void {
   checkTexts(consent);
+  // Rendered on a server: the dialogs come with the page's hydration in the browser, where this is called again.
+  if (!globalThis.document) return () => undefined;
   // Before <body> exists (a bundle in <head> without defer), on <html>: the dialogs work at once, and the page's
   // require() prompts and show() calls are not lost.
   const parent = () => options.container ?? document.body ?? document.documentElement;

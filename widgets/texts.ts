@@ -99,8 +99,8 @@ export function shownLocale(consent: Consent, wanted: string): string {
   return pickLocale([...Object.keys(LOCALES), ...complete], [wanted]);
 }
 
-/** The `{name}` placeholders of a text, in order. */
-const placeholders = (text: string) => text.match(/\{\w+\}/g) ?? [];
+/** The `{name}` placeholders of a text, sorted, as one string. */
+const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort().join(' ');
 
 /**
  * Throws a `ConsentConfigError` when `config.texts` overrides a string the dialogs do not have (a typo is ignored
@@ -115,7 +115,7 @@ export function checkTexts(consent: Consent): void {
     for (const [key, text] of Object.entries(table)) {
       // Own keys only: `toString` is no text of the dialogs either.
       const wanted = Object.hasOwn(known, key) ? placeholders(known[key]!) : undefined;
-      const message = !wanted ? 'is not a text of the dialogs (see englishTexts): fix its name or remove it' : placeholders(text).sort() + '' != wanted.sort() + '' && `must have the placeholders of the built-in text: ${wanted.join(' ') || 'none'}`;
+      const message = wanted === undefined ? 'is not a text of the dialogs (see englishTexts): fix its name or remove it' : placeholders(text) != wanted && `must have the placeholders of the built-in text: ${wanted || 'none'}`;
       if (message) issues.push({ path: `texts.${locale}.${key}`, message });
     }
   }
