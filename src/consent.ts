@@ -29,7 +29,9 @@ const gpc = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | 
 export function createConsent<const C extends ConsentConfig>(config: C): Consent<C['purposes'][number]['id']> {
   type Id = C['purposes'][number]['id'];
   validateConfig(config);
-  const purposes = new Map<string, Purpose>(config.purposes.map((p) => [p.id, p]));
+  // Own fields only: a page whose Object.prototype was polluted (`?__proto__[necessary]=1` through a query parser)
+  // must not make every purpose necessary, so granted, at start-up or at any later has().
+  const purposes = new Map<string, Purpose>(config.purposes.map((p) => [p.id, { __proto__: null, ...p } as Purpose]));
   const ids = [...purposes.keys()];
   const optional = ids.filter((id) => !purposes.get(id)!.necessary);
   const policy = config.policy.version;
