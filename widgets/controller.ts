@@ -136,10 +136,13 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     if (known(view)) update({ preferences: switches() });
     else wantsPreferences = true;
   };
-  void consent.ready.then(() => {
-    update({ ready: true });
-    if (wantsPreferences) openPreferences();
-  });
+  // Nothing the page's browser refuses while drawing may reach it as an unhandled rejection.
+  consent.ready
+    .then(() => {
+      update({ ready: true });
+      if (wantsPreferences) openPreferences();
+    })
+    .catch(console.error);
 
   const ui: ConsentUI = {
     show() {

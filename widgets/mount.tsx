@@ -102,7 +102,8 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button. In the
     // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
     if (view.banner && !hadBanner && !modal) {
-      requestAnimationFrame(() => {
+      // Some embedded webviews have no requestAnimationFrame: the next task then, never a TypeError into the page.
+      (globalThis.requestAnimationFrame ?? setTimeout)(() => {
         if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
       });
     }
