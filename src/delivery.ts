@@ -48,7 +48,8 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
     const list = await consent.receipts();
     // Found by seq and time, not position: a log with a gap or one begun again is still sent in order. The later of
     // this tab's mark and the stored one counts (storing ours may have failed; another tab's may be ahead).
-    const position = (last?: typeof sent) => (last ? list.findIndex((r) => r?.seq === last.seq && r?.at === last.at) : -1);
+    // The last match: of two receipts alike (a corrupt or hand-edited log), the first would post the same ones for ever.
+    const position = (last?: typeof sent) => (last ? list.map((r) => r?.seq === last.seq && r?.at === last.at).lastIndexOf(true) : -1);
     const from = Math.max(position(sent), position(stored())) + 1;
     const batch: Receipt[] = [];
     let chars = 0;
