@@ -135,9 +135,10 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());
-  // Put back at once, not at the next draw: "Privacy settings" must stay on the page.
+  // Put back at once, not at the next draw: "Privacy settings" must stay on the page. Watched from the document down:
+  // a site that swaps the whole <body> on each visit (Turbo, pjax) takes our host with the old one.
   const removed = new MutationObserver(() => host.isConnected || draw(controller.view()));
-  removed.observe(parent(), { childList: true });
+  removed.observe(document, { childList: true, subtree: true });
   return () => {
     removed.disconnect();
     detach();
