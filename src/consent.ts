@@ -191,6 +191,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       };
       string('text', text, 'the notice text shown');
       string('action', action, "the control the person used, like 'allow'");
+      // Stored and told with the decision: one that storage and other tabs could not read back would be lost there.
+      string('locale', shown, 'a locale');
       const acted = action === undefined ? {} : { action };
       const signal = gpc() ? { gpc: true as const } : {};
       const list: DecisionRecord[] = [];
