@@ -74,6 +74,18 @@ describe('persistence', () => {
     expect((await consent.receipts())[1]).not.toHaveProperty('action');
   });
 
+  it('refuses a locale that is not a string: stored and told to other tabs, such a decision could not be read back, so a no would be lost on reload', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.ready;
+    await expect(consent.decide({ analytics: false }, { locale: null as unknown as string })).rejects.toThrow(/decide\.locale: must be a locale, a string, not object/);
+    expect(consent.state('analytics')).toBe('undecided');
+    await consent.decide({ analytics: false }, { locale: 'zh-CN' });
+    const reload = createConsent(cfg);
+    await reload.ready;
+    expect(reload.state('analytics')).toBe('denied');
+  });
+
   it.each([
     ['the policy version changes', { policy: { version: '2027-01', url: 'https://lantern.example/privacy' } }],
     ['the disclosure text changes', { purposes: purposes.map((p) => (p.id == 'analytics' ? { ...p, data: [...p.data, 'scroll depth'] } : p)) }],
@@ -930,5 +942,44 @@ describe('callbacks and waits that must not break the page', () => {
     const error = (await consent.require('analytics').catch((e: unknown) => e)) as { code?: string };
     expect(error.code).toBe('callback');
     expect(errors).toEqual(['callback']);
+  });
+});
+
+// A page whose Object.prototype was polluted (a query-string parser, a deep merge of URL data) must not turn that
+// into a yes: the core reads a purpose's own fields only.
+describe('a page whose Object.prototype is polluted (a query-string parser, a deep merge)', () => {
+  it.each(['necessary', 'sensitive', 'sale', 'optOut', 'gpc', 'ask', 'granted'])('Object.prototype.%s = true turns nothing into a yes', async (key) => {
+    // A common site: no sensitive or sale purpose.
+    const cfg = config({ purposes: [
+      { id: 'analytics', title: 'Analytics', description: 'Counts page views to improve articles.', data: ['pages visited'], retention: '13 months' },
+      { id: 'marketing', title: 'Advertising', description: 'Shows ads based on your reading.', data: ['ad clicks'], retention: '6 months' },
+    ] }) as ConsentConfig;
+    (Object.prototype as Record<string, unknown>)[key] = true;
+    try {
+      const consent = createConsent(cfg);
+      await consent.ready;
+      const ran: string[] = [];
+      consent.gate('analytics', () => ran.push('analytics'))();
+      await settle(10);
+      expect(consent.has('analytics')).toBe(false);
+      expect(consent.state('marketing')).not.toBe('granted');
+      expect(ran).toEqual([]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  });
+});
+
+describe('Object.prototype polluted after Optin started', () => {
+  it('Object.prototype.necessary = true does not turn a no into a yes', async () => {
+    const consent = createConsent(config() as ConsentConfig);
+    await consent.ready;
+    await consent.decide({ analytics: false });
+    (Object.prototype as Record<string, unknown>).necessary = true;
+    try {
+      expect(consent.has('analytics')).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).necessary;
+    }
   });
 });

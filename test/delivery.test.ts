@@ -2,7 +2,7 @@
 // unreachable, refuses, or the page is reloaded before it answered.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConsentConfigError, createConsent, deliverReceipts, type Receipt } from '../src/index.js';
-import { createStore, del } from 'idb-keyval';
+import { createStore, del, set } from 'idb-keyval';
 import { config, purposes, settle } from './fixtures.js';
 
 type Posted = { url: string; init: RequestInit; receipts: Receipt[] };
@@ -239,5 +239,20 @@ describe('deliverReceipts', () => {
     const attempt = () => createConsent(config({ receipts: receipts as never }));
     expect(attempt).toThrow(ConsentConfigError);
     expect(attempt).toThrow(/receipts(\.endpoint)?: must be/);
+  });
+
+  it('over a log with two unreadable receipts (corrupt or hand-edited), delivers once and stops, instead of posting the same ones for ever', async () => {
+    const cfg = posting();
+    const first = createConsent(cfg);
+    await first.decide({ analytics: true });
+    await first.decide({ marketing: false });
+    await first.decide({ analytics: false });
+    const raw = createStore(cfg.storageName, 'keyval');
+    await set(['r', 0], null, raw);
+    await set(['r', 2], {}, raw);
+    // The next page view delivers the log; before the fix it posted about 1,200 times in these 500 ms.
+    deliver(createConsent(cfg), { retryMs: 10 });
+    await settle(500);
+    expect(posted.length).toBeLessThanOrEqual(2);
   });
 });

@@ -327,3 +327,54 @@ describe('mountDialogs', () => {
     }
   });
 });
+
+describe('a site that swaps the whole <body> on navigation (Turbo, the default of Rails 7; pjax; barba.js)', () => {
+  // "Privacy settings" must stay on the page, so a yes can be withdrawn from every page (WDR-02).
+  it('comes back when the page replaces <body> itself, as Turbo does on each visit', async () => {
+    const dialogs = await mounted();
+    dialogs.get('button', 'Accept all').click();
+    const next = document.createElement('body');
+    next.append(document.createElement('main'));
+    document.documentElement.replaceChild(next, document.body); // Turbo's swap of the rendered page
+    await settle(0);
+    expect(dialogs.host.isConnected).toBe(true);
+    expect(dialogs.get('button', 'Privacy settings')).toBeTruthy();
+    // And again on the next visit.
+    const third = document.createElement('body');
+    document.body.replaceWith(third);
+    await settle(0);
+    expect(dialogs.host.isConnected).toBe(true);
+  });
+});
+
+describe('a browser without requestAnimationFrame (some embedded webviews)', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+    unhandled.length = 0;
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  it('a returning visitor: the banner shows and nothing reaches the page as an unhandled rejection', async () => {
+    process.on('unhandledRejection', onUnhandled);
+    const cfg = config();
+    localStorage.setItem('optin:' + cfg.storageName, '1'); // stored decisions exist: the banner waits for them
+    vi.stubGlobal('requestAnimationFrame', undefined);
+    const consent = createConsent(cfg);
+    const unmount = mountDialogs(consent);
+    await consent.ready;
+    await settle(20);
+    expect(document.querySelector('optin-consent')!.shadowRoot!.querySelector('.banner')).not.toBeNull();
+    unmount();
+    expect(unhandled).toEqual([]);
+  });
+
+  it('a first visit: mountDialogs does not throw', () => {
+    vi.stubGlobal('requestAnimationFrame', undefined);
+    const consent = createConsent(config());
+    expect(() => mountDialogs(consent)()).not.toThrow();
+  });
+});
+

@@ -135,10 +135,12 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());
-  // Put back at once, not at the next draw: "Privacy settings" must stay on the page. Watched from the document down:
-  // a site that swaps the whole <body> on each visit (Turbo, pjax) takes our host with the old one.
-  const removed = new MutationObserver(() => host.isConnected || draw(controller.view()));
-  removed.observe(document, { childList: true, subtree: true });
+  // Put back at once, not at the next draw: "Privacy settings" must stay on the page. Watched in its parent, and in
+  // <html> for a site that swaps the whole <body> on each visit (Turbo, pjax), which takes our host with the old one;
+  // not in the whole document, whose every change an app makes would then call us.
+  const watch = () => [document.documentElement, parent()].forEach((node) => removed.observe(node, { childList: true }));
+  const removed = new MutationObserver(() => host.isConnected || (draw(controller.view()), watch()));
+  watch();
   return () => {
     removed.disconnect();
     detach();
