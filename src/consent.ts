@@ -278,6 +278,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     },
 
     on(event, listener, { replay = false } = {}) {
+      // Page code without types: a misspelt event would never fire, a listener that is no function fail at each one.
+      const names = ['change', 'decision', 'receipt', 'error'];
+      const known = names.includes(event);
+      if (!known || typeof listener != 'function') {
+        throw new ConsentConfigError([{ path: 'on', message: known ? 'the listener must be a function' : `"${String(event)}" is no event; ${didYouMean(String(event), names, 'use ' + names.join())}` }]);
+      }
       const off = events.on(event, listener);
       if (replay && event == 'change') events.call('change', listener as (p: ConsentEvents<Id>['change']) => void, { states: states(), changed: [] });
       return off;

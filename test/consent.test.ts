@@ -377,6 +377,18 @@ describe('events', () => {
     await consent.decide({ analytics: true });
     expect(listener).toHaveBeenCalledTimes(1);
   });
+
+  it('refuses a misspelt event, which would never fire, and a listener that is not a function, which would fail at every change', async () => {
+    const consent = createConsent(config());
+    const on = consent.on as (event: string, listener: unknown) => () => void;
+    expect(() => on('chnage', () => undefined)).toThrow('Optin config: on: "chnage" is no event; did you mean "change"?');
+    expect(() => on('click', () => undefined)).toThrow('use change,decision,receipt,error');
+    expect(() => on('change', null)).toThrow('on: the listener must be a function');
+    const errors = vi.fn();
+    consent.on('error', errors);
+    await consent.decide({ analytics: true });
+    expect(errors).not.toHaveBeenCalled();
+  });
 });
 
 /** Two tabs of one site on one database, both started. */

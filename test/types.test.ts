@@ -1,6 +1,6 @@
 // Type tests: purpose ids are inferred from a literal config, so a misspelt id fails to compile.
-import { describe, expectTypeOf, it } from 'vitest';
-import { createConsent, type PurposeState } from '../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConsentConfigError, createConsent, type PurposeState } from '../src/index.js';
 import { config } from './fixtures.js';
 
 describe('types', () => {
@@ -12,8 +12,8 @@ describe('types', () => {
     void consent.require('credit-scorng').catch(() => undefined);
     // @ts-expect-error: decide takes booleans only
     void consent.decide({ analytics: 'yes' }).catch(() => undefined);
-    // @ts-expect-error: an unknown event name does not compile
-    consent.on('changed', () => undefined);
+    // @ts-expect-error: an unknown event name does not compile (and throws, for page code without types)
+    expect(() => consent.on('changed', () => undefined)).toThrow(ConsentConfigError);
     expectTypeOf(consent.revised).parameter(0).toEqualTypeOf<'necessary' | 'analytics' | 'marketing' | 'credit-scoring'>();
     expectTypeOf(consent.inAcceptAll).parameter(0).toEqualTypeOf<'necessary' | 'analytics' | 'marketing' | 'credit-scoring'>();
   });
