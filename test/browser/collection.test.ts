@@ -641,6 +641,8 @@ describe('the privacy policy (INF-04)', () => {
     const link = (await banner(page)).getByRole('link', { name: 'Privacy policy' });
     const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname == '/privacy.html'), link.click()]);
     expect(response.status()).toBe(200);
+    // The response's headers come before the page is parsed: read the heading once the policy page has loaded.
+    await page.waitForURL(/\/privacy\.html/);
     expect(await page.getByRole('heading', { name: 'Privacy policy', level: 1 }).isVisible()).toBe(true);
     // Answered on the policy page itself, back on the news page: "Privacy settings", then the link.
     await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
