@@ -269,6 +269,9 @@ describe('collection (PRE-01, GATE-01)', () => {
       });
     await banner(page);
     await snippet();
+    // On a first visit the banner shows before the stored decisions are read, and the guard holds these requests
+    // until they are: refused only then. What then idles must still reach nothing.
+    await until(() => blocked.length >= 7, 'the seven refusals, once the stored decisions are known');
     await idle(1000);
     expect(attempted).toEqual([]);
     expect(blocked.map((u) => u.split('/').pop()).sort()).toEqual(['beacon', 'fetch', 'pixel', 'sheet', 'srcset', 'tag', 'xhr']);
@@ -294,6 +297,13 @@ describe('collection (PRE-01, GATE-01)', () => {
         await route.fulfill({ response, body: html });
       },
     );
+    // Deferred scripts run in order, each once it has loaded, and the stored yes may be read while the page waits for
+    // one: optin.global.js comes only once early.js is in, so early.js runs right after it, before that read ends.
+    const earlyIn = page.waitForEvent('requestfinished', (request) => new URL(request.url()).pathname == '/early.js');
+    await env.context.route(/\/optin\.global\.js$/, async (route) => {
+      await earlyIn;
+      await route.fallback();
+    });
     attempted.length = 0;
     await page.reload();
     await until(() => ['early-fetch', 'early-beacon', 'early-pixel'].every((how) => attempted.some((u) => u.endsWith('/' + how))), 'the early requests, once the stored yes is known');
