@@ -259,7 +259,10 @@ export interface Consent<Id extends string = string> {
   withdraw(id?: Id, options?: DecideOptions): Promise<void>;
   /** Forgets every stored decision (the proof log is kept). */
   reset(): Promise<void>;
-  /** Listens to an event; returns the unsubscribe function. `replay` calls a `change` listener at once. */
+  /**
+   * Listens to an event; returns the unsubscribe function. `replay` calls a `change` listener at once. Another event
+   * name, or a listener that is not a function, throws `ConsentConfigError`.
+   */
   on<E extends keyof ConsentEvents<Id>>(event: E, listener: (payload: ConsentEvents<Id>[E]) => void, options?: { readonly replay?: boolean }): () => void;
   /** The proof log, oldest first. */
   receipts(): Promise<Receipt[]>;
