@@ -541,3 +541,38 @@ describe('messy host pages', () => {
     expect(await dialog.getByRole('button', { name: 'Reject all' }).isVisible()).toBe(true);
   });
 });
+
+describe('an upgrade of the database blocked by another tab (PRE-04)', () => {
+  type Api = { consent: { ready: Promise<void>; state(id: string): string; decideAll(granted: boolean): Promise<void>; withdraw(): Promise<void>; on(event: 'error', listener: (e: { code: string }) => void): void } };
+  it('a withdrawal made while it is blocked does not bring the yes back once the tab is closed and the block ends', { timeout: 30_000 }, async () => {
+    const page = await open('/');
+    await page.evaluate(() => (window as unknown as Api).consent.decideAll(true));
+    expect(await page.evaluate(() => (window as unknown as Api).consent.state('analytics'))).toBe('granted');
+    // Another tab holds the database open and does not let go on `versionchange` (a site's own script, an older
+    // page), while a third asks for a newer version: the upgrade waits, and every open of the database waits behind it.
+    const holder = await open('/privacy.html');
+    await holder.evaluate(() => new Promise((resolve) => (indexedDB.open('optin').onsuccess = (e) => resolve(void ((window as unknown as { held: unknown }).held = (e.target as IDBOpenDBRequest).result)))));
+    const upgrader = await open('/privacy.html');
+    await upgrader.evaluate(() => new Promise((resolve) => (indexedDB.open('optin', 7).onblocked = resolve)));
+    // The person withdraws: it holds for this page view (memory), and the page learns why.
+    const errors = await page.evaluate(async () => {
+      const { consent } = window as unknown as Api;
+      const codes: string[] = [];
+      consent.on('error', (e) => codes.push(e.code));
+      await consent.withdraw();
+      return codes;
+    });
+    expect(errors).toContain('storage');
+    expect(await page.evaluate(() => (window as unknown as Api).consent.state('analytics'))).toBe('denied');
+    // They close the tab; later the other tabs go too, and the upgrade goes through.
+    await page.close();
+    await holder.close();
+    await upgrader.close();
+    await idle(500);
+    const later = await open('/');
+    await later.evaluate(() => (window as unknown as Api).consent.ready);
+    // The withdrawn yes is back: analytics and personalisation run again without a new yes.
+    expect(await later.evaluate(() => (window as unknown as Api).consent.state('analytics'))).not.toBe('granted');
+    expect(await later.evaluate(() => (window as unknown as Api).consent.state('personalisation'))).not.toBe('granted');
+  });
+});
