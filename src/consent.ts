@@ -72,12 +72,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
+  /** A yes that a later no ended, where only memory could keep that no (storage failed then): it stays ended. */
+  const ended = (r: DecisionRecord) => r.granted && r.at <= persist.noSince;
   /** When a record ends: at its expiry, or sooner under a lifetime shortened since it was written. */
   const endOf = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime);
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
   // version, the same disclosure, in time.
   const current = async (r: DecisionRecord | undefined) => {
-    if (!r || fromTheFuture(r) || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
+    if (!r || fromTheFuture(r) || ended(r) || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
     const expires = endOf(r);
     return expires > Date.now() ? { ...r, expires } : undefined;
   };
@@ -113,7 +115,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // only an own yes ends (it is stored with it, in the same order of work).
       const meanwhile = record && records.get(record.purpose);
       if (record?.optOut && meanwhile && !meanwhile.granted) (meanwhile as { optOut?: true }).optOut = true;
-      if (record && !stored[i] && !meanwhile && record.at > resetTime()) {
+      if (record && !stored[i] && !meanwhile && record.at > resetTime() && !ended(record)) {
         // Readable but no longer counting: kept as what came before. In time but about another policy version or
         // disclosure, it is asked again and the dialogs say that it changed (PIPL Art. 14: a changed purpose needs a
         // new consent, given knowingly).
@@ -121,8 +123,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       } else if (!record && r != null) report(new ConsentStorageError(`The stored decision for "${optional[i]}" is unreadable or from a newer Optin, so it counts as undecided.`));
     });
     stored.forEach((r) => r && see(r.at));
-    // Dated over a day ahead: removed, so that it cannot start to count once the clock has caught up with it.
-    const future = parsed.filter((r) => r && fromTheFuture(r) && !records.has(r.purpose)).map((r) => r!.purpose);
+    // Dated over a day ahead: removed, so that it cannot start to count once the clock has caught up with it. An
+    // ended yes too, so that it cannot count again once the site clears localStorage.
+    const future = parsed.filter((r) => r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)).map((r) => r!.purpose);
     if (future.length) void persist.inOrder(() => persist.clear(future));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
@@ -273,7 +276,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       forget(at);
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
-        await persist.clear(optional);
+        await persist.clear(optional, at);
       });
     },
 

@@ -17,20 +17,28 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   let store = idb;
   // A flag beside the stored decisions that can be read synchronously: without it this browser never stored a
   // decision here, so the dialogs may show the banner at once instead of waiting for IndexedDB to be created.
+  // Its value is the time of the latest no (or reset) that only memory could keep, when there was one: IndexedDB may
+  // still hold the yes it ended, and a later visit must not read that back (`1` otherwise, a time long past).
   const hint = 'optin:' + name;
+  let flag: string | null = '';
   let firstVisit = false;
   try {
-    firstVisit = localStorage.getItem(hint) == null;
+    flag = localStorage.getItem(hint);
+    firstVisit = flag == null;
   } catch {
     // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
   }
-  const remember = () => {
+  const mark = (value: string) => {
+    flag = value;
     try {
-      if (store == idb) localStorage.setItem(hint, '1');
+      localStorage.setItem(hint, value);
     } catch {
       // Without the flag the next visit only waits for IndexedDB before showing the banner.
     }
   };
+  const remember = () => void (store == idb && flag == null && mark('1'));
+  /** A no or reset at `at` is kept in memory only. */
+  const keptInMemory = (at: number) => void (store != idb && mark(String(at)));
 
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
@@ -63,6 +71,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   return {
     firstVisit,
     remember,
+    /** A stored yes made up to this time was ended by a no that only memory kept (0: none). */
+    noSince: Number(flag) || 0,
     get memoryOnly() {
       return store != idb;
     },
@@ -91,13 +101,14 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
+      if (records.some((r) => !r.granted)) keptInMemory(receipt.at);
       return kept;
     },
-    /** Deletes the stored decisions of `ids`. Never rejects. */
-    clear: (ids: readonly string[]) =>
+    /** Deletes the stored decisions of `ids` (a reset at `at`, if given). Never rejects. */
+    clear: (ids: readonly string[], at?: number) =>
       timed(remove(store, ids))
         .catch(toMemory)
-        .then(() => dropStale(ids)),
+        .then(() => (dropStale(ids), at && keptInMemory(at))),
     receipts: () => readReceipts(store),
     verifyReceipts: () => verifyReceipts(store),
   };

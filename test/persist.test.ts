@@ -120,6 +120,44 @@ describe('IndexedDB faults (PRE-04)', () => {
   it.each([
     ['a withdrawal', (c: Consent) => c.withdraw('analytics')],
     ['a reset', (c: Consent) => c.reset()],
+  ])('%s that neither storing nor deleting could keep (IndexedDB blocked) does not bring the yes back on the next visit, nor once the site clears localStorage', async (_, act) => {
+    const cfg = config();
+    /** The next page view, once its stored decisions are read. */
+    const visit = async () => {
+      const consent = createConsent(cfg);
+      await consent.ready;
+      return consent;
+    };
+    await createConsent(cfg).decide({ analytics: true });
+    const consent = await visit();
+    const refuse = () => {
+      throw new DOMException('blocked', 'UnknownError');
+    };
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(refuse);
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(refuse);
+    const at = Date.now();
+    await act(consent);
+    await settle(10);
+    expect(consent.memoryOnly).toBe(true);
+    // What outlives the page: the time of the no, beside the first-visit flag.
+    expect(Number(localStorage.getItem('optin:' + cfg.storageName))).toBeGreaterThanOrEqual(at);
+    vi.restoreAllMocks();
+    const next = await visit();
+    expect(next.state('analytics')).toBe('undecided');
+    expect(next.revised('analytics')).toBe(false);
+    // That visit removes the ended yes from IndexedDB: it cannot count again without the flag.
+    await settle(10);
+    localStorage.clear();
+    const after = await visit();
+    expect(after.state('analytics')).toBe('undecided');
+    // A yes given after that no counts as ever.
+    await after.decide({ analytics: true });
+    expect((await visit()).has('analytics')).toBe(true);
+  });
+
+  it.each([
+    ['a withdrawal', (c: Consent) => c.withdraw('analytics')],
+    ['a reset', (c: Consent) => c.reset()],
   ])('%s made after the fallback to memory is not undone by the older stored yes after a reload', async (_, act) => {
     const cfg = config();
     await createConsent(cfg).decide({ analytics: true });
