@@ -125,8 +125,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     stored.forEach((r) => r && see(r.at));
     // Dated over a day ahead: removed, so that it cannot start to count once the clock has caught up with it. An
     // ended yes too, so that it cannot count again once the site clears localStorage.
-    const future = parsed.filter((r) => r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)).map((r) => r!.purpose);
-    if (future.length) void persist.inOrder(() => persist.clear(future));
+    const stale = parsed.filter((r) => r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)).map((r) => r!.purpose);
+    if (stale.length) void persist.inOrder(() => persist.clear(stale));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
     // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier

@@ -20,6 +20,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   // Its value is the time of the latest no (or reset) that only memory could keep, when there was one: IndexedDB may
   // still hold the yes it ended, and a later visit must not read that back (`1` otherwise, a time long past).
   const hint = 'optin:' + name;
+  // '' while localStorage cannot be read: then nothing is written to it either.
   let flag: string | null = '';
   let firstVisit = false;
   try {
