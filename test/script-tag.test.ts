@@ -116,6 +116,16 @@ describe('the built files', () => {
     expect(real().config.storageName).toBe(cfg.storageName);
   });
 
+  // The README: "a path or URL of this site". A path relative to the page is one; it resolves as fetch resolves it.
+  it.each(['optin.json', './config/optin.json'])('reads a data-config path relative to the page: %s', async (url) => {
+    const cfg = config();
+    const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response(JSON.stringify(cfg), { headers: { 'content-type': 'application/json' } }));
+    run(files.global, { 'data-config': url });
+    await settle();
+    expect(fetch).toHaveBeenCalledWith(url, { credentials: 'same-origin' });
+    expect(real().config.storageName).toBe(cfg.storageName);
+  });
+
   it('mirrors events on window as consent:change, already for the decisions it loads', async () => {
     const cfg = config();
     await createConsent(cfg).decide({ analytics: true });
@@ -207,6 +217,8 @@ describe('the built files', () => {
     ['an unsafe data-config URL, never fetched', 'javascript:alert(1)', 0, /must be an https URL or a same-origin path/],
     ['a plain-http data-config from another site, never fetched', 'http://cdn.example/optin.json', 0, /must be an https URL or a same-origin path/],
     ['a malformed data-config URL, never fetched', 'http://[oops/optin.json', 0, /must be an https URL or a same-origin path/],
+    ['a protocol-relative data-config URL of another site, never fetched', '//cdn.example/optin.json', 0, /must be an https URL or a same-origin path/],
+    ['a data: data-config URL, never fetched', 'data:application/json,{}', 0, /must be an https URL or a same-origin path/],
     ['a data-config file that answers 404', '/missing.json', 1, /answered HTTP 404/],
   ])('refuses %s', async (_, url, fetches, message) => {
     const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response('not here', { status: 404 }));

@@ -2,12 +2,13 @@
 // JSON in `<script type="application/json" id="optin-config">`. Every failure names what to fix.
 import { ConsentConfigError } from '../src/index.js';
 
-// The config says what people consent to and where the proof goes: an https URL or this page's own origin (a
-// path like '/optin.json'), never plain http from elsewhere, nor `//other-host`.
-const WEB = /^(https:\/\/[^\s/?#\\]+|\/(?![/\\]))\S*$/i;
+// The config says what people consent to and where the proof goes: an https URL, or a URL of this page's own origin
+// (a path like '/optin.json', or one relative to the page like 'optin.json'), never plain http from elsewhere (nor
+// `//other-host` on an http page). Resolved against the page, as fetch resolves it.
 const allowed = (url: string) => {
   try {
-    return WEB.test(url) || (/^http:\/\//i.test(url) && new URL(url).origin == location.origin);
+    const { protocol, origin } = new URL(url, document.baseURI);
+    return protocol == 'https:' || (protocol == 'http:' && origin == location.origin);
   } catch {
     return false; // not a URL at all
   }
