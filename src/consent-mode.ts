@@ -13,7 +13,8 @@ type GoogleWindow = { dataLayer?: unknown[]; gtag?: (...args: unknown[]) => void
  * waits for the stored decisions. Then `gtag('consent', 'update', …)` whenever that map changes: stored decisions
  * once `ready`, each decision, withdrawal, reset, and those of other tabs. A type mapped from several purposes is
  * granted only while all of them are; undecided counts as denied. Never throws into the page. Returns the function
- * that stops the updates. The script tag calls it for you.
+ * that stops the updates. The script tag calls it for you. Without a window (rendered on a server) it does nothing:
+ * Google's tags run in the person's browser, and a server's one `dataLayer` would grow with every request.
  * @example
  * const consent = createConsent({ ...config, consentMode: { analytics: ['analytics_storage'], marketing: ['ad_storage', 'ad_user_data', 'ad_personalization'] } });
  * consentMode(consent);
@@ -21,9 +22,9 @@ type GoogleWindow = { dataLayer?: unknown[]; gtag?: (...args: unknown[]) => void
  */
 export function consentMode(consent: Consent): () => void {
   const entries = Object.entries(consent.config.consentMode ?? {});
-  let stopped = !entries.length;
-  if (stopped) return () => undefined;
-  const w = globalThis as GoogleWindow;
+  const w = globalThis.window as GoogleWindow | undefined;
+  let stopped = false;
+  if (!entries.length || !w) return () => undefined;
   w.dataLayer ||= [];
   // gtag.js runs only the dataLayer entries that are `arguments` objects, as Google's snippet pushes them: an
   // array (from rest parameters) is silently ignored.

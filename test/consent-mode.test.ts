@@ -186,3 +186,16 @@ describe('without consentMode in the config', () => {
     expect(win.gtag).toBeUndefined();
   });
 });
+
+describe('server-side rendering', () => {
+  it('does nothing without a window: no gtag and no dataLayer on the server, shared by every request', () => {
+    vi.stubGlobal('window', undefined);
+    try {
+      start(mapped());
+      expect(globalThis).not.toHaveProperty('dataLayer');
+      expect(globalThis).not.toHaveProperty('gtag');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
