@@ -40,9 +40,10 @@ export function appendReceipt(
     } catch (error) {
       // The number is taken: by another tab (no Web Locks: an http page, an older browser), or the head is missing
       // or behind. Follow the receipt found there, one number on each time, so a lost head costs no decision.
-      // Asked of the store, since browsers differ in the error an aborted transaction reports.
+      // Asked of the store, since browsers differ in the error an aborted transaction reports. Anything stored there
+      // takes the number, a corrupt null too: only a missing one (undefined) means the write failed for another reason.
       const [taken] = await store.read([['r', receipt.seq]]);
-      if (taken) return append({ seq: receipt.seq, hash: await sha256(JSON.stringify(taken)) });
+      if (taken !== undefined) return append({ seq: receipt.seq, hash: await sha256(JSON.stringify(taken)) });
       throw error;
     }
     return receipt;

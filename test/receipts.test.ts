@@ -108,6 +108,25 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(racing)).toEqual({ ok: true, count: 2 });
   });
 
+  it('a lost head over a receipt that reads back as null (corrupt) costs no decision: the chain goes on past it', async () => {
+    const options = config();
+    const consent = createConsent(options);
+    await consent.decide({ analytics: true });
+    await consent.decide({ analytics: false });
+    const raw = createStore(options.storageName, 'keyval');
+    await set(['r', 1], null, raw);
+    await del('h', raw);
+    const next = createConsent(options);
+    await next.decide({ marketing: false });
+    // Before the fix the null was taken for a free number: every decision went to memory, and was lost on reload.
+    expect(next.memoryOnly).toBe(false);
+    const reload = createConsent(options);
+    await reload.ready;
+    expect(reload.state('marketing')).toBe('denied');
+    expect((await reload.receipts()).map((r) => r?.seq)).toEqual([0, undefined, 2]);
+    expect(await reload.verifyReceipts()).toMatchObject({ ok: false, index: 1 });
+  });
+
   it('names a valid entry when the first one was changed', async () => {
     const { store, raw } = await chain(2);
     const [first] = await readReceipts(store);
