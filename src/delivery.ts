@@ -18,7 +18,7 @@ const MAX_WAIT = 300_000;
 /**
  * Posts every receipt, oldest first, as `{ "receipts": [ … ] }` (JSON) to `config.receipts.endpoint` (nothing
  * when the config has none), with the page's own cookies: after each decision, at start-up and when the browser
- * is back online. A receipt counts as delivered once the endpoint answers 2xx; until then it is tried again, so none is lost, and one may
+ * is back online. A receipt counts as delivered once the endpoint itself answers 2xx (a redirect is a refusal); until then it is tried again, so none is lost, and one may
  * arrive twice: the endpoint keeps one per visitor (its own session or account) and `seq` and `at`. Receipts
  * hold no identifier of their own: the site links them to a visitor through its own session cookie. Returns the
  * function that stops delivery. The script tag calls it for you.
@@ -62,15 +62,18 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
     const body = JSON.stringify({ receipts: batch });
     // keepalive: a decision made just before the person leaves still gets out.
     // A request that hangs is given up after 30 s, or it would hold every later delivery (and other tabs') behind it.
+    // A redirect is not followed: the 200 of the page it leads to (a login page, once the session expired) is not the
+    // endpoint keeping the receipts, so it counts as a refusal (an opaque status 0) and the receipts are sent again.
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body,
       keepalive: body.length * 3 <= KEEPALIVE_BYTES,
       credentials: 'same-origin',
+      redirect: 'manual',
       signal: AbortSignal.timeout?.(30_000),
     });
-    if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status}`);
+    if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status || '3xx, a redirect'}`);
     const newest = batch[batch.length - 1]!;
     sent = { seq: newest?.seq, at: newest?.at };
     try {

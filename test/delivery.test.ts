@@ -100,6 +100,29 @@ describe('deliverReceipts', () => {
     warn.mockRestore();
   });
 
+  it('a redirect (an expired session sent to the login page) is no delivery: the receipt is sent again until the endpoint itself takes it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let moved = true;
+    // As real Chromium answers a POST to an endpoint that answers 302 to /login (measured): followed, it is the login
+    // page's 200 (the receipts never reached the endpoint); with redirect: 'manual', an opaque redirect, status 0.
+    answer = () => Promise.resolve(new Response(null, { status: 204 }));
+    vi.mocked(fetch).mockImplementation((url, init) => {
+      posted.push({ url: url as string, init: init!, receipts: (JSON.parse(init!.body as string) as { receipts: Receipt[] }).receipts });
+      if (!moved) return answer();
+      if (init!.redirect == 'manual') return Promise.resolve({ ok: false, status: 0, type: 'opaqueredirect', redirected: false } as Response);
+      return Promise.resolve(Object.defineProperty(new Response('<form>Sign in</form>', { status: 200 }), 'redirected', { value: true }));
+    });
+    const consent = createConsent(posting());
+    deliver(consent, { retryMs: 20 });
+    await consent.withdraw('analytics');
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(1));
+    expect(warn).toHaveBeenCalled(); // the site owner learns that the endpoint redirects
+    const before = posted.length;
+    moved = false; // signed in again
+    await vi.waitFor(() => expect(posted.slice(before).flatMap((p) => p.receipts).map((r) => r.seq)).toEqual([0]));
+    warn.mockRestore();
+  });
+
   it('after a reload, sends what the last page view could not, and not again what was delivered', async () => {
     const options = posting();
     const first = createConsent(options);
