@@ -110,7 +110,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       timed(remove(store, ids))
         .catch(toMemory)
         .then(() => (dropStale(ids), at && keptInMemory(at))),
-    receipts: () => readReceipts(store),
+    // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block
+    // lasts, the receipts kept in memory meanwhile, which are lost with the tab.
+    receipts: () => timed(readReceipts(store)),
     verifyReceipts: () => verifyReceipts(store),
   };
 }

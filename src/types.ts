@@ -264,7 +264,7 @@ export interface Consent<Id extends string = string> {
    * name, or a listener that is not a function, throws `ConsentConfigError`.
    */
   on<E extends keyof ConsentEvents<Id>>(event: E, listener: (payload: ConsentEvents<Id>[E]) => void, options?: { readonly replay?: boolean }): () => void;
-  /** The proof log, oldest first. */
+  /** The proof log, oldest first. Rejects when IndexedDB has not answered within 5 s (an upgrade blocked by another tab). */
   receipts(): Promise<Receipt[]>;
   /** Checks the proof log's hash chain. */
   verifyReceipts(): Promise<ReceiptCheck>;

@@ -123,6 +123,29 @@ describe('deliverReceipts', () => {
     warn.mockRestore();
   });
 
+  it('a delivery that starts while IndexedDB does not answer (an upgrade blocked by another tab) does not hold back the withdrawal made then', { timeout: 15_000 }, async () => {
+    const options = posting();
+    const consent = createConsent(options);
+    deliver(consent, { retryMs: 50 });
+    await consent.decide({ analytics: true });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(1));
+    // Another tab holds the database open and does not let go, while a third asks for a newer version: every open
+    // waits behind the upgrade, this page's too (it let go of its own connection for the upgrade).
+    const holder = await new Promise<IDBDatabase>((done) => (indexedDB.open(options.storageName).onsuccess = (e) => done((e.target as IDBOpenDBRequest).result)));
+    await new Promise((blocked) => (indexedDB.open(options.storageName, 9).onblocked = blocked));
+    try {
+      window.dispatchEvent(new Event('online')); // a delivery starts, reading the log from the blocked database
+      await settle();
+      await consent.withdraw('analytics'); // kept in memory after 5 s without an answer
+      expect(consent.memoryOnly).toBe(true);
+      // Before the fix, the delivery waited for the blocked read as long as the block lasted, and this receipt,
+      // kept in memory only, was lost with the tab.
+      await vi.waitFor(() => expect(delivered().at(-1)?.choices).toEqual({ analytics: false }), { timeout: 3000 });
+    } finally {
+      holder.close();
+    }
+  });
+
   it('after a reload, sends what the last page view could not, and not again what was delivered', async () => {
     const options = posting();
     const first = createConsent(options);
