@@ -62,6 +62,18 @@ describe('deliverReceipts', () => {
     expect(posted[0]).toMatchObject({ url: '/consent-receipts', init: { method: 'POST', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' } } });
   });
 
+  it('lets the back end check the chain of what it received, as the README says: prev is the SHA-256 of JSON.stringify of the receipt before', async () => {
+    const consent = createConsent(posting());
+    deliver(consent);
+    await consent.decide({ analytics: true, marketing: false }, { method: 'banner', text: '统计分析 — Accept all', action: 'accept-all' });
+    await consent.withdraw('analytics');
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    // What a server has: the parsed JSON body, nothing of Optin's.
+    const [first, second] = JSON.parse(JSON.stringify(delivered())) as Receipt[];
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(first)));
+    expect(second!.prev).toBe(Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(''));
+  });
+
   it('keeps what the endpoint did not take and sends it when the browser is back online, in order', async () => {
     const consent = createConsent(posting());
     deliver(consent, { retryMs: 60_000 });
