@@ -165,6 +165,24 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     ]);
   });
 
+  it('tell a screen reader on the switch what its notes tell the eye: that it asks in a dialog of its own, and why a sale stays off (WCAG 3.2.2, 1.3.1)', async () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      const { get } = await open();
+      // Tabbing from switch to switch skips the notes under each one: only the switch's description is read there.
+      // Turning on a sensitive switch opens a dialog (a change of context), which the person must hear of first.
+      const credit = get('switch', 'Credit scoring');
+      expect(credit.closest('li')!.textContent).toContain('Separate consent');
+      expect(getByRole(credit.closest('li')!, 'switch', { description: (text) => text.includes('Separate consent: asked on its own') })).toBe(credit);
+      const sale = get('switch', 'Advertising');
+      expect(getByRole(sale.closest('li')!, 'switch', { description: (text) => text.includes('Global Privacy Control signal') })).toBe(sale);
+      // And still the purpose's own description.
+      expect(getByRole(sale.closest('li')!, 'switch', { description: (text) => text.includes('Shows ads based on your reading.') })).toBe(sale);
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    }
+  });
+
   it('show a yes already given as on; withdrawing takes one action to open them plus the one it took to grant (WDR-01, WDR-02)', async () => {
     const { get, root, consent } = await mounted();
     let clicks = 0;

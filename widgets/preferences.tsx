@@ -30,7 +30,9 @@ export function Preferences(props: Props & { readonly status: string }) {
               class="switch"
               aria-checked={!!on[p.id]}
               aria-labelledby={`optin-title-${i}`}
-              aria-describedby={`optin-text-${i}`}
+              // Its notes first: that it asks in a dialog of its own (a change of context, WCAG 3.2.2), why a sale stays
+              // off. Tabbing from switch to switch, a screen reader reads the switch's description, not the text under it.
+              aria-describedby={`optin-notes-${i} optin-text-${i}`}
               onClick={() => c.toggle(p.id)}
             >
               <span class="track" />
@@ -38,7 +40,7 @@ export function Preferences(props: Props & { readonly status: string }) {
             </button>
           )}
         </div>
-        {notes.map((note) => note && <p class="note">{note}</p>)}
+        <div id={`optin-notes-${i}`}>{notes.map((note) => note && <p class="note">{note}</p>)}</div>
         <Disclosure {...props} purpose={p} id={`optin-text-${i}`} />
       </li>
     );
