@@ -47,7 +47,8 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
   const update = () => {
     // Both sit 8px above the bottom edge; 8px more keep the focus outline clear of them.
     const room = layer.offsetHeight + 16;
-    set(html.style, 'scrollPaddingBottom', Math.max(ownPx, room) + 'px');
+    // In the page's own px: a CSS zoom on <html> (which the dialogs undo) scales them too.
+    set(html.style, 'scrollPaddingBottom', Math.max(ownPx, room / ((html as Element & { currentCSSZoom?: number }).currentCSSZoom || 1)) + 'px');
     set(spacer.style, 'height', endsPage() ? room + 'px' : '');
   };
   const resized = new ResizeObserver(update);

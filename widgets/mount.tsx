@@ -81,6 +81,11 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   const draw = (view: View) => {
     // An app that replaced the children of <body> took our host with it: "Privacy settings" and the dialogs come back.
     if (!host.isConnected) parent().append(host);
+    // A page that scales itself down with CSS `zoom` (on <html> or <body>) would scale the dialogs with it: 44 px buttons
+    // under 24 px, 16 px text at 6 px. The host undoes the zoom of its ancestors (where the browser can tell it).
+    // Nothing is written on the host of a page without zoom.
+    const zoom = (host.parentElement as (Element & { currentCSSZoom?: number }) | null)?.currentCSSZoom || 1;
+    host.style.setProperty('--optin-unzoom', zoom == 1 ? '' : 1 / zoom + '');
     const next = view.prompt ?? (view.preferences ? 'prefs' : undefined);
     if (next && !modal) opener = activeElement();
     if (modal == 'prefs' && next && next != modal) switchAsked = activeElement();

@@ -11,7 +11,8 @@
 // "Choices saved" stays at the bottom of the window while it shows (in the flow it would be below all the content),
 // and what takes focus is scrolled clear of it. Words as long as an e-mail address wrap anywhere, and an answer
 // column is never wider than its layer, so that at 320 px with 200% text and WCAG 1.4.12 text spacing nothing
-// scrolls sideways.
+// scrolls sideways. A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves the zoom of
+// the host's ancestors alone): the host undoes it by `--optin-unzoom`, which mount.tsx sets.
 
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
@@ -19,7 +20,7 @@
  * `--optin-radius`, `--optin-font`, `--optin-space`, `--optin-z`. Light and dark follow `prefers-color-scheme`.
  */
 export const css = `
-:host{all:initial!important;display:block!important;
+:host{all:initial!important;display:block!important;zoom:var(--optin-unzoom)!important;
 --optin-bg:#fff;--optin-fg:#1b1b1f;--optin-muted:#44474f;--optin-accent:#0b57d0;--optin-on-accent:#fff;--optin-border:#74777f;
 --optin-radius:12px;--optin-font:system-ui,sans-serif;--optin-space:16px;--optin-z:2147483000}
 @media (prefers-color-scheme:dark){:host{--optin-bg:#1b1b1f;--optin-fg:#e4e2e6;--optin-muted:#c4c6d0;--optin-accent:#a8c7fa;--optin-on-accent:#062e6f;--optin-border:#8e9099}}

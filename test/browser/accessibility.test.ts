@@ -507,6 +507,32 @@ describe('target size (A11Y-08: WCAG 2.5.8)', () => {
     }
     expect([...seen].sort()).toEqual(['a', 'button', 'switch']);
   });
+
+  it('on a page that scales itself down with CSS zoom (html .5, body .8), the dialogs keep their own size: 44 px buttons and switches, 16 px text, and the page room the banner takes', async () => {
+    // CSS zoom multiplies down the tree, into our shadow root too, past `all: initial` on the host.
+    await env.context.route(/\/(\?.*)?$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: (await response.text()).replace('</head>', '<style>html{zoom:.5}body{zoom:.8;font-size:40px}</style></head>') });
+    });
+    const page = await open('/');
+    const dialog = await banner(page);
+    /** Height on screen of `locator`, and of a line of its text (its font size as shown). */
+    const shown = (locator: Locator) => locator.evaluate((el) => ({ height: el.getBoundingClientRect().height, font: parseFloat(getComputedStyle(el).fontSize) * (el as Element & { currentCSSZoom: number }).currentCSSZoom }));
+    for (const name of ['Reject all', 'Accept all']) {
+      const { height, font } = await shown(dialog.getByRole('button', { name }));
+      expect(height, name).toBeGreaterThanOrEqual(44);
+      expect(font, name).toBeGreaterThanOrEqual(16);
+    }
+    expect((await shown(dialog.getByRole('button', { name: 'Close' }))).height).toBeGreaterThanOrEqual(44);
+    // The room kept for the banner at the end of the page is as tall as the banner is on screen (html's own px are halved).
+    const { room, height } = await dialog.evaluate((el) => ({ room: parseFloat(document.documentElement.style.scrollPaddingBottom) * 0.5, height: el.getBoundingClientRect().height }));
+    expect(room).toBeGreaterThanOrEqual(height);
+    const preferences = await preferencesOf(page);
+    const switches = await preferences.getByRole('switch').all();
+    expect(switches).toHaveLength(5);
+    for (const control of switches) expect((await shown(control)).height).toBeGreaterThanOrEqual(44);
+    expect((await shown(preferences.getByRole('button', { name: 'Save choices' }))).height).toBeGreaterThanOrEqual(44);
+  });
 });
 
 describe('no more steps to opt out than to opt in (GPC-06, CHO-02, WDR-02)', () => {
