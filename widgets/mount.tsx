@@ -14,7 +14,7 @@ export interface MountOptions {
   readonly floatingButton?: boolean;
   /** Language of the dialogs; default `consent.locale`. Decisions record the one shown. */
   readonly locale?: string;
-  /** Where the host element goes; default `document.body`. */
+  /** Where the host element goes; default `document.body`, or `<html>` while `<body>` has a filter or transform. */
   readonly container?: Element;
 }
 
@@ -25,6 +25,17 @@ const pageAfter = (host: Element) => {
     if (display != 'none' && position != 'fixed' && position != 'absolute') return true;
   }
   return false;
+};
+
+/**
+ * Whether `element` may be the containing block of its fixed descendants rather than the window: a filter (a grey
+ * page on a day of mourning), a transform (an old `translateZ(0)` hack), perspective, containment, or the promise of
+ * one; the rarer ways (`translate`, `backdrop-filter`, `content-visibility`) are left out for size. Any value but the
+ * initial one counts: <html> serves as well when in doubt.
+ */
+const holdsFixed = (element: Element) => {
+  const style = getComputedStyle(element) as unknown as { readonly [name: string]: string | undefined };
+  return ['filter', 'transform', 'perspective', 'contain', 'willChange'].some((name) => !/^(none|auto|visible|)$/.test(style[name] ?? ''));
 };
 
 /**
@@ -46,8 +57,9 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   // Rendered on a server: the dialogs come with the page's hydration in the browser, where this is called again.
   if (!globalThis.document) return () => undefined;
   // Before <body> exists (a bundle in <head> without defer), on <html>: the dialogs work at once, and the page's
-  // require() prompts and show() calls are not lost.
-  const parent = () => options.container ?? document.body ?? document.documentElement;
+  // require() prompts and show() calls are not lost. On <html> too when <body> would hold the banner and "Privacy
+  // settings" to itself, out of the window on a long page; <html> never does (a filter there is exempt).
+  const parent = () => options.container ?? (document.body && !holdsFixed(document.body) ? document.body : document.documentElement);
   const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
