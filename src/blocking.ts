@@ -68,8 +68,9 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       // Browsers hide a parsed nonce attribute's value (nonce hiding); only the property still holds it.
       if (old.nonce) script.nonce = old.nonce;
       script.text = old.text;
-      // Inserted scripts are async by default; several would then run in whatever order they arrive.
-      if (script.src && !old.hasAttribute('async')) {
+      // Inserted scripts are async by default; several would then run in whatever order they arrive. A classic script
+      // marked nomodule is skipped in silence by a browser that runs modules, with no load or error event to wait for.
+      if (script.src && !old.hasAttribute('async') && !(script.noModule && !/^\s*module\s*$/i.test(script.type))) {
         script.async = false;
         loading++;
         const next = () => {

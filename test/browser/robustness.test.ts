@@ -542,6 +542,24 @@ describe('messy host pages', () => {
   });
 });
 
+describe('declared scripts in the module / nomodule pattern', () => {
+  it('a granted nomodule script (skipped by a browser that runs modules, with no load or error event) does not hold the inline scripts after it for ever', async () => {
+    const page = await open('/');
+    await banner(page);
+    await page.evaluate(() => {
+      document.body.insertAdjacentHTML(
+        'beforeend',
+        '<script type="text/plain" data-consent="analytics" data-type="module" src="/trackers/analytics.js?module"></script>' +
+          '<script type="text/plain" data-consent="analytics" nomodule src="/trackers/analytics.js?legacy"></script>' +
+          '<script type="text/plain" data-consent="analytics">window.configured = true</script>',
+      );
+    });
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    // The module build loads; the tag's inline configuration after the pair must run too.
+    await until(() => page.evaluate(() => (window as unknown as { configured?: true }).configured === true), 'the inline script after the module / nomodule pair');
+  });
+});
+
 describe('an upgrade of the database blocked by another tab (PRE-04)', () => {
   type Api = { consent: { ready: Promise<void>; state(id: string): string; decideAll(granted: boolean): Promise<void>; withdraw(): Promise<void>; on(event: 'error', listener: (e: { code: string }) => void): void } };
   it('a withdrawal made while it is blocked does not bring the yes back once the tab is closed and the block ends', { timeout: 30_000 }, async () => {
