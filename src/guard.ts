@@ -101,17 +101,20 @@ export function guardNetwork(consent: Consent, win: Win | undefined = globalThis
   patch(xhr, 'send', (send) =>
     function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       // Refused: as a failed network request looks, done with no response, then `error` and `loadend`, after send()
-      // returned (a synchronous request too, rather than throw into the page).
+      // returned (a synchronous request too, rather than throw into the page); not if the page has opened the object
+      // again meanwhile: the request on it then is another one.
       const now = opened.get(this);
+      const live = () => opened.get(this) == now;
       when(
         [now?.url],
         () => send.call(this, body),
         () =>
           setTimeout(() => {
+            if (!live()) return;
             Object.defineProperty(this, 'readyState', { value: 4, configurable: true });
             for (const type of ['readystatechange', 'error', 'loadend']) this.dispatchEvent(new ProgressEvent(type));
           }),
-        () => opened.get(this) == now,
+        live,
       );
     },
   );

@@ -188,6 +188,29 @@ describe('guardNetwork', () => {
     }
   });
 
+  it('a refused request does not fail the request the page opens again on the same object before the refusal is told', async () => {
+    stop();
+    const send = vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(() => undefined);
+    stop = guardNetwork(consent);
+    await settle(); // the guard knows the stored decisions: a refusal is told at once, not once they are read
+    try {
+      const request = new XMLHttpRequest();
+      const errors: string[] = [];
+      request.addEventListener('error', () => errors.push('error'));
+      request.open('GET', 'https://stats.example/a');
+      request.send(); // refused: told after send() returns
+      request.open('GET', 'https://cdn.example/b'); // the page reuses the object at once
+      request.send();
+      expect(send).toHaveBeenCalledOnce();
+      await settle();
+      expect(errors).toEqual([]); // the request in flight is the page's own, not the refused one
+      expect(request.readyState).toBe(1); // what the browser says of it, not a done forced on it
+    } finally {
+      stop();
+      send.mockRestore();
+    }
+  });
+
   it('no way round by spelling: a trailing dot, a tab or newline in the URL, a comma in a srcset URL, a <base href>, setAttributeNS, SRC', async () => {
     await expect(fetch('https://stats.example./hit')).rejects.toThrow(ConsentDeniedError);
     const img = document.createElement('img');
