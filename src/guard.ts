@@ -1,5 +1,6 @@
 // The network guard (opt-in): a request to a host a purpose declares fails until that purpose is granted, whoever
-// makes it, so code that skips the gate cannot collect either. Covers fetch, XHR, sendBeacon and URLs set by script.
+// makes it, so code that skips the gate cannot collect either. Covers fetch, fetchLater, XHR, sendBeacon and URLs set
+// by script.
 import { ConsentDeniedError } from './errors.js';
 import type { Consent } from './types.js';
 
@@ -14,9 +15,10 @@ type Win = Window & typeof globalThis;
 /**
  * Makes requests to each purpose's `hosts` (and their subdomains) fail while that purpose is not granted: `fetch`
  * rejects with `ConsentDeniedError`, an `XMLHttpRequest` fails as a network error does, `sendBeacon` returns
- * false, and a URL set from script (property, `setAttribute` or `setAttributeNS`) on an element that loads it is
- * not set: `src` of img, source, script, iframe, audio, video, track, input and embed, `poster` of video, `srcset`
- * of img and source, `data` of object, `href` of link. A host several purposes declare needs every one of them.
+ * false, `fetchLater` (Chromium) sends nothing and its result stays `activated: false`, and a URL set from script
+ * (property, `setAttribute` or `setAttributeNS`) on an element that loads it is not set: `src` of img, source,
+ * script, iframe, audio, video, track, input and embed, `poster` of video, `srcset` of img and source, `data` of
+ * object, `href` of link. A host several purposes declare needs every one of them.
  * Until the stored decisions are known (`consent.ready`), such a request waits for them rather than fail, so a
  * returning visitor's yes is honoured. Each refusal is a `consent:blocked` window event (`{ purpose, url }`);
  * nothing is replayed later (hold calls with `gate()` instead). Not covered: HTML parsed from text (the server's
@@ -76,11 +78,18 @@ export function guardNetwork(consent: Consent, win: Win | undefined = globalThis
     undo.push(() => target[key] === ours && (target[key] = original));
   };
 
+  const urlOf = (input: RequestInfo | URL) => (input instanceof win.Request ? input.url : input);
   patch(win, 'fetch', (fetch) => (input, init) =>
-    new Promise((resolve, reject) =>
-      when([input instanceof win.Request ? input.url : input], () => resolve(fetch.call(win, input, init)), (purpose) => reject(new ConsentDeniedError(purpose))),
-    ),
+    new Promise((resolve, reject) => when([urlOf(input)], () => resolve(fetch.call(win, input, init)), (purpose) => reject(new ConsentDeniedError(purpose)))),
   );
+  // fetchLater (Chromium): a fetch the browser sends later, when the page goes away at the latest. Refused as a beacon
+  // is, in silence: its result never says it was sent. While the stored decisions load, its result follows the real one.
+  type Later = (input: RequestInfo | URL, init?: RequestInit) => { readonly activated: boolean };
+  patch(win as { fetchLater?: Later }, 'fetchLater', (later) => (input, init) => {
+    let result: ReturnType<Later> | undefined;
+    when([urlOf(input)], () => (result = later!.call(win, input, init)));
+    return result ?? { get activated() { return !!result?.activated; } };
+  });
   // While it waits for the stored decisions, a beacon counts as queued, as in the browser's own queue.
   patch(win.navigator, 'sendBeacon', (beacon) => (url, data) => {
     let queued = true;

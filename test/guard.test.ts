@@ -211,6 +211,23 @@ describe('guardNetwork', () => {
     }
   });
 
+  it('fetchLater (Chromium’s deferred fetch): a declared host is never queued before a yes, and its result never says it was sent', async () => {
+    stop();
+    const later = vi.fn((input: RequestInfo | URL) => (network.push('later ' + (input instanceof Request ? input.url : String(input))), { activated: false }));
+    vi.stubGlobal('fetchLater', later);
+    stop = guardNetwork(consent);
+    await settle(); // the guard knows the stored decisions
+    const fetchLater = (window as unknown as { fetchLater: typeof later }).fetchLater;
+    expect(fetchLater('https://stats.example/later').activated).toBe(false);
+    expect(fetchLater(new Request('https://stats.example/request')).activated).toBe(false);
+    fetchLater('https://cdn.example/other');
+    expect(network).toEqual(['later https://cdn.example/other']);
+    expect(blocked.map((b) => b.url)).toEqual(['https://stats.example/later', 'https://stats.example/request']);
+    await consent.decide({ analytics: true });
+    fetchLater('https://stats.example/later');
+    expect(network).toEqual(['later https://cdn.example/other', 'later https://stats.example/later']);
+  });
+
   it('no way round by spelling: a trailing dot, a tab or newline in the URL, a comma in a srcset URL, a <base href>, setAttributeNS, SRC', async () => {
     await expect(fetch('https://stats.example./hit')).rejects.toThrow(ConsentDeniedError);
     const img = document.createElement('img');

@@ -312,6 +312,29 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await page.evaluate(() => (window as unknown as { earlyBeforeReady: boolean }).earlyBeforeReady)).toBe(true);
   });
 
+  it('network guard: Chromium’s fetchLater reaches no declared host before a yes, and does after one', async () => {
+    const page = await open();
+    const attempted: string[] = [];
+    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    await banner(page);
+    const later = (how: string) =>
+      page.evaluate((url) => {
+        addEventListener('consent:blocked', () => ((window as unknown as { refused: number }).refused = 1 + ((window as unknown as { refused?: number }).refused ?? 0)));
+        // activateAfter: 0 sends it at once rather than when the page goes away.
+        return (window as unknown as { fetchLater(url: string, init: object): { activated: boolean } }).fetchLater(url, { activateAfter: 0 }).activated;
+      }, 'https://stats.lantern.example/' + how);
+    expect(await page.evaluate(() => typeof (window as unknown as { fetchLater?: unknown }).fetchLater)).toBe('function');
+    await later('before');
+    await until(() => page.evaluate(() => (window as unknown as { refused?: number }).refused == 1), 'the refusal, once the stored decisions are known');
+    await idle(1000);
+    expect(attempted).toEqual([]);
+
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('analytics') > 0, 'analytics allowed');
+    await later('after');
+    await until(() => attempted.some((url) => url.endsWith('/after')), 'the deferred fetch once analytics is allowed');
+  });
+
   it('network guard from the first moment: on a first visit, a deferred script right after optin.global.js reaches no declared host', async () => {
     // The news page's config is in the page (the server fills it in from optin-config.json), so the guard is on before
     // the deferred scripts that follow; a data-config file would have to be fetched first (README, network guard).
