@@ -62,6 +62,22 @@ function drain(stub: Stub | undefined, handle: (call: StubCall) => void): void {
   };
 }
 
+/**
+ * What the network guard answers to when the config is refused: a config that asks for the guard gets it all the
+ * same, granting nothing, so that a mistake in it does not open the hosts its purposes declare to code that skips
+ * the gate. The JSON as the page gave it: only strings count as hosts, and a necessary purpose's stay open, as with
+ * a working config.
+ */
+function refusedConfig(config: unknown): Consent | undefined {
+  const { networkGuard, purposes } = (config ?? {}) as { networkGuard?: unknown; purposes?: unknown };
+  if (networkGuard !== true || !Array.isArray(purposes)) return;
+  const declared = (purposes as ({ id?: unknown; hosts?: unknown; necessary?: unknown } | null)[]).map((p) => ({
+    id: String(p?.id),
+    hosts: Array.isArray(p?.hosts) && p.necessary !== true ? (p.hosts as unknown[]).filter((host) => typeof host == 'string') : [],
+  }));
+  return { config: { networkGuard, purposes: declared }, ready: Promise.resolve(), has: () => false } as unknown as Consent;
+}
+
 async function boot(): Promise<void> {
   // Only set while this file's own code first runs, so read before the first await.
   const script = document.currentScript;
@@ -72,12 +88,19 @@ async function boot(): Promise<void> {
   try {
     // A script tag without defer may run before the config tag and <body> exist.
     if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
-    const consent = createConsent((await readConfig(script)) as ConsentConfig);
-    // What the config asks for beyond the dialogs, before them and before any declared script runs: Google's
-    // tags find the Consent Mode default first, and no request to a declared host leaves before its yes.
+    const config = await readConfig(script);
+    let consent: Consent | undefined;
+    try {
+      consent = createConsent(config as ConsentConfig);
+    } finally {
+      // First, and after a refused config too: no request to a declared host leaves before its yes.
+      const guarded = consent ?? refusedConfig(config);
+      if (guarded?.config.networkGuard) guardNetwork(guarded);
+    }
+    // What else the config asks for beyond the dialogs, before them and before any declared script runs: Google's
+    // tags find the Consent Mode default first.
     consentMode(consent);
     deliverReceipts(consent);
-    if (consent.config.networkGuard) guardNetwork(consent);
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });

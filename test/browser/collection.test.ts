@@ -359,6 +359,30 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await page.evaluate(() => (window as unknown as { earlyBlocked?: string[] }).earlyBlocked?.sort())).toEqual(['first-fetch', 'first-pixel']);
   });
 
+  it('network guard with a broken config: Optin does not start, and code that skips the gate still reaches no declared host', async () => {
+    // One mistake in the config the guard is asked for in: a description that says too little, which validation refuses.
+    await env.context.route(
+      (url) => url.pathname == '/',
+      async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace('Counts page views so that we can see which stories people read and improve the site.', 'To improve your experience.');
+        await route.fulfill({ response, body: html });
+      },
+    );
+    const page = await open();
+    const attempted: string[] = [];
+    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    await until(() => page.evaluate(() => !!(window as unknown as { consent?: { q?: unknown[] } }).consent?.q && document.readyState == 'complete'), 'the page loaded, Optin refused to start');
+    await page.evaluate(() => {
+      void fetch('https://stats.lantern.example/careless-fetch', { mode: 'no-cors' }).catch(() => undefined);
+      new Image().src = 'https://stats.lantern.example/careless-pixel';
+    });
+    await idle(1000);
+    expect(attempted).toEqual([]);
+    // The site's own requests still go.
+    expect(await page.evaluate(() => fetch('/collect/personalisation/recommendations').then((r) => r.status))).toBe(200);
+  });
+
   it('two tabs: a yes in one makes the calls the other tab holds arrive at the server without a reload', async () => {
     const first = await open();
     const second = await open();
