@@ -202,6 +202,16 @@ describe('the built files', () => {
       for (const { path, message } of expected!.issues) expect(log).toContain(`${path}: ${message}`);
     });
 
+    it('invalid, with a consentMode key: Google’s tags still get the default, every mapped type denied, and no update', async () => {
+      const consentMode = { Analytics: ['analytics_storage'], ads: ['ad_storage', 42], broken: 'ad_user_data' };
+      await boot(() => configTag(JSON.stringify({ ...bad, consentMode })));
+      // A Google tag loaded on its own (a defer file after optin.global.js) must not find consent missing, which it
+      // reads as granted. Only the types the JSON gives as a list of strings count.
+      expect(win.dataLayer?.map((entry) => Array.from(entry as ArrayLike<unknown>))).toEqual([
+        ['consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied', wait_for_update: 500 }],
+      ]);
+    });
+
     it('bad JSON', async () => {
       const { refused } = await boot(() => configTag('{ "policy": '));
       expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^is not valid JSON/) }]);

@@ -63,19 +63,26 @@ function drain(stub: Stub | undefined, handle: (call: StubCall) => void): void {
 }
 
 /**
- * What the network guard answers to when the config is refused: a config that asks for the guard gets it all the
- * same, granting nothing, so that a mistake in it does not open the hosts its purposes declare to code that skips
- * the gate. The JSON as the page gave it: only strings count as hosts, and a necessary purpose's stay open, as with
- * a working config.
+ * What the integrations a refused config asks for answer to: an instance that grants nothing. Google's tags still
+ * get the Consent Mode default, every mapped type denied, and the network guard still holds the hosts the purposes
+ * declare (a necessary purpose's stay open, as with a working config): a mistake in the config must not let a
+ * Google tag loaded on its own, or code that skips the gate, collect as if consent had been given. Read from the
+ * JSON as the page gave it: only lists of strings count.
  */
-function refusedConfig(config: unknown): Consent | undefined {
-  const { networkGuard, purposes } = (config ?? {}) as { networkGuard?: unknown; purposes?: unknown };
-  if (networkGuard !== true || !Array.isArray(purposes)) return;
-  const declared = (purposes as ({ id?: unknown; hosts?: unknown; necessary?: unknown } | null)[]).map((p) => ({
-    id: String(p?.id),
-    hosts: Array.isArray(p?.hosts) && p.necessary !== true ? (p.hosts as unknown[]).filter((host) => typeof host == 'string') : [],
-  }));
-  return { config: { networkGuard, purposes: declared }, ready: Promise.resolve(), has: () => false } as unknown as Consent;
+function grantingNothing(config: unknown): Consent {
+  const { networkGuard, purposes, consentMode } = (config ?? {}) as { networkGuard?: unknown; purposes?: unknown; consentMode?: unknown };
+  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((item) => typeof item == 'string') : []);
+  type Declared = { id?: unknown; hosts?: unknown; necessary?: unknown } | null;
+  return {
+    config: {
+      networkGuard,
+      purposes: (Array.isArray(purposes) ? (purposes as Declared[]) : []).map((p) => ({ id: String(p?.id), hosts: p?.necessary === true ? [] : strings(p?.hosts) })),
+      consentMode: consentMode && typeof consentMode == 'object' && Object.fromEntries(Object.entries(consentMode).map(([id, types]) => [id, strings(types)])),
+    },
+    ready: Promise.resolve(),
+    has: () => false,
+    on: () => () => undefined,
+  } as unknown as Consent;
 }
 
 async function boot(): Promise<void> {
@@ -93,13 +100,13 @@ async function boot(): Promise<void> {
     try {
       consent = createConsent(config as ConsentConfig);
     } finally {
-      // First, and after a refused config too: no request to a declared host leaves before its yes.
-      const guarded = consent ?? refusedConfig(config);
-      if (guarded?.config.networkGuard) guardNetwork(guarded);
+      // What the config asks for beyond the dialogs, before them and before any declared script runs, for a refused
+      // config too: Google's tags find the Consent Mode default first, and no request to a declared host leaves
+      // before its yes.
+      const integrated = consent ?? grantingNothing(config);
+      consentMode(integrated);
+      if (integrated.config.networkGuard) guardNetwork(integrated);
     }
-    // What else the config asks for beyond the dialogs, before them and before any declared script runs: Google's
-    // tags find the Consent Mode default first.
-    consentMode(consent);
     deliverReceipts(consent);
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
