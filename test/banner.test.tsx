@@ -1,6 +1,7 @@
 // The first layer: who asks and for what, three equal answers, nothing granted by Enter, Escape or closing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
+import { zhCN } from '../widgets/texts.js';
 import { ConsentDeniedError, createConsent } from '../src/index.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
@@ -40,6 +41,19 @@ describe('banner (CHO-02, CHO-05, PRE-05)', () => {
     const notes = [...get('dialog', 'Privacy settings').querySelectorAll('.note')].map((note) => note.textContent);
     expect(notes.filter((note) => note.startsWith('Changed since'))).toHaveLength(1);
     expect(get('switch', 'Analytics').closest('li')!.textContent).toContain('Changed since your last choice');
+  });
+
+  it('marks names placed in its statement that are not in the language shown with their own lang, the words unchanged (WCAG 3.1.2)', async () => {
+    // No Chinese name for the controller or the Analytics title: both are shown in English, the fallback locale.
+    const english = purposes.map((p) => (p.id == 'analytics' ? { ...p, title: { en: 'Analytics' } } : p));
+    const { get } = await mounted({ controller: { name: { en: 'Daily Lantern Ltd.' }, contact: 'privacy@lantern.example' }, purposes: english }, { locale: 'zh-CN' });
+    const statement = get('dialog', '您的隐私选择').querySelector('#optin-banner-text')!;
+    expect([...statement.querySelectorAll('[lang]')].map((el) => [el.getAttribute('lang'), el.textContent])).toEqual([
+      ['en', 'Daily Lantern Ltd.'],
+      ['en', 'Analytics'],
+    ]);
+    // "Advertising", a plain string of a site that declared no language, is left to the dialog's lang.
+    expect(statement.textContent).toBe(zhCN.bannerText.replace('{controller}', 'Daily Lantern Ltd.').replace('{purposes}', 'Analytics、Advertising'));
   });
 
   it('offers Accept all, Reject all and Customize as the same element with the same class', async () => {

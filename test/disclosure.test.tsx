@@ -100,4 +100,36 @@ describe('Disclosure', () => {
     expect(box.textContent).toContain('Tracky Analytics Inc. · United States');
     expect(box.textContent).toContain('session');
   });
+
+  it('marks a text shown in another language than the dialog’s with its own lang, the words as hashed (WCAG 3.1.2)', () => {
+    // A site in English (config.locale) shown in Chinese: its texts without a zh-CN version are read as English.
+    const consent = createConsent(config({ locale: 'en' }));
+    const c = createController(consent, 'zh-CN', () => undefined);
+    const purpose = {
+      ...purposes[1],
+      description: { en: 'Answers your questions in a chat window.' },
+      data: [{ en: 'messages', 'zh-CN': '消息' }, { en: 'browser' }],
+      recipients: [{ name: { en: 'Live chat' }, country: 'US' }],
+      retention: '30 days',
+    };
+    const show = (p: Purpose) => draw(<Disclosure consent={consent} t={zhCN} locale="zh-CN" c={c} view={c.view()} purpose={p} id="d" />);
+    const box = show(purpose);
+    const marked = (root: Element) => [...root.querySelectorAll('[lang]')].map((el) => [el.getAttribute('lang'), el.textContent]);
+    expect(marked(box)).toEqual([
+      ['en', 'Answers your questions in a chat window.'],
+      ['en', 'browser'],
+      ['en', 'Live chat'],
+      // A plain string is in the language the site declared.
+      ['en', '30 days'],
+    ]);
+    // The words shown are the ones the core hashes (disclosureText), in the same order.
+    expect([...box.querySelectorAll('p, dd')].map((el) => el.textContent)).toEqual(['Answers your questions in a chat window.', '消息、browser', 'Live chat · 美国', '30 days']);
+    // The controller's name in a template is marked too: "no one else: only Daily Lantern Ltd.".
+    const alone = show({ ...purpose, recipients: [] });
+    expect(alone.querySelectorAll('dd')[1]!.textContent).toBe('不提供给他人：仅限Daily Lantern Ltd.');
+    expect(marked(alone.querySelectorAll('dd')[1]!)).toEqual([['en', 'Daily Lantern Ltd.']]);
+    // Shown in its own language, nothing is marked: the dialog's lang says it.
+    const english = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purpose} id="d" />);
+    expect(english.querySelector('[lang]')).toBeNull();
+  });
 });

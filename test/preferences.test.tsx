@@ -73,6 +73,24 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(text).toContain('Separate consent: asked on its own, never part of “Accept all”.');
   });
 
+  it('mark the site’s plain texts with config.locale when they speak another language, and name each switch by the same words (WCAG 3.1.2)', async () => {
+    const { get } = await open({ locale: 'en' }, { locale: 'zh-CN' });
+    const dialog = get('dialog', '隐私设置');
+    // Analytics has a zh-CN title and description of its own: nothing of them is marked.
+    expect(get('switch', '统计分析').closest('li')!.querySelector('h3 [lang], p [lang]')).toBeNull();
+    expect(get('heading', 'Advertising').querySelector('[lang="en"]')!.textContent).toBe('Advertising');
+    expect(get('switch', 'Advertising').getAttribute('aria-checked')).toBe('false');
+    expect(dialog.querySelector('#optin-prefs-text [lang="en"]')!.textContent).toBe('Daily Lantern Ltd.');
+    expect(new Set([...dialog.querySelectorAll('[lang]')].map((el) => el.getAttribute('lang')))).toEqual(new Set(['en']));
+  });
+
+  it('leave plain texts to the dialog’s lang where the site declared no language of its own', async () => {
+    // A site that writes plain Chinese texts and sets no config.locale: its fallback is English, its texts are not.
+    const chinese = purposes.map((p) => ({ ...p, title: '用途' + p.id.length, description: '说明。' }));
+    const { get } = await open({ purposes: chinese }, { locale: 'zh-CN' });
+    expect(get('dialog', '隐私设置').querySelector('[lang]')).toBeNull();
+  });
+
   it('save exactly what the switches show, with method preferences', async () => {
     const { get, consent, query } = await open();
     get('switch', 'Analytics').click();

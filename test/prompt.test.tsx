@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsentDeniedError } from '../src/index.js';
 import { mounted, press } from './dialogs.js';
-import { receiptsOf, settle } from './fixtures.js';
+import { purposes, receiptsOf, settle } from './fixtures.js';
 
 describe('purpose prompt (SEP-02, CHO-08)', () => {
   it('shows the whole disclosure, with a yes that names the purpose and a no of the same style', async () => {
@@ -17,6 +17,20 @@ describe('purpose prompt (SEP-02, CHO-08)', () => {
     // Refusing costs nothing else (PIPL Art. 16; COMPLIANCE SEP-03).
     expect(dialog.textContent).toContain('saying no affects nothing else on the site');
     expect(get('button', 'Allow Credit scoring').className).toBe(get('button', 'Don’t allow').className);
+  });
+
+  it('marks a purpose title not in the language shown with its own lang, in its heading and its yes (WCAG 3.1.2)', async () => {
+    const english = purposes.map((p) => (p.id == 'credit-scoring' ? { ...p, title: { en: 'Credit scoring' } } : p));
+    const { consent, root } = await mounted({ purposes: english }, { locale: 'zh-CN' });
+    void consent.require('credit-scoring').catch(() => undefined);
+    await settle(0);
+    const dialog = root.querySelector('dialog')!;
+    // Read from the DOM, not by accessible name: happy-dom computes no inline display, so a span there adds spaces.
+    for (const named of [dialog.querySelector('h2')!, dialog.querySelector('[data-action="allow"]')!]) {
+      expect(named.textContent).toMatch(/^允许Credit scoring？?$/);
+      expect([...named.querySelectorAll('[lang]')].map((el) => [el.getAttribute('lang'), el.textContent])).toEqual([['en', 'Credit scoring']]);
+    }
+    expect(dialog.lang).toBe('zh-CN');
   });
 
   it('Allow resolves require and records the yes with method prompt', async () => {

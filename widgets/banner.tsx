@@ -3,7 +3,7 @@
 import { h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton, closeButton } from './buttons.js';
-import { contactUrl, Link, say } from './disclosure.js';
+import { contactUrl, Link, list, say, sayMarked } from './disclosure.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
 
@@ -12,10 +12,10 @@ export function Banner(props: Props) {
   const { consent, t, locale, c, view } = props;
   const { controller, policy, purposes } = consent.config;
   const titles = (which: (p: Purpose) => unknown) =>
-    purposes
-      .filter((p) => !p.necessary && which(p))
-      .map((p) => say(props, p.title))
-      .join(t.listSeparator);
+    list(
+      purposes.filter((p) => !p.necessary && which(p)).map((p) => sayMarked(props, p.title)),
+      t.listSeparator,
+    );
   // Sensitive purposes, and a sale the person opted out of by a privacy signal, are never part of "Accept all".
   const separate = titles((p) => !consent.inAcceptAll(p.id));
   const revised = titles((p) => consent.revised(p.id));
@@ -36,9 +36,9 @@ export function Banner(props: Props) {
         <h2 id="optin-banner-title" tabIndex={-1}>
           {t.bannerTitle}
         </h2>
-        <p id="optin-banner-text">{fill(t.bannerText, { controller: say(props, controller.name), purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
-        {separate && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
-        {revised && <p>{fill(t.revised, { purposes: revised })}</p>}
+        <p id="optin-banner-text">{fill(t.bannerText, { controller: sayMarked(props, controller.name), purposes: titles((p) => consent.inAcceptAll(p.id)) })}</p>
+        {separate.length > 0 && <p>{fill(t.bannerSeparate, { purposes: separate })}</p>}
+        {revised.length > 0 && <p>{fill(t.revised, { purposes: revised })}</p>}
         <p class="muted">
           {t.contact}
           <Link url={contactUrl(controller.contact)} text={controller.contact} /> · <Link url={say(props, policy.url)} text={t.policy} />

@@ -1,8 +1,8 @@
 // The buttons every layer shares: its answers (equal in weight, told apart by `data-action`) and its close button.
-import { h } from 'preact';
+import { type ComponentChildren, h } from 'preact';
 
 /** An answer button of a layer's actions row. */
-export const actionButton = (action: string, text: string, onClick: () => void) => (
+export const actionButton = (action: string, text: ComponentChildren, onClick: () => void) => (
   <button type="button" class="btn" data-action={action} onClick={onClick}>
     {text}
   </button>

@@ -8,7 +8,7 @@ import { trapTab } from './modal.js';
 /** Props of `ModalLayer`. */
 export interface ModalLayerProps {
   readonly name: string;
-  readonly title: string;
+  readonly title: ComponentChildren;
   readonly lang: string;
   readonly close: string;
   readonly onClose: () => void;

@@ -4,7 +4,7 @@ import { Fragment, h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
 import { privacySignal } from './controller.js';
-import { Disclosure, Link, say } from './disclosure.js';
+import { Disclosure, Link, say, sayMarked } from './disclosure.js';
 import { ModalLayer } from './modal-layer.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
@@ -14,11 +14,11 @@ export function Preferences(props: Props & { readonly status: string }) {
   const { consent, t, locale, c, view } = props;
   const on = view.preferences ?? {};
   const row = (p: Purpose, i: number) => {
-    const notes = [consent.revised(p.id) && fill(t.revised, { purposes: say(props, p.title) }), p.necessary && t.necessary, p.sensitive && t.sensitive, p.sale && !on[p.id] && (privacySignal() || (!p.sensitive && !consent.inAcceptAll(p.id))) && t.signal];
+    const notes = [consent.revised(p.id) && fill(t.revised, { purposes: sayMarked(props, p.title) }), p.necessary && t.necessary, p.sensitive && t.sensitive, p.sale && !on[p.id] && (privacySignal() || (!p.sensitive && !consent.inAcceptAll(p.id))) && t.signal];
     return (
       <li class="purpose" key={p.id}>
         <div class="row">
-          <h3 id={`optin-title-${i}`}>{say(props, p.title)}</h3>
+          <h3 id={`optin-title-${i}`}>{sayMarked(props, p.title)}</h3>
           {p.necessary ? (
             <span class="badge">{t.alwaysOn}</span>
           ) : (
@@ -62,7 +62,7 @@ export function Preferences(props: Props & { readonly status: string }) {
       }
     >
       <p id="optin-prefs-text">
-        {fill(t.preferencesText, { controller: say(props, consent.config.controller.name) })} <Link url={say(props, consent.config.policy.url)} text={t.policy} />
+        {fill(t.preferencesText, { controller: sayMarked(props, consent.config.controller.name) })} <Link url={say(props, consent.config.policy.url)} text={t.policy} />
       </p>
       <ul class="purposes">{consent.config.purposes.map(row)}</ul>
     </ModalLayer>

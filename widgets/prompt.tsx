@@ -3,7 +3,7 @@
 import { Fragment, h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
-import { Disclosure, Link, say } from './disclosure.js';
+import { Disclosure, Link, say, sayMarked } from './disclosure.js';
 import { ModalLayer } from './modal-layer.js';
 import type { Props } from './props.js';
 import { fill } from './texts.js';
@@ -11,7 +11,7 @@ import { fill } from './texts.js';
 /** The purpose prompt. Closing it answers nothing: the waiting require() rejects and nothing is recorded. */
 export function Prompt(props: Props & { readonly purpose: Purpose; readonly status: string }) {
   const { consent, t, locale, c, purpose, status } = props;
-  const title = say(props, purpose.title);
+  const title = sayMarked(props, purpose.title);
   return (
     <ModalLayer
       name="prompt"
@@ -27,7 +27,7 @@ export function Prompt(props: Props & { readonly purpose: Purpose; readonly stat
         </Fragment>
       }
     >
-      <p id="optin-prompt-text">{fill(t.promptText, { controller: say(props, consent.config.controller.name) })}</p>
+      <p id="optin-prompt-text">{fill(t.promptText, { controller: sayMarked(props, consent.config.controller.name) })}</p>
       {consent.revised(purpose.id) && <p class="note">{fill(t.revised, { purposes: title })}</p>}
       {purpose.sensitive && <p class="note">{t.sensitive}</p>}
       <Disclosure {...props} id="optin-prompt-purpose" />

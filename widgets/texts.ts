@@ -1,5 +1,6 @@
 // Every string the dialogs show, in English and Simplified Chinese, and how a site's `config.texts` overrides them.
 // Placeholders in braces ({controller}, {purpose}, {purposes}, {country}) are filled with text, never with HTML.
+import type { ComponentChild } from 'preact';
 import { ConsentConfigError, pickLocale, type ConfigIssue, type Consent } from '../src/index.js';
 
 /** The English table; every locale has the same keys (a test compares them key by key). */
@@ -122,7 +123,11 @@ export function checkTexts(consent: Consent): void {
   if (issues.length) throw new ConsentConfigError(issues);
 }
 
-/** `template` with each `{name}` replaced by `values[name]`; the result is plain text. */
-export function fill(template: string, values: { readonly [name: string]: string }): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+/**
+ * `template` with each `{name}` replaced by `values[name]`, as parts for Preact, which renders strings as text: a
+ * value can then be an element, a name in a `<span lang>` of its own.
+ */
+export function fill(template: string, values: { readonly [name: string]: ComponentChild }): ComponentChild[] {
+  // The capture puts each placeholder's name at an odd index, between the parts of the template around it.
+  return template.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? (values[part] ?? `{${part}}`) : part));
 }
