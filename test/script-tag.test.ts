@@ -297,6 +297,40 @@ describe('the source, with the dialogs mocked', () => {
     expect(real().has('analytics')).toBe(false);
   });
 
+  // An `async` tag, or one without defer placed above the stub: the file runs first, the stub queues meanwhile.
+  it('replays the calls of a stub pasted after its tag, while the page was still being parsed', async () => {
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    await boot();
+    const stub = stubbed();
+    const sent: unknown[] = [];
+    stub.gate('analytics', (x: unknown) => sent.push(x))('early');
+    const decided = stub.decide({ analytics: true });
+    const required = stub.require('analytics');
+    configTag(JSON.stringify(config()));
+    state.mockReturnValue('interactive');
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle();
+    expect(win.consent).not.toBe(stub);
+    expect(stub.q).toHaveLength(0);
+    expect(sent).toEqual(['early']);
+    await expect(Promise.all([decided, required])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('refuses the calls of a stub pasted after its tag when the config is broken', async () => {
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    await boot();
+    const stub = stubbed();
+    const required = reason(stub.require('analytics'));
+    configTag('{ "policy": ');
+    const error = quiet('error');
+    state.mockReturnValue('interactive');
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle();
+    expect(stub.q).toHaveLength(0);
+    expect(await required).toMatchObject({ code: 'config' });
+    expect(logged(error)).toMatch(/did not start/);
+  });
+
   it('delivers receipts to the config\'s receipts.endpoint, a key the consent config itself does not take', async () => {
     const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response(null, { status: 204 }));
     configTag(JSON.stringify({ ...config(), receipts: { endpoint: '/consent-receipts' } }));

@@ -91,7 +91,8 @@ async function boot(): Promise<void> {
   const w = window as Global;
   if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing.');
   Object.defineProperty(w, MARK, { value: true, configurable: true });
-  const stub = w.consent as Stub | undefined;
+  // The stub is read when its calls are handled, not now: a tag with `async`, or one without defer placed above the
+  // stub, runs before the stub exists.
   try {
     // A script tag without defer may run before the config tag and <body> exist.
     if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
@@ -111,12 +112,13 @@ async function boot(): Promise<void> {
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });
+    const stub = w.consent as Stub | undefined;
     // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has().
     w.consent = consent;
     drain(stub, replay(consent));
   } catch (error) {
     console.error('Optin did not start: no dialog is shown, nothing is granted and declared scripts stay blocked.', error);
-    drain(stub, refuse(error));
+    drain(w.consent as Stub | undefined, refuse(error));
   }
 }
 
