@@ -331,6 +331,27 @@ describe('the source, with the dialogs mocked', () => {
     expect(logged(error)).toMatch(/did not start/);
   });
 
+  // The stub rejects on its own when the timeout runs out (stub.test.ts); the prompt the replayed call opened must
+  // close then too, not a whole timeout after the file loaded.
+  it('gives a replayed require() what is left of its timeoutMs, counted from the call to the stub', async () => {
+    configTag(JSON.stringify(config()));
+    const ui = { show: vi.fn(), showPreferences: vi.fn(), prompt: vi.fn(() => new Promise<boolean>(() => undefined)), cancel: vi.fn() };
+    mountDialogs.mockImplementation((consent) => {
+      (consent as Consent).attach(ui);
+      return () => undefined;
+    });
+    const stub = stubbed();
+    const called = Date.now();
+    const required = reason(stub.require('credit-scoring', { ask: true, timeoutMs: 1000 }));
+    await settle(700);
+    await boot();
+    await vi.waitFor(() => expect(ui.prompt).toHaveBeenCalledOnce());
+    expect(await required).toMatchObject({ code: 'timeout' });
+    await vi.waitFor(() => expect(ui.cancel).toHaveBeenCalledExactlyOnceWith('credit-scoring'), { timeout: 2000 });
+    // About 1000 ms after the call for both; a full timeout after the replay would be 1700 ms or more.
+    expect(Date.now() - called).toBeLessThan(1400);
+  });
+
   it('delivers receipts to the config\'s receipts.endpoint, a key the consent config itself does not take', async () => {
     const fetch = vi.spyOn(window, 'fetch').mockResolvedValue(new Response(null, { status: 204 }));
     configTag(JSON.stringify({ ...config(), receipts: { endpoint: '/consent-receipts' } }));

@@ -1,6 +1,6 @@
 // The script-tag build (dist/optin.global.js): reads the page's config, creates the page's one consent instance
 // with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
-import { blockElements, consentMode, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig } from '../src/index.js';
+import { blockElements, consentMode, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig, type RequireOptions } from '../src/index.js';
 import { readConfig } from './config-source.js';
 import { mountDialogs } from './index.js';
 import type { Stub, StubCall } from './stub.js';
@@ -16,7 +16,8 @@ type Global = { consent?: unknown; [MARK]?: true };
 /** Makes one queued call on the real instance; the stub's promise settles as the real call does. */
 const replay =
   (consent: Consent): ((call: StubCall) => void) =>
-  ([name, args, fn, reject]) => {
+  (call) => {
+    const [name, args, fn, reject] = call;
     if (name == 'call') return void fn(...args);
     if (name == 'gate') {
       // Bound even when gate() throws (unknown id), or the stub would queue that function's calls for ever.
@@ -28,10 +29,16 @@ const replay =
       }
       return;
     }
-    const call = () => (consent[name] as Fn).apply(consent, args);
-    if (name == 'show' || name == 'showPreferences') return void call();
+    // The stub rejects a require() on its own once its timeoutMs has passed since the call (stub.ts): the real call
+    // gets what is left, so that a prompt it opens closes then too (at once when none is). `at`, the time of the
+    // call, is missing from an older pasted stub: its timeout then counts from now.
+    const options = args[1] as RequireOptions | undefined;
+    const at = (call as unknown[])[4] as number | undefined;
+    const left = name == 'require' && at && options?.timeoutMs != null ? [args[0], { ...options, timeoutMs: options.timeoutMs + at - Date.now() }] : args;
+    const run = () => (consent[name] as Fn).apply(consent, left);
+    if (name == 'show' || name == 'showPreferences') return void run();
     // A promise, so that a synchronous throw (withdraw of an unknown id) rejects the stub's promise too.
-    void new Promise((resolve) => resolve(call())).then(fn, reject);
+    void new Promise((resolve) => resolve(run())).then(fn, reject);
   };
 
 /** After a failed start: queued promises reject with the error, gates drop their calls, dialogs stay closed. */

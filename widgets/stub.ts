@@ -2,8 +2,9 @@
 // calls until the script-tag build replaces it with the real instance and replays them in order.
 //
 // Queue format, `window.consent.q`: one array per call, oldest first, replayed by widgets/script-tag.ts:
-//   [name, args, resolve, reject]  name 'require' | 'decide' | 'decideAll' | 'withdraw': the stub returned a promise
-//                                  that settles as the real call does
+//   [name, args, resolve, reject, at]  name 'require' | 'decide' | 'decideAll' | 'withdraw': the stub returned a
+//                                  promise that settles as the real call does; `at` is the time of the call
+//                                  (Date.now()), from which require's timeoutMs counts
 //   [name, args]                   name 'show' | 'showPreferences'
 //   ['gate', args, bind]           `bind(realGated)` makes the function the stub's gate() returned forward to
 //                                  `realGated` from then on (`bind(() => {})` drops its calls)
@@ -14,7 +15,7 @@ type Fn = (...args: unknown[]) => unknown;
 
 /** One queued call; see the header comment. */
 export type StubCall =
-  | [name: 'require' | 'decide' | 'decideAll' | 'withdraw', args: unknown[], resolve: (value: unknown) => void, reject: (error: unknown) => void]
+  | [name: 'require' | 'decide' | 'decideAll' | 'withdraw', args: unknown[], resolve: (value: unknown) => void, reject: (error: unknown) => void, at?: number]
   | [name: 'show' | 'showPreferences', args: unknown[]]
   | [name: 'gate', args: unknown[], bind: (gated: Fn) => void]
   | [name: 'call', args: unknown[], gated: Fn];
@@ -43,7 +44,13 @@ if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
   const later =
     (name: 'require' | 'decide' | 'decideAll' | 'withdraw') =>
     (...args: unknown[]) =>
-      new Promise((resolve, reject) => void q.push([name, args, resolve, reject]));
+      new Promise((resolve, reject) => {
+        // require's timeoutMs counts from the call, also when the script loads late or never does (an ad blocker, a
+        // 404): so the stub keeps it too. No timer past 2^31 - 1 ms, as in require(): one would fire at once.
+        const timeoutMs = (args[1] as { timeoutMs?: number } | null | undefined)?.timeoutMs;
+        if (timeoutMs! < 2 ** 31) setTimeout(reject, timeoutMs, Object.assign(Error('No decision in time'), { code: 'timeout' }));
+        q.push([name, args, resolve, reject, Date.now()]);
+      });
   const now = (name: 'show' | 'showPreferences') => (...args: unknown[]) => void q.push([name, args]);
   const stub: Stub = {
     q,

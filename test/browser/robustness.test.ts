@@ -1,6 +1,6 @@
 // Never break the host page, and never let the host page break the dialogs: a strict Content-Security-Policy,
 // hostile page CSS and a 320 px wide phone.
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, collected, env, hits, open, until } from './browser.js';
 
@@ -22,6 +22,7 @@ async function windowOf(width: number, height: number) {
 describe('host pages (principle 7)', () => {
   it("works under Content-Security-Policy: default-src 'self' with the stub as a file, and reports no violation", async () => {
     await env.context.addInitScript(() => {
+      if (window != window.top) return; // the page's embeds have no stub
       const seen: string[] = [];
       (window as unknown as { violations: string[] }).violations = seen;
       document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
@@ -592,5 +593,33 @@ describe('an upgrade of the database blocked by another tab (PRE-04)', () => {
     // The withdrawn yes is back: analytics and personalisation run again without a new yes.
     expect(await later.evaluate(() => (window as unknown as Api).consent.state('analytics'))).not.toBe('granted');
     expect(await later.evaluate(() => (window as unknown as Api).consent.state('personalisation'))).not.toBe('granted');
+  });
+});
+
+// An ad blocker, a 404 or a CSP keeps optin.global.js from ever running: the stub's queued calls then neither grant
+// nor throw, and a require() with timeoutMs still rejects when its time is up (README: it counts from the call).
+describe('optin.global.js never loads', () => {
+  it.each([
+    ['blocked by an ad blocker', (route: Route) => route.abort('blockedbyclient')],
+    ['answered with a 404', (route: Route) => route.fulfill({ status: 404, body: 'Not found' })],
+  ])('%s: a require() with timeoutMs rejects in time, gated calls send nothing, the page sees no error', async (_, answer) => {
+    await env.context.route(/\/optin\.global\.js$/, answer);
+    await env.context.addInitScript(() => {
+      if (window != window.top) return; // the page's embeds have no stub
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      document.addEventListener('DOMContentLoaded', () => {
+        const consent = (window as unknown as { consent: { require(id: string, options: object): Promise<void> } }).consent;
+        consent.require('credit-scoring', { ask: true, timeoutMs: 300 }).then(
+          () => seen.push('granted'),
+          (error: { code?: string }) => seen.push(`rejected ${error.code}`),
+        );
+      });
+    });
+    const page = await open('/');
+    await until(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen.length > 0), 'the require() to settle');
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['rejected timeout']);
+    await idle(300);
+    expect(collected()).toEqual([]);
   });
 });
