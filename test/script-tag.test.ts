@@ -93,6 +93,18 @@ describe('the built files', () => {
     expect(stub.q).toHaveLength(0);
   });
 
+  // Another script's queue by that name (its own stub pattern) is not Optin's: replayed, its entries threw inside a
+  // promise with no handler, an uncaught rejection in the page, and the other script lost its queue.
+  it('leaves alone a queue that another script put on window.consent', async () => {
+    configTag(JSON.stringify(config()));
+    const foreign = { q: [['init', { site: 1 }], ['track', 'page']] };
+    win.consent = foreign as unknown as Stub;
+    run(files.global);
+    await settle();
+    expect(real()).not.toBe(foreign);
+    expect(foreign.q).toEqual([['init', { site: 1 }], ['track', 'page']]);
+  });
+
   it('forwards calls made later through a kept reference to the stub', async () => {
     configTag(JSON.stringify(config()));
     const stub = stubbed();

@@ -52,7 +52,8 @@ const refuse =
 /** Handles the queued calls in order, then each later one at once (a page may have kept the stub object). */
 function drain(stub: Stub | undefined, handle: (call: StubCall) => void): void {
   const q = stub?.q;
-  if (!Array.isArray(q)) return;
+  // Only the stub's: another script's queue on window.consent (no gate()) is not Optin's to run or to empty.
+  if (!Array.isArray(q) || typeof stub!.gate != 'function') return;
   const safely = (call: StubCall) => {
     try {
       handle(call);
