@@ -112,6 +112,8 @@ describe('the built stub', () => {
       let waiting = true;
       void stub.require('analytics', { timeoutMs: 2 ** 31 }).finally(() => (waiting = false));
       void stub.require('analytics').finally(() => (waiting = false));
+      // No timeout given, as the real require() reads it: null is none, not zero.
+      void stub.require('analytics', { timeoutMs: null }).finally(() => (waiting = false));
       void stub.decide({ analytics: true }, null).finally(() => (waiting = false));
       await vi.advanceTimersByTimeAsync(500);
       expect(await timedOut).toMatchObject({ code: 'timeout', message: 'No decision in time' });
@@ -119,7 +121,7 @@ describe('the built stub', () => {
       await vi.advanceTimersByTimeAsync(1000);
       expect(waiting).toBe(true);
       // Still queued, with the time of the call: the replay gives the real call what is left of the timeout.
-      expect(stub.q).toHaveLength(4);
+      expect(stub.q).toHaveLength(5);
       expect(stub.q[0]![4]).toBe(Date.now() - 1500);
     } finally {
       vi.useRealTimers();

@@ -47,8 +47,9 @@ if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
       new Promise((resolve, reject) => {
         // require's timeoutMs counts from the call, also when the script loads late or never does (an ad blocker, a
         // 404): so the stub keeps it too. No timer past 2^31 - 1 ms, as in require(): one would fire at once.
-        const timeoutMs = (args[1] as { timeoutMs?: number } | null | undefined)?.timeoutMs;
-        if (timeoutMs! < 2 ** 31) setTimeout(reject, timeoutMs, Object.assign(Error('No decision in time'), { code: 'timeout' }));
+        // None given (undefined, or null as the real require() reads it) is no timer either.
+        const timeoutMs = (args[1] as { timeoutMs?: number } | null | undefined)?.timeoutMs ?? Infinity;
+        if (timeoutMs < 2 ** 31) setTimeout(reject, timeoutMs, Object.assign(Error('No decision in time'), { code: 'timeout' }));
         q.push([name, args, resolve, reject, Date.now()]);
       });
   const now = (name: 'show' | 'showPreferences') => (...args: unknown[]) => void q.push([name, args]);
