@@ -57,9 +57,12 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   // Rendered on a server: the dialogs come with the page's hydration in the browser, where this is called again.
   if (!globalThis.document) return () => undefined;
   // Before <body> exists (a bundle in <head> without defer), on <html>: the dialogs work at once, and the page's
-  // require() prompts and show() calls are not lost. On <html> too when <body> would hold the banner and "Privacy
-  // settings" to itself, out of the window on a long page; <html> never does (a filter there is exempt).
-  const parent = () => options.container ?? (document.body && !holdsFixed(document.body) ? document.body : document.documentElement);
+  // require() prompts and show() calls are not lost. `home` becomes <html> when <body> turns out to hold the banner
+  // and "Privacy settings" to itself, out of the window on a long page; <html> never does (a filter there is exempt).
+  let home: Element | undefined;
+  const parent = () => options.container ?? home ?? document.body ?? document.documentElement;
+  // The next frame; some embedded webviews have no requestAnimationFrame: the next task then, never a TypeError.
+  const request = globalThis.requestAnimationFrame ?? setTimeout;
   const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
@@ -119,8 +122,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     // Keyboard users land in a new banner when nothing else has focus: on its heading, never on a button. In the
     // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
     if (view.banner && !hadBanner && !modal) {
-      // Some embedded webviews have no requestAnimationFrame: the next task then, never a TypeError into the page.
-      (globalThis.requestAnimationFrame ?? setTimeout)(() => {
+      request(() => {
         if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
       });
     }
@@ -149,6 +151,12 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     said?.removeAttribute('style');
     return text;
   };
+  // Asked in the frame that paints the first draw, before the banner takes focus there: asked before that draw, the
+  // page's style would be computed twice, which held up the banner by about 10 ms on the demo page. A layer already
+  // open (a require() prompt) stays where it is: moving the host would close it.
+  request(() => {
+    if (!options.container && host.parentNode == document.body && holdsFixed(document.body) && !modal) (home = document.documentElement).append(host);
+  });
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
   draw(controller.view());
