@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, collected, env, focusedName, hits, open, until } from './browser.js';
+import { banner, collected, env, focusedName, hits, open, rewriteHome, until } from './browser.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -510,10 +510,7 @@ describe('target size (A11Y-08: WCAG 2.5.8)', () => {
 
   it('on a page that scales itself down with CSS zoom (html .5, body .8), the dialogs keep their own size: 44 px buttons and switches, 16 px text, and the page room the banner takes', async () => {
     // CSS zoom multiplies down the tree, into our shadow root too, past `all: initial` on the host.
-    await env.context.route(/\/(\?.*)?$/, async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, body: (await response.text()).replace('</head>', '<style>html{zoom:.5}body{zoom:.8;font-size:40px}</style></head>') });
-    });
+    await rewriteHome('</head>', '<style>html{zoom:.5}body{zoom:.8;font-size:40px}</style></head>');
     const page = await open('/');
     const dialog = await banner(page);
     /** Height on screen of `locator`, and of a line of its text (its font size as shown). */
@@ -540,10 +537,7 @@ describe('a page whose <body> holds fixed elements (filter, transform)', () => {
   // makes <body> the containing block of fixed elements: the banner and "Privacy settings" then sit at the end of
   // the body, below the window on a long page, instead of at the bottom of the window; the host goes on <html> then.
   it.each(['filter:grayscale(1)', 'transform:translateZ(0)'])('with body{%s} still shows the banner at the bottom of the window, and "Privacy settings" once it is answered', async (rule) => {
-    await env.context.route(/\/(\?.*)?$/, async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, body: (await response.text()).replace('</head>', `<style>body{${rule}}</style></head>`) });
-    });
+    await rewriteHome('</head>', `<style>body{${rule}}</style></head>`);
     const page = await open('/');
     const dialog = await banner(page);
     const inWindow = (box: { y: number; height: number } | null) => !!box && box.y >= 0 && box.y + box.height <= 800;

@@ -49,6 +49,16 @@ export async function open(path = '/', context = env.context): Promise<Page> {
   return page;
 }
 
+/** Serves the demo's home page with `pattern` replaced by `replacement`: a variant of the page for this test. */
+export const rewriteHome = (pattern: string | RegExp, replacement: string, context = env.context) =>
+  context.route(
+    (url) => url.pathname == '/',
+    async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: (await response.text()).replace(pattern, replacement) });
+    },
+  );
+
 /** The collection requests the server received, as `purpose path`. */
 export const collected = (): string[] => env.server.log.map((e) => `${e.purpose} ${e.path}`);
 /** How many collection requests reached the server for `purpose`. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, collected, env, focusedName, hits, open, stored, until } from './browser.js';
+import { banner, collected, env, focusedName, hits, open, rewriteHome, stored, until } from './browser.js';
 
 const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 864e5;
@@ -289,14 +289,7 @@ describe('collection (PRE-01, GATE-01)', () => {
       new Image().src = 'https://stats.lantern.example/early-pixel';
       window.earlyBeforeReady = !window.consent.has('analytics');`;
     await env.context.route(/\/early\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: early }));
-    await env.context.route(
-      (url) => url.pathname == '/',
-      async (route) => {
-        const response = await route.fetch();
-        const html = (await response.text()).replace('<script src="/optin.global.js" defer></script>', '$&<script src="/early.js" defer></script>');
-        await route.fulfill({ response, body: html });
-      },
-    );
+    await rewriteHome('<script src="/optin.global.js" defer></script>', '$&<script src="/early.js" defer></script>');
     // Deferred scripts run in order, each once it has loaded, and the stored yes may be read while the page waits for
     // one: optin.global.js comes only once early.js is in, so early.js runs right after it, before that read ends.
     const earlyIn = page.waitForEvent('requestfinished', (request) => new URL(request.url()).pathname == '/early.js');
@@ -342,14 +335,7 @@ describe('collection (PRE-01, GATE-01)', () => {
       fetch('https://stats.lantern.example/first-fetch', { mode: 'no-cors' }).catch(() => undefined);
       new Image().src = 'https://stats.lantern.example/first-pixel';`;
     await env.context.route(/\/early\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: early }));
-    await env.context.route(
-      (url) => url.pathname == '/',
-      async (route) => {
-        const response = await route.fetch();
-        const html = (await response.text()).replace(/<script src="\/optin\.global\.js"[^>]*><\/script>/, '$&<script src="/early.js" defer></script>');
-        await route.fulfill({ response, body: html });
-      },
-    );
+    await rewriteHome(/<script src="\/optin\.global\.js"[^>]*><\/script>/, '$&<script src="/early.js" defer></script>');
     const attempted: string[] = [];
     env.context.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
     const page = await open();
@@ -361,14 +347,7 @@ describe('collection (PRE-01, GATE-01)', () => {
 
   it('network guard with a broken config: Optin does not start, and code that skips the gate still reaches no declared host', async () => {
     // One mistake in the config the guard is asked for in: a description that says too little, which validation refuses.
-    await env.context.route(
-      (url) => url.pathname == '/',
-      async (route) => {
-        const response = await route.fetch();
-        const html = (await response.text()).replace('Counts page views so that we can see which stories people read and improve the site.', 'To improve your experience.');
-        await route.fulfill({ response, body: html });
-      },
-    );
+    await rewriteHome('Counts page views so that we can see which stories people read and improve the site.', 'To improve your experience.');
     const page = await open();
     const attempted: string[] = [];
     page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
