@@ -8,9 +8,12 @@ export const actionButton = (action: string, text: ComponentChildren, onClick: (
   </button>
 );
 
-/** The × that closes a layer, named `label` for assistive tech and as a tooltip. */
+/**
+ * The × that closes a layer, named `label` for assistive tech and as a tooltip. Named by its title alone, the ×
+ * hidden: with an aria-label as well, the title became a description repeating the name ("Close, button, Close").
+ */
 export const closeButton = (label: string, onClick: () => void) => (
-  <button type="button" class="close" aria-label={label} title={label} onClick={onClick}>
-    ×
+  <button type="button" class="close" title={label} onClick={onClick}>
+    <span aria-hidden="true">×</span>
   </button>
 );

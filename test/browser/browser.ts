@@ -115,8 +115,10 @@ export const focusedName = (page: Page) =>
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     const el = active as HTMLElement | null;
     const inside = !!el && el.getRootNode() !== document;
-    // The accessible name as our controls give it: aria-label, else aria-labelledby (in the same root), else the text.
+    // The accessible name as our controls give it: aria-label, else aria-labelledby (in the same root), else the text
+    // not hidden from assistive tech, else the title (the ×).
     const labelledBy = el?.getAttribute('aria-labelledby');
     const label = labelledBy && (el!.getRootNode() as Document | ShadowRoot).getElementById(labelledBy)?.textContent;
-    return { tag: el?.tagName.toLowerCase(), text: (el?.getAttribute('aria-label') || label || el?.textContent || '').trim(), role: el?.getAttribute('role') ?? '', inDialog: inside && !!el.closest('dialog, [role=dialog]') };
+    const heard = [...(el?.childNodes ?? [])].filter((node) => !(node instanceof Element && node.ariaHidden == 'true')).map((node) => node.textContent).join('');
+    return { tag: el?.tagName.toLowerCase(), text: (el?.getAttribute('aria-label') || label || heard.trim() || el?.title || '').trim(), role: el?.getAttribute('role') ?? '', inDialog: inside && !!el.closest('dialog, [role=dialog]') };
   });
