@@ -32,7 +32,8 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   const ids = consent.config.purposes.map((p) => p.id);
   // Scripts already queued to run, and elements already warned about: each is handled once.
   const done = new WeakSet<Element>();
-  const loaded = new WeakSet<HTMLIFrameElement>();
+  // Each loaded frame and the data-src it was given: an app that shows another embed in it changes data-src.
+  const loaded = new WeakMap<HTMLIFrameElement, string>();
   // Frames this code made inert: only that is undone on a yes, never an `inert` the page set itself.
   const madeInert = new WeakSet<HTMLIFrameElement>();
   const placeholders = new Map<HTMLIFrameElement, HTMLButtonElement>();
@@ -113,8 +114,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       if (el.hasAttribute('srcdoc') && !loaded.has(el)) return replace(el, true);
       if (madeInert.delete(el)) el.removeAttribute('inert');
       removePlaceholder(el);
-      if (!loaded.has(el)) el.src = el.dataset.src!;
-      loaded.add(el);
+      if (loaded.get(el) != el.dataset.src) loaded.set(el, (el.src = el.dataset.src!));
       return;
     }
     // While blocked, the empty frame is no tab stop and says nothing to assistive technology: its button does.
@@ -179,8 +179,18 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       console.error('Optin: a declared element could not be unblocked; it stays blocked.', error);
     }
   };
-  const observer = new MutationObserver(scanSafely);
-  observer.observe(root, { childList: true, subtree: true });
+  // Apps (React, Vue) also set or change data-consent and data-src on an element already in the page: it is looked
+  // at anew, its button rebuilt for the purpose it names now. A script already queued has been handled for good.
+  const observer = new MutationObserver((changes) => {
+    for (const { type, target } of changes) {
+      if (type == 'attributes' && !queue.includes(target as HTMLScriptElement)) {
+        done.delete(target as Element);
+        removePlaceholder(target as HTMLIFrameElement);
+      }
+    }
+    scanSafely();
+  });
+  observer.observe(root, { childList: true, subtree: true, attributeFilter: ['data-consent', 'data-src'] });
   const off = consent.on('change', scan);
   doc.addEventListener('DOMContentLoaded', scanSafely);
   scanSafely();

@@ -325,6 +325,36 @@ describe('iframes', () => {
     expect(document.querySelectorAll('button')).toHaveLength(0);
   });
 
+  it('follows an app that sets or changes data-src and data-consent on an embed it already inserted (React, Vue)', async () => {
+    const consent = await setup('<iframe data-consent="marketing" title="Video"></iframe>');
+    const iframe = document.querySelector('iframe')!;
+    expect(document.querySelectorAll('button')).toHaveLength(0); // nothing to load yet, nothing to ask
+    iframe.dataset.src = 'https://video.example/embed/1';
+    await settle();
+    expect(getByRole(document.body, 'button', { name: /“Advertising”/ }).nextElementSibling).toBe(iframe);
+    await consent.decide({ marketing: true });
+    expect(iframe.getAttribute('src')).toBe('https://video.example/embed/1');
+    // The app shows another video in the same element: it loads, under the same yes.
+    iframe.dataset.src = 'https://video.example/embed/2';
+    await settle();
+    expect(iframe.getAttribute('src')).toBe('https://video.example/embed/2');
+    // Moved under a purpose still undecided: unloaded, and asked for by name.
+    iframe.dataset.consent = 'analytics';
+    await settle();
+    const now = document.querySelector('iframe')!;
+    expect(now.hasAttribute('src')).toBe(false);
+    expect(getByRole(document.body, 'button', { name: /“Analytics”/ }).nextElementSibling).toBe(now);
+  });
+
+  it('takes up an element the app corrects after a warning: a misspelt purpose, then the right one', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const consent = await setup(plain('analytcs', 'fixed'));
+    await consent.decideAll(true);
+    document.querySelector<HTMLScriptElement>('script[data-consent]')!.dataset.consent = 'analytics';
+    await settle();
+    expect(ran()).toEqual(['fixed']);
+  });
+
   it('speaks the locale, labelled with its lang: built-in zh-CN text, the site’s own text, else English (WCAG 3.1.2)', async () => {
     document.documentElement.lang = 'en';
     try {
