@@ -64,6 +64,24 @@ describe('package', () => {
     expect(() => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 10_000, stdio: 'ignore' })).not.toThrow();
   });
 
+  it('lets a server that renders each request with its own instance free them (no memory growing with every request)', () => {
+    // One instance per request, as server-rendering frameworks keep state per request; `collected` counts the freed ones.
+    const script = `import('./dist/optin.js').then(async ({ createConsent }) => {
+      let collected = 0;
+      const freed = new FinalizationRegistry(() => collected++);
+      for (let i = 0; i < 200; i++) {
+        const consent = createConsent({ controller: { name: 'N', contact: 'n@n.example' }, policy: { version: '1', url: '/p' }, purposes: [{ id: 'stats', title: 'S', description: 'S.', data: ['visits'], retention: '1 day' }] });
+        freed.register(consent, i);
+        await consent.ready;
+      }
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 20)).then(() => gc());
+      console.log(collected);
+    })`;
+    const collected = Number(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { cwd: root, timeout: 15_000, encoding: 'utf8' }));
+    // Each request's instance stayed reachable for ever through a BroadcastChannel left open: none was freed.
+    expect(collected).toBeGreaterThan(100);
+  }, 20_000);
+
   it('lets a Node process exit that delivers receipts to an endpoint that cannot be reached', () => {
     const script = `import('./dist/optin.js').then(async ({ createConsent, deliverReceipts }) => {
       const consent = createConsent({ controller: { name: 'N', contact: 'n@n.example' }, policy: { version: '1', url: '/p' }, receipts: { endpoint: 'http://127.0.0.1:9/receipts' }, purposes: [{ id: 'stats', title: 'S', description: 'S.', data: ['visits'], retention: '1 day' }] });
