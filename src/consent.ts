@@ -298,6 +298,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     showPreferences: () => ui?.showPreferences(),
     attach(next) {
       ui = next;
+      // The require() calls that waited without dialogs are asked now; after `ready`, as the dialogs first learn it, so
+      // a call the banner covers waits for the banner.
+      void consent.ready.then(() => waiting.forEach((list) => list.forEach((w) => w.ask?.())));
       return () => void (ui == next && (ui = undefined));
     },
   };

@@ -2,10 +2,14 @@
 // each in order after a yes, dropped after a no) and require() calls (settled by the answer).
 import { ConsentError } from './errors.js';
 
-/** Something waiting for a decision: `yes` runs after a yes, `no` (when given) after a no. */
+/**
+ * Something waiting for a decision: `yes` runs after a yes, `no` (when given) after a no; `ask`, a require() call
+ * not yet asked by dialogs (none were attached), asks them.
+ */
 export interface Waiter {
   yes(): void;
   no?(): void;
+  ask?(): void;
 }
 
 /** Waiters per purpose id, oldest first. */

@@ -50,15 +50,19 @@ export function waitForConsent({ ready, waiting, state, ui, report }: Instance, 
       if (state(id) == 'granted') return stop();
       if (state(id) == 'denied' && !ask) return stop(new ConsentDeniedError(id));
       enqueue(waiting, id, waiter);
-      // The dialogs, when attached, ask the person; their answer arrives through decide(). A closed prompt answers
+      // The dialogs, when attached, ask the person: now, or once they are (an app may mount them later, in a
+      // component's effect or on another route); their answer arrives through decide(). A closed prompt answers
       // nothing: this call rejects and nothing is recorded.
-      try {
-        ui()
-          ?.prompt(id, { ask })
-          .then((answered) => answered || stop(new ConsentDeniedError(id, true)), failed);
-      } catch (cause) {
-        failed(cause);
-      }
+      (waiter.ask = () => {
+        const dialogs = ui();
+        if (!dialogs) return;
+        delete waiter.ask;
+        try {
+          dialogs.prompt(id, { ask }).then((answered) => answered || stop(new ConsentDeniedError(id, true)), failed);
+        } catch (cause) {
+          failed(cause);
+        }
+      })();
     });
   });
 }

@@ -115,6 +115,31 @@ describe('mountDialogs', () => {
     expect(document.documentElement.style.scrollPaddingBottom).toBe('');
   });
 
+  it('asks for a require() made before it was mounted (an app that mounts the dialogs in a component effect), or while unmounted', async () => {
+    const consent = createConsent(config());
+    // The app's start-up code asks before its root component's effect has mounted the dialogs.
+    const answer = consent.require('credit-scoring');
+    answer.catch(() => undefined);
+    await consent.ready;
+    await settle(0);
+    let unmount = mountDialogs(consent);
+    await settle(0);
+    const prompt = () => document.querySelector('optin-consent')?.shadowRoot?.querySelector('dialog[open]');
+    // Before: the banner only (it does not cover a sensitive purpose), and the call waited for ever.
+    expect(prompt()?.textContent).toContain('Allow Credit scoring');
+    (prompt()!.querySelector('[data-action=deny]') as HTMLButtonElement).click();
+    await expect(answer).rejects.toMatchObject({ code: 'denied' });
+    // A route that unmounts and mounts the dialogs again: a call made in between is asked once they are back.
+    unmount();
+    const again = consent.require('credit-scoring', { ask: true });
+    await settle(0);
+    unmount = mountDialogs(consent);
+    await settle(0);
+    (prompt()!.querySelector('[data-action=allow]') as HTMLButtonElement).click();
+    await expect(again).resolves.toBeUndefined();
+    unmount();
+  });
+
   it('gives the page room for the open banner and then the floating button: scroll padding always, the spacer only at the end of <body>', async () => {
     reportingResizeObserver();
     try {
