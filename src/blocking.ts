@@ -37,8 +37,6 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   // Frames this code made inert: only that is undone on a yes, never an `inert` the page set itself.
   const madeInert = new WeakSet<HTMLIFrameElement>();
   const placeholders = new Map<HTMLIFrameElement, HTMLButtonElement>();
-  // Each frame replaced by a copy (see replace), and that copy: focus after a yes goes to the one in the page.
-  const copies = new WeakMap<HTMLIFrameElement, HTMLIFrameElement>();
   const queue: HTMLScriptElement[] = [];
   let loading = 0;
 
@@ -85,17 +83,23 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
     }
   };
 
-  // Puts a copy of the frame in its place, without src (and without srcdoc when an embed is to load over a facade):
-  // a new frame loads without a history entry, where navigating this one, even with location.replace from the
-  // page, adds one in Chromium, and Back would load the embed again. The copy is handled as a new element.
+  // Takes the frame out and puts it back in its place, without src (and without srcdoc when an embed is to load over
+  // a facade): a frame put in the page loads afresh, without a history entry, where navigating it, even with
+  // location.replace from the page, adds one in Chromium, and Back would load the embed again. The same element, not a
+  // copy: an app's framework (Preact, React) keeps it, and removes it with the view that showed it. The next scan
+  // handles it again.
   const replace = (el: HTMLIFrameElement, dropFacade = false) => {
-    const copy = el.cloneNode() as HTMLIFrameElement;
-    copy.removeAttribute('src');
-    if (dropFacade) copy.removeAttribute('srcdoc');
-    if (madeInert.delete(el)) madeInert.add(copy);
+    const [parent, next] = [el.parentNode!, el.nextSibling];
+    el.remove();
+    el.removeAttribute('src');
+    if (dropFacade) el.removeAttribute('srcdoc');
     removePlaceholder(el);
-    copies.set(el, copy);
-    el.replaceWith(copy);
+    parent.insertBefore(el, next);
+  };
+  // One listener per frame however often it is blocked again (the same function is added once).
+  const unloadIfLoaded = (event: Event) => {
+    const el = event.currentTarget as HTMLIFrameElement;
+    if (placeholders.has(el) && !showsBlank(el)) replace(el);
   };
   // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
   // our back: the browser restores a frame's last URL from history on going back, whatever its src says.
@@ -123,12 +127,12 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       el.setAttribute('inert', '');
     }
     // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
-    // since an open embed keeps collecting. The blank copy is handled as a new element.
+    // since an open embed keeps collecting.
     const src = el.getAttribute('src');
     if (loaded.delete(el) || (src && src != 'about:blank')) return replace(el);
     let button = placeholders.get(el);
     if (!button) {
-      el.addEventListener('load', () => placeholders.has(el) && !showsBlank(el) && replace(el));
+      el.addEventListener('load', unloadIfLoaded);
       const purpose = consent.config.purposes.find((p) => p.id == id)!;
       // Labelled with the language of its text: the page's own may differ (WCAG 3.1.2). In English, as the dialogs
       // are, where the locale has neither a built-in text nor the site's own; then with the site's English text.
@@ -145,8 +149,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
         const at = doc.activeElement;
         return !!at && at != doc.body && at.localName != 'optin-consent';
       };
-      const current = (frame: HTMLIFrameElement): HTMLIFrameElement => (copies.has(frame) ? current(copies.get(frame)!) : frame);
-      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || current(el).focus(), () => undefined));
+      button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || el.focus(), () => undefined));
     }
     if (button.nextSibling != el) el.before(button);
   };

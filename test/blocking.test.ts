@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Re-exports @testing-library/dom, whose role queries compute the accessible name as assistive technology does.
 import { getByRole } from '@testing-library/preact';
+import { h, render } from 'preact';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { blockElements } from '../src/blocking.js';
 import { createConsent } from '../src/index.js';
@@ -353,6 +354,23 @@ describe('iframes', () => {
     document.querySelector<HTMLScriptElement>('script[data-consent]')!.dataset.consent = 'analytics';
     await settle();
     expect(ran()).toEqual(['fixed']);
+  });
+
+  it('a single-page app (Preact) drops a withdrawn embed with the view that showed it: no blank frame or button left behind', async () => {
+    const consent = await setup('<div id="app"></div>');
+    const app = document.getElementById('app')!;
+    const page = (video: boolean) => h('main', null, video && h('iframe', { 'data-consent': 'marketing', 'data-src': 'https://video.example/embed/1', title: 'Video' }), h('p', null, 'Comments'));
+    render(page(true), app);
+    await consent.decide({ marketing: true });
+    await consent.withdraw('marketing');
+    await settle();
+    // The app goes to a view without the video (a route, a closed panel).
+    render(page(false), app);
+    await settle();
+    // Before: the app removed its own iframe, already swapped for a blank copy that it knew nothing of; the copy and
+    // its button stayed on the new view, where a click on it loaded the video again.
+    expect([app.querySelectorAll('iframe').length, app.querySelectorAll('button').length]).toEqual([0, 0]);
+    render(null, app);
   });
 
   it('speaks the locale, labelled with its lang: built-in zh-CN text, the site’s own text, else English (WCAG 3.1.2)', async () => {
