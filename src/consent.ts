@@ -77,9 +77,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /** When a record ends: at its expiry, or sooner under a lifetime shortened since it was written. */
   const endOf = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime);
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
-  // version, the same disclosure, in time.
-  const current = async (r: DecisionRecord | undefined) => {
-    if (!r || fromTheFuture(r) || ended(r) || r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))) return;
+  // version, the same disclosure, in time. Except a no `told` by another tab: one open on another policy version or
+  // disclosure (a deploy between the two loads) must stop this one collecting too (WDR-03, GATE-08).
+  const current = async (r: DecisionRecord | undefined, told?: boolean) => {
+    if (!r || fromTheFuture(r) || ended(r) || ((r.granted || !told) && (r.policy !== policy || r.hash !== (await hashOf(r.purpose, r.locale))))) return;
     const expires = endOf(r);
     return expires > Date.now() ? { ...r, expires } : undefined;
   };
@@ -96,7 +97,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     else if (Array.isArray(message?.records)) {
       const list = message.records;
       hear(async () => {
-        const checked = await Promise.all(list.map((raw) => current(readRecord(raw, optional))));
+        const checked = await Promise.all(list.map((raw) => current(readRecord(raw, optional), true)));
         apply(checked.filter(newer));
       }).catch(report);
     }
@@ -107,7 +108,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     const raw = (await persist.read(optional)) ?? [];
     // Each record is read as the purpose of its key: one copied under another key decides nothing.
     const parsed = raw.map((r, i) => readRecord(r, [optional[i]!]));
-    const stored = await Promise.all(parsed.map(current));
+    const stored = await Promise.all(parsed.map((r) => current(r)));
     found(stored.filter((r) => r?.granted) as DecisionRecord[]);
     raw.forEach((r, i) => {
       const record = parsed[i];

@@ -635,6 +635,24 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state('marketing')).toBe('undecided');
   });
 
+  it('a no in a tab opened on a newer policy version, or a changed disclosure, stops a tab still open on the old one', async () => {
+    const storageName = freshName();
+    const old = createConsent(config({ storageName }));
+    await old.ready;
+    await old.decide({ analytics: true, marketing: true });
+    const sent: string[] = [];
+    const track = old.gate('analytics', (page: string) => sent.push(page));
+    const revised = purposes.map((p) => (p.id == 'marketing' ? { ...p, data: ['ad clicks', 'location'] } : p));
+    // The site deployed a new policy and a new marketing text; a second tab loads it and the person says no there.
+    const fresh = createConsent(config({ storageName, policy: { version: '2027-01', url: '/privacy' }, purposes: revised }));
+    await fresh.ready;
+    await fresh.decideAll(false);
+    await settle(50);
+    track('/after-the-no');
+    expect(old.state()).toMatchObject({ analytics: 'denied', marketing: 'denied' });
+    expect(sent).toEqual([]);
+  });
+
   it('ignores a forged message from another tab', async () => {
     const storageName = freshName();
     const tab = createConsent(config({ storageName }));
