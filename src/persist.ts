@@ -105,9 +105,12 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       if (records.some((r) => !r.granted)) keptInMemory(receipt.at);
       return kept;
     },
-    /** Deletes the stored decisions of `ids` (a reset at `at`, if given). Never rejects. */
+    /** Deletes the stored decisions of `ids`; a reset at `at`, if given, every stored one. Never rejects. */
     clear: (ids: readonly string[], at?: number) =>
-      timed(remove(store, ids))
+      // Also those about purposes the config no longer has: one added back with the same text would find its yes.
+      // Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters (a
+      // corrupt one's, as a string, names a key that holds nothing).
+      timed((at ? store.list('d') : Promise.resolve([])).then((all) => remove(store, [...ids, ...all.map((r) => String((r as DecisionRecord | null)?.purpose))])))
         .catch(toMemory)
         .then(() => (dropStale(ids), at && keptInMemory(at))),
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block

@@ -285,6 +285,19 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     await reloaded.ready;
     expect(reloaded.state('analytics')).toBe('undecided');
   });
+
+  it('reset forgets the decisions about purposes the config no longer has: one added back later is asked again', async () => {
+    const storageName = freshName();
+    const before = createConsent(config({ storageName }));
+    await before.decideAll(true);
+    // A deploy drops marketing; the site resets (the person asked to forget their choices); a later one brings it back.
+    const without = createConsent(config({ storageName, purposes: purposes.filter((p) => p.id != 'marketing') }));
+    await without.ready;
+    await without.reset();
+    const after = createConsent(config({ storageName }));
+    await after.ready;
+    expect(after.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+  });
 });
 
 describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
