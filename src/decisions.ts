@@ -56,8 +56,9 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
   };
 
   // A decision that expires while the page stays open is announced then (`change`), so the dialogs ask again
-  // without a reload (GATE-05). One timer, at the next expiry; browsers fire a delay over 2^31-1 ms at once, so a
-  // longer wait is made of shorter ones. Unref'd: in Node it must not keep the process alive.
+  // without a reload (GATE-05). One timer, at the next expiry, looking again at least every 10 minutes: a timer counts
+  // on the monotonic clock, which a wall clock set forward or a computer asleep leaves behind (and browsers fire a
+  // delay over 2^31-1 ms at once). Unref'd: in Node it must not keep the process alive.
   let expiry: ReturnType<typeof setTimeout> | undefined;
   const watchExpiry = () => {
     clearTimeout(expiry);
@@ -66,7 +67,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
     expiry = setTimeout(() => {
       changed([...records.keys()]);
       watchExpiry();
-    }, Math.min(next - Date.now(), 2 ** 31 - 1));
+    }, Math.min(next - Date.now(), 6e5));
     (expiry as { unref?: () => void }).unref?.();
   };
 

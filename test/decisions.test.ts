@@ -74,6 +74,23 @@ describe('createDecisions', () => {
     }
   });
 
+  it('announces within 10 minutes an expiry that the wall clock reached before the timer (the clock set forward, a computer woken from sleep)', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-01T10:00:00Z') });
+    try {
+      const { apply, changes } = setup();
+      const now = Date.now();
+      apply([record('analytics', true, now, now + 10 * DAY)]);
+      changes.length = 0;
+      // The wall clock jumps 11 days ahead; timers, which count on the monotonic clock, do not move with it.
+      vi.setSystemTime(now + 11 * DAY);
+      vi.advanceTimersByTime(600_000);
+      // Until announced, the dialogs do not ask again, Consent Mode still says granted and a loaded embed stays.
+      expect(changes).toEqual([['analytics']]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('runs held calls on a yes, drops them on a no, and emits change only for purposes whose state changed', () => {
     const { apply, held, changes } = setup();
     const ran: string[] = [];
