@@ -345,6 +345,24 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(await page.evaluate(() => (window as unknown as { earlyBlocked?: string[] }).earlyBlocked?.sort())).toEqual(['first-fetch', 'first-pixel']);
   });
 
+  it('network guard on a page whose HTML names an image "baseURI" (DOM clobbering): code that skips the gate still reaches no declared host', async () => {
+    // Markup a site lets through (a comment, a CMS block): browsers expose <img name="baseURI"> as document.baseURI.
+    await rewriteHome('<body>', '<body><img name="baseURI" alt="" src="/favicon.svg">');
+    const page = await open();
+    const attempted: string[] = [];
+    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    await banner(page);
+    expect(await page.evaluate(() => String(document.baseURI))).toBe('[object HTMLImageElement]');
+    await page.evaluate(() => {
+      void fetch('https://stats.lantern.example/clobbered-fetch', { mode: 'no-cors' }).catch(() => undefined);
+      new Image().src = 'https://stats.lantern.example/clobbered-pixel';
+    });
+    await idle(1000);
+    expect(attempted).toEqual([]);
+    // The site's own requests still go, relative ones too.
+    expect(await page.evaluate(() => fetch('collect/personalisation/recommendations').then((r) => r.status))).toBe(200);
+  });
+
   it('network guard with a broken config: Optin does not start, and code that skips the gate still reaches no declared host', async () => {
     // One mistake in the config the guard is asked for in: a description that says too little, which validation refuses.
     await rewriteHome('Counts page views so that we can see which stories people read and improve the site.', 'To improve your experience.');
