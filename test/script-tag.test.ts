@@ -265,7 +265,7 @@ describe('the source, with the dialogs mocked', () => {
   const boot = async (attributes: Record<string, string> = {}) => {
     const tag = document.createElement('script');
     for (const [name, value] of Object.entries(attributes)) tag.setAttribute(name, value);
-    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag);
+    vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(tag);
     vi.resetModules();
     await import('../widgets/script-tag.js');
     await settle();

@@ -94,8 +94,10 @@ function grantingNothing(config: unknown): Consent {
 }
 
 async function boot(): Promise<void> {
-  // Only set while this file's own code first runs, so read before the first await.
-  const script = document.currentScript;
+  // Only set while this file's own code first runs, so read before the first await. Read through Document.prototype:
+  // markup such as <img name="currentScript" data-config="…"> shadows document.currentScript (DOM clobbering) and
+  // would choose the config, that is what people are asked to consent to and where their receipts go.
+  const script = Reflect.get<Document, 'currentScript'>(Document.prototype, 'currentScript', document);
   const w = window as Global;
   if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing.');
   Object.defineProperty(w, MARK, { value: true, configurable: true });

@@ -530,6 +530,22 @@ describe('messy host pages', () => {
     await page.getByRole('dialog', { name: 'Privacy settings' }).waitFor({ timeout: 2000 });
   });
 
+  it('markup named "currentScript" (DOM clobbering) cannot give Optin another config: the banner asks for the site', async () => {
+    // Markup a site lets through (a comment, a CMS block): browsers expose <img name="currentScript"> as
+    // document.currentScript, here with the data-config of a config that names someone else.
+    let forgedAsked = false;
+    await env.context.route(/\/forged-optin\.json$/, async (route) => {
+      forgedAsked = true;
+      const response = await route.fetch({ url: new URL('/optin-config.json', env.server.url).href });
+      await route.fulfill({ response, body: (await response.text()).replace('Daily Lantern Ltd.', 'Forged Ltd.') });
+    });
+    await rewriteHome('<body>', '<body><img name="currentScript" data-config="/forged-optin.json" alt="" src="/favicon.svg">');
+    const page = await open('/');
+    const dialog = await banner(page);
+    expect(await dialog.textContent()).toContain('Daily Lantern Ltd. asks for your consent');
+    expect(forgedAsked).toBe(false);
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
