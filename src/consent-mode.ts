@@ -25,10 +25,12 @@ export function consentMode(consent: Consent): () => void {
   const w = globalThis.window as GoogleWindow | undefined;
   let stopped = false;
   if (!entries.length || !w) return () => undefined;
-  w.dataLayer ||= [];
+  // Only an array and a function are Google's: browsers expose an element by its id or name on window (<div
+  // id="gtag">, DOM clobbering), and calling that would send no default, which Google's tags take for consent.
+  if (!Array.isArray(w.dataLayer)) w.dataLayer = [];
   // gtag.js runs only the dataLayer entries that are `arguments` objects, as Google's snippet pushes them: an
   // array (from rest parameters) is silently ignored.
-  w.gtag ||= function () {
+  if (typeof w.gtag != 'function') w.gtag = function () {
     // eslint-disable-next-line prefer-rest-params
     (w.dataLayer ||= []).push(arguments);
   };

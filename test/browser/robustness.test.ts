@@ -546,6 +546,17 @@ describe('messy host pages', () => {
     expect(forgedAsked).toBe(false);
   });
 
+  it.each(['gtag', 'dataLayer'])('an element with id="%s" (DOM clobbering) does not keep the Consent Mode default from Google’s tags', async (id) => {
+    // Browsers expose an element by its id on window: window.gtag (or dataLayer) was this <div>, which Optin took for
+    // Google's own and called (or pushed to) in vain.
+    await rewriteHome(/"purposes": \[([^]*)<body>/, `"consentMode": { "analytics": ["analytics_storage"], "marketing": ["ad_storage"] }, "purposes": [$1<body><div id="${id}"></div>`);
+    const page = await open('/');
+    await banner(page);
+    // What a Google tag loaded now would read: the default, every mapped type denied.
+    const commands = await page.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (entry) => Array.from(entry)));
+    expect(commands).toEqual([['consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied', wait_for_update: 500 }]]);
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
