@@ -154,7 +154,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         loaded = true;
         found([]);
       }),
-    config,
+    // With the purposes as the core reads them, own fields only: the dialogs and integrations then read a polluted
+    // Object.prototype no more than the core does (a `necessary` would show every purpose as always on, never asked).
+    config: { ...config, purposes: [...purposes.values()] } as C,
     locale,
     firstVisit: persist.firstVisit,
     get memoryOnly() {

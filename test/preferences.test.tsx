@@ -379,3 +379,25 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(get('switch', 'Analytics').closest('li')!.textContent).not.toContain('Global Privacy Control');
   });
 });
+
+// The core reads a purpose's own fields only (consent.test.ts); the dialogs must too, or they would tell the person
+// that every purpose is strictly necessary while nothing is granted, and never ask.
+describe('a page whose Object.prototype is polluted with necessary: true (a query-string parser, a deep merge)', () => {
+  it('still asks in the banner and offers a switch per purpose, none of them "Always on"', async () => {
+    (Object.prototype as Record<string, unknown>).necessary = true;
+    try {
+      const { get, query, consent } = await mounted({ purposes: [
+        { id: 'analytics', title: 'Analytics', description: 'Counts page views to improve articles.', data: ['pages visited'], retention: '13 months' },
+        { id: 'marketing', title: 'Advertising', description: 'Shows ads based on your reading.', data: ['ad clicks'], retention: '6 months' },
+      ] });
+      expect(get('dialog', 'Your privacy choices').textContent).toContain('Analytics, Advertising');
+      consent.showPreferences();
+      await settle(0);
+      expect(get('switch', 'Analytics').getAttribute('aria-checked')).toBe('false');
+      expect(get('switch', 'Advertising').getAttribute('aria-checked')).toBe('false');
+      expect(query('dialog', 'Privacy settings')!.textContent).not.toContain('Always on');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).necessary;
+    }
+  });
+});
