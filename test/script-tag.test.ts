@@ -229,6 +229,14 @@ describe('the built files', () => {
       expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^is not valid JSON/) }]);
     });
 
+    it('two config tags that differ (a theme and a plugin each added one): which is the site’s is not guessed', async () => {
+      const { refused } = await boot(() => {
+        configTag(JSON.stringify(config()));
+        configTag(JSON.stringify(config({ policy: { ...config().policy, version: 'other' } })));
+      });
+      expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^found 2 that differ: keep one/) }]);
+    });
+
     it('no config tag', async () => {
       const { refused } = await boot(() => undefined);
       expect(refused.issues).toEqual([{ path: '#optin-config', message: expect.stringMatching(/^not found: add <script type="application\/json" id="optin-config">/) }]);
@@ -270,6 +278,16 @@ describe('the source, with the dialogs mocked', () => {
     await import('../widgets/script-tag.js');
     await settle();
   };
+
+  it('reads its config from a script element: page markup with the same id before it (a comment, a CMS block) is no config; the same config twice is fine', async () => {
+    document.body.insertAdjacentHTML('beforeend', '<div id="optin-config">{ "policy": "forged" }</div>');
+    const json = JSON.stringify(config());
+    configTag(json);
+    configTag(json);
+    await boot();
+    expect(mountDialogs).toHaveBeenCalledOnce();
+    expect(real().config.policy).toEqual(config().policy);
+  });
 
   it('mounts the dialogs with the floating button, unless data-floating-button="false"', async () => {
     configTag(JSON.stringify(config()));

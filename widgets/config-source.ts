@@ -45,7 +45,12 @@ export async function readConfig(script: Element | null, doc: Document = documen
     if (!response.ok) throw problem('data-config', `${url} answered HTTP ${response.status}: check the URL`);
     return parse(await response.text(), 'data-config');
   }
-  const tag = doc.getElementById('optin-config');
+  // Only a script element: other markup may carry the id (a comment, a CMS block) but is no config. Two that differ
+  // (a theme and a plugin each added one) leave which is the site's to guess: refused.
+  const [tag, ...more] = doc.querySelectorAll('script#optin-config');
+  if (more.some((other) => other.textContent != tag!.textContent)) {
+    throw problem('#optin-config', `found ${more.length + 1} that differ: keep one <script type="application/json" id="optin-config">`);
+  }
   if (!tag) {
     throw problem(
       '#optin-config',
