@@ -11,7 +11,8 @@
 // "Choices saved" stays at the bottom of the window while it shows (in the flow it would be below all the content),
 // and what takes focus is scrolled clear of it. Words as long as an e-mail address wrap anywhere, and an answer
 // column is never wider than its layer, so that at 320 px with 200% text and WCAG 1.4.12 text spacing nothing
-// scrolls sideways. A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves the zoom of
+// scrolls sideways; stacked there, its rows are equally tall, so a yes that names a long purpose on two lines is no
+// bigger than the no (CHO-02). A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves the zoom of
 // the host's ancestors alone): the host undoes it by `--optin-unzoom`, which mount.tsx sets.
 
 /**
@@ -51,7 +52,7 @@ a{color:var(--optin-accent)}
 .body,.modal{scroll-padding-block:8px}
 .head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
 .head h2{flex:1;margin-top:8px}
-.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(8em,100%),1fr));gap:8px;margin-top:var(--optin-space)}
+.actions{display:grid;grid:auto-flow 1fr/repeat(auto-fit,minmax(min(8em,100%),1fr));gap:8px;margin-top:var(--optin-space)}
 .modal .actions{margin-top:0;padding-block:12px;border-top:1px solid var(--optin-border)}
 button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600}

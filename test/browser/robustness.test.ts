@@ -116,6 +116,13 @@ describe('host pages (principle 7)', () => {
     const box = (await preferences.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(320);
     expect(await preferences.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // A prompt whose yes names a long purpose wraps it onto two lines at this width: the no is as large (CHO-02).
+    await preferences.getByRole('button', { name: 'Reject all' }).click();
+    await page.evaluate(() => void (window as unknown as { consent: { require(id: string, options: object): Promise<void> } }).consent.require('personalisation', { ask: true }).catch(() => undefined));
+    const prompt = page.getByRole('dialog', { name: 'Allow Personalised recommendations?' });
+    const [no, yes] = await Promise.all(['Don’t allow', 'Allow Personalised recommendations'].map((name) => prompt.getByRole('button', { name }).boundingBox()));
+    expect(yes!.height, 'the yes wraps').toBeGreaterThan(50);
+    expect([no!.width, no!.height]).toEqual([yes!.width, yes!.height]);
   });
 
   it('at 320 x 640 with twenty purposes, the banner stays non-modal (at most 80% of the window): its text scrolls, and Accept all, Reject all and each focused link stay in view', async () => {
@@ -328,7 +335,8 @@ describe('reflow, text size and text spacing (A11Y-09: WCAG 1.4.10, 1.4.4, 1.4.1
             const hit = points.every(([x, y]) => el.contains((el.getRootNode() as ShadowRoot).elementFromPoint(x!, y!)));
             const style = getComputedStyle(el);
             const inWindow = box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight;
-            return { shown: inWindow && hit, width: Math.round(box.width), font: style.font, color: style.color, background: style.backgroundColor };
+            // The same size too (CHO-02): a yes that wraps onto more lines must not stand out taller than the no.
+            return { shown: inWindow && hit, width: Math.round(box.width), height: Math.round(box.height), font: style.font, color: style.color, background: style.backgroundColor };
           }),
         );
         expect(looks.at(-1)!.shown, `${name} in view once scrolled to`).toBe(true);
