@@ -34,9 +34,12 @@ export function openModal(dialog: HTMLDialogElement): void {
  * stays. `spacer`, an element in the flow, also takes that height while `endsPage()` says it is at the very end of
  * the page (re-checked as the page adds or removes children of <body>), so the last lines can scroll above the
  * layer; elsewhere it would push content apart. Both are set through the CSSOM, which a Content-Security-Policy
- * allows. Returns the function that gives the page its own value back.
+ * allows. With `host` (the banner's, whose own focus is left alone), an app shell too: there an element of the page
+ * scrolls, not the document, and <html>'s scroll padding does not reach it, so a page element that takes focus under
+ * the layer is scrolled above it in its nearest scrolling ancestor, which gets the room at its bottom (padding) when
+ * it ends too soon. Returns the function that gives the page its own values back.
  */
-export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: () => boolean): () => void {
+export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: () => boolean, host?: Element): () => void {
   const html = document.documentElement;
   const before = html.style.scrollPaddingBottom;
   // The page's own room, read once before ours is set (a percentage is of the window's height).
@@ -51,6 +54,28 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
     set(html.style, 'scrollPaddingBottom', Math.max(ownPx, room / ((html as Element & { currentCSSZoom?: number }).currentCSSZoom || 1)) + 'px');
     set(spacer.style, 'height', endsPage() ? room + 'px' : '');
   };
+  // The scrolling elements given room, each with the page's own padding to put back (the first one last).
+  const padded: [HTMLElement, string][] = [];
+  // The document's own scrolling is left to its scroll padding.
+  const clear = (event: FocusEvent) => {
+    const el = event.target as Element;
+    const over = el.getBoundingClientRect().bottom + 8 - layer.getBoundingClientRect().top;
+    // Not once the banner is gone: its answer gives focus back to the page before the room is released.
+    if (el != host && over > 0 && layer.isConnected) {
+      for (let box = el.parentElement; box && box != html; box = box.parentElement) {
+        // How far it scrolls: more than nothing, and not in a box that only clips (overflow: hidden).
+        const end = box.scrollHeight - box.clientHeight;
+        if (end > 0 && /auto|scroll/.test(getComputedStyle(box).overflowY)) {
+          if (box.scrollTop + over > end) {
+            padded.unshift([box, box.style.paddingBottom]);
+            box.style.paddingBottom = layer.offsetHeight + 16 + 'px';
+          }
+          return void (box.scrollTop += over);
+        }
+      }
+    }
+  };
+  if (host) document.addEventListener('focusin', clear);
   const resized = new ResizeObserver(update);
   resized.observe(layer);
   const added = new MutationObserver(update);
@@ -60,5 +85,7 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
     resized.disconnect();
     added.disconnect();
     html.style.scrollPaddingBottom = before;
+    document.removeEventListener('focusin', clear);
+    for (const [box, own] of padded) box.style.paddingBottom = own;
   };
 }

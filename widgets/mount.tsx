@@ -136,7 +136,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
       // The spacer only where it ends the page: in <body>, with nothing in the flow after it (a chat bubble or a
       // script appended since is fine, an app's root is not).
       const endsPage = () => host.parentNode == document.body && !pageAfter(host);
-      room = shown ? { element: shown, release: reserveRoom(shown, root.querySelector<HTMLElement>('.room')!, endsPage) } : undefined;
+      room = shown ? { element: shown, release: reserveRoom(shown, root.querySelector<HTMLElement>('.room')!, endsPage, view.banner ? host : undefined) } : undefined;
     }
   };
   // The layer a decision is made in is the one on top: the last modal drawn, else the banner (proof of the wording

@@ -190,6 +190,45 @@ describe('host pages (principle 7)', () => {
   });
 
   it.each([
+    ['a page that scrolls', ''],
+    // The document does not scroll, an element of the page does: <html>'s scroll padding does not reach it.
+    ['an app shell', '<style>html,body{height:100%;overflow:hidden}.shell{height:100%;overflow:auto}</style><div class="shell">$1</div>'],
+  ])('at 320 x 640, on %s, no page control that takes keyboard focus while the banner shows is covered by it at all (WCAG 2.4.11, A11Y-07)', async (_, shell) => {
+    await env.context.close();
+    env.context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
+    if (shell) await rewriteHome(/<body>([\s\S]*)<\/body>/, `<body>${shell}</body>`);
+    const page = await open('/');
+    const dialog = await banner(page);
+    const top = (await dialog.boundingBox())!.y;
+    await page.locator('a').first().focus();
+    const seen: string[] = [];
+    for (let step = 0; step < 100; step++) {
+      const focused = await page.evaluate((top) => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el == document.body || el.localName == 'optin-consent') return undefined;
+        const box = el.getBoundingClientRect();
+        // In the window, and wholly above the banner's top edge.
+        return `${el.localName} ${el.textContent?.trim().slice(0, 30)}${box.top >= 0 && box.bottom <= top ? '' : ` covered: ${Math.round(box.top)}..${Math.round(box.bottom)}`}`;
+      }, top);
+      if (!focused) break;
+      seen.push(focused);
+      await page.keyboard.press('Tab');
+    }
+    expect(seen.length, 'page controls reached by Tab').toBeGreaterThan(5);
+    expect(seen.filter((name) => name.includes(' covered: '))).toEqual([]);
+    // Answered, the banner leaves: focus is back on the page control it came from, still in the window, and the app's
+    // scrolling element has its own bottom padding back.
+    await page.locator('#credit-check').focus();
+    await dialog.getByRole('button', { name: 'Reject all' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => {
+      const box = document.activeElement!.getBoundingClientRect();
+      return `${document.activeElement!.textContent} ${box.top >= 0 && box.bottom <= innerHeight ? 'in view' : Math.round(box.top)}`;
+    })).toBe('Check my credit score in view');
+    expect(await page.evaluate(() => document.querySelector<HTMLElement>('.shell')?.style.paddingBottom ?? '')).toBe('');
+  });
+
+  it.each([
     [320, 640],
     [640, 400],
     [320, 256],
