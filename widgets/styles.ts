@@ -40,7 +40,7 @@ export const css = `
 h2{font-size:1.25em;line-height:1.3;margin:0 0 .5em}
 h3{font-size:1em;margin:0}
 p,ul,dl{margin:0 0 .75em}
-ul{padding-left:1.25em}
+ul{padding-inline-start:1.25em}
 dt{font-weight:600}
 dd{margin:0 0 .25em}
 .muted,.note{color:var(--optin-muted)}
@@ -50,7 +50,7 @@ a{color:var(--optin-accent)}
 .body,.modal .actions{padding-inline:var(--optin-space)}
 .body{min-height:0;overflow:auto;padding-block:4px}
 .body,.modal{scroll-padding-block:8px}
-.head{align-items:flex-start;padding:12px 8px 0 var(--optin-space)}
+.head{align-items:flex-start;padding:12px 0 0;padding-inline:var(--optin-space) 8px}
 .head h2{flex:1;margin-top:8px}
 .actions{display:grid;grid:auto-flow 1fr/repeat(auto-fit,minmax(min(8em,100%),1fr));gap:8px;margin-top:var(--optin-space)}
 .modal .actions{margin-top:0;padding-block:12px;border-top:1px solid var(--optin-border)}

@@ -2,6 +2,7 @@
 // hostile page CSS and a 320 px wide phone.
 import type { Locator, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../widgets/texts.js';
 import { banner, collected, env, hits, open, rewriteHome, until } from './browser.js';
 
 const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +79,24 @@ describe('host pages (principle 7)', () => {
     const reject = (await dialog.getByRole('button', { name: 'Reject all' }).boundingBox())!;
     const accept = (await dialog.getByRole('button', { name: 'Accept all' }).boundingBox())!;
     expect(reject.x).toBeLessThan(accept.x);
+  });
+
+  it('in a right-to-left locale, the heading of a modal layer starts as far from its edge as the content below it, and a list of recipients is indented at its start only, as in English', async () => {
+    // A complete table for Arabic (all Optin needs to show it): English but for the title, which sets the direction.
+    const ar = { ...en, preferencesTitle: 'إعدادات الخصوصية' };
+    await rewriteHome(/<html lang="en">([\s\S]*?)"purposes": \[/, `<html lang="ar">$1"texts": { "ar": ${JSON.stringify(ar)} }, "purposes": [`);
+    const page = await open('/');
+    await banner(page);
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    const dialog = page.getByRole('dialog', { name: ar.preferencesTitle });
+    expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    const gaps = await dialog.evaluate((el) => {
+      const [layer, heading, text, list, item] = [el, el.querySelector('h2')!, el.querySelector('.body p')!, el.querySelector('dd ul')!, el.querySelector('dd li')!].map((e) => e.getBoundingClientRect());
+      // The bullets go in the list's indent, at its start: on the right here.
+      return { heading: Math.round(layer!.right - heading!.right), text: Math.round(layer!.right - text!.right), list: [Math.round(list!.right - item!.right), Math.round(item!.left - list!.left)] };
+    });
+    expect(gaps.heading).toBe(gaps.text);
+    expect(gaps.list, 'indent of the list at its start and its end (1.25em, none)').toEqual([20, 0]);
   });
 
   it.each([
