@@ -75,7 +75,8 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
       }
     }
   };
-  if (host) document.addEventListener('focusin', clear);
+  // In the capture phase: a page that stops focusin on its way up still has its control scrolled clear.
+  if (host) document.addEventListener('focusin', clear, true);
   const resized = new ResizeObserver(update);
   resized.observe(layer);
   const added = new MutationObserver(update);
@@ -85,7 +86,7 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
     resized.disconnect();
     added.disconnect();
     html.style.scrollPaddingBottom = before;
-    document.removeEventListener('focusin', clear);
+    document.removeEventListener('focusin', clear, true);
     for (const [box, own] of padded) box.style.paddingBottom = own;
   };
 }
