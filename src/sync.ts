@@ -9,15 +9,16 @@ export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; a
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
   let channel: BroadcastChannel | undefined;
   try {
-    // Not on a server (Node has BroadcastChannel, not IndexedDB): it has no tabs, and an open channel is never freed,
-    // so a server making an instance per request would keep every one of them.
-    if (globalThis.indexedDB) channel = new BroadcastChannel('optin:' + name);
+    // Not on a server (Node has BroadcastChannel, no document): it has no tabs, and an open channel is never freed,
+    // so a server making an instance per request would keep every one of them. A page without IndexedDB (turned off)
+    // does have tabs, and needs the channel most: its decisions live in each tab's memory only.
+    if (globalThis.document) channel = new BroadcastChannel('optin:' + name);
   } catch {
     // No BroadcastChannel (a ReferenceError), or Firefox with cookies blocked (SecurityError): other tabs then see a
     // change on their next load.
   }
   if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
-  // In Node with an IndexedDB of its own (fake-indexeddb in tests), an open channel would keep the process alive.
+  // In Node with a document of its own (happy-dom in tests), an open channel would keep the process alive.
   (channel as { unref?: () => void } | undefined)?.unref?.();
   return { post: (message: SyncMessage) => channel?.postMessage(message) };
 }

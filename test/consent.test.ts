@@ -451,6 +451,27 @@ describe('other tabs (GATE-08)', () => {
     expect(sent).toEqual([1, 2]);
   });
 
+  it('without IndexedDB (a browser with it turned off), a no in one tab still stops the others', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    try {
+      const storageName = freshName();
+      const tabA = createConsent(config({ storageName }));
+      const tabB = createConsent(config({ storageName }));
+      await Promise.all([tabA.ready, tabB.ready]);
+      // Decisions live in each tab's memory only: the person said yes in both.
+      await tabA.decide({ analytics: true });
+      await tabB.decide({ analytics: true });
+      const sent: string[] = [];
+      const track = tabB.gate('analytics', (page: string) => sent.push(page));
+      await tabA.withdraw('analytics');
+      await settle(50);
+      track('/after-the-no');
+      expect(sent).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('ignores a message older than the decision it would replace (a stale yes never overwrites a withdrawal)', async () => {
     const storageName = freshName();
     const tab = createConsent(config({ storageName }));
