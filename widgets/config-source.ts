@@ -4,10 +4,12 @@ import { ConsentConfigError } from '../src/index.js';
 
 // The config says what people consent to and where the proof goes: an https URL, or a URL of this page's own origin
 // (a path like '/optin.json', or one relative to the page like 'optin.json'), never plain http from elsewhere (nor
-// `//other-host` on an http page). Resolved against the page, as fetch resolves it.
+// `//other-host` on an http page). Resolved against the page, as fetch resolves it. The base is read through
+// Document.prototype: markup such as <img name="baseURI"> shadows document.baseURI (DOM clobbering), against which no
+// path resolves, and Optin would not start.
 const allowed = (url: string) => {
   try {
-    const { protocol, origin } = new URL(url, document.baseURI);
+    const { protocol, origin } = new URL(url, Reflect.get<Document, 'baseURI'>(Document.prototype, 'baseURI', document));
     return protocol == 'https:' || (protocol == 'http:' && origin == location.origin);
   } catch {
     return false; // not a URL at all

@@ -612,6 +612,15 @@ describe('messy host pages', () => {
     expect(forgedAsked).toBe(false);
   });
 
+  it('markup named "baseURI" (DOM clobbering) does not stop Optin reading its config from a file (data-config)', async () => {
+    // The privacy page's install: the config from a path of the site. Browsers expose <img name="baseURI"> as
+    // document.baseURI, against which no path resolves.
+    await rewriteHome(/<script src="\/optin.global.js" defer>([^]*)<body>/, '<script src="/optin.global.js" data-config="/optin-config.json" defer>$1<body><img name="baseURI" alt="" src="/favicon.svg">');
+    const page = await open('/');
+    const dialog = await banner(page);
+    expect(await dialog.textContent()).toContain('Daily Lantern Ltd. asks for your consent');
+  });
+
   it.each(['gtag', 'dataLayer'])('an element with id="%s" (DOM clobbering) does not keep the Consent Mode default from Google’s tags', async (id) => {
     // Browsers expose an element by its id on window: window.gtag (or dataLayer) was this <div>, which Optin took for
     // Google's own and called (or pushed to) in vain.
