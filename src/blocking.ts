@@ -88,7 +88,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   // location.replace from the page, adds one in Chromium, and Back would load the embed again. The same element, not a
   // copy: an app's framework (Preact, React) keeps it, and removes it with the view that showed it. The next scan
   // handles it again.
-  const replace = (el: HTMLIFrameElement, dropFacade = false) => {
+  const reinsert = (el: HTMLIFrameElement, dropFacade = false) => {
     const [parent, next] = [el.parentNode!, el.nextSibling];
     el.remove();
     el.removeAttribute('src');
@@ -99,7 +99,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   // One listener per frame however often it is blocked again (the same function is added once).
   const unloadIfLoaded = (event: Event) => {
     const el = event.currentTarget as HTMLIFrameElement;
-    if (placeholders.has(el) && !showsBlank(el)) replace(el);
+    if (placeholders.has(el) && !showsBlank(el)) reinsert(el);
   };
   // Anything but a blank page (or the page's own srcdoc, a click-to-load facade) in a blocked frame was loaded behind
   // our back: the browser restores a frame's last URL from history on going back, whatever its src says.
@@ -115,7 +115,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   const frame = (el: HTMLIFrameElement, id: string) => {
     if (consent.has(id)) {
       // A srcdoc (a click-to-load facade) would win over src, and loading over its document adds a history entry.
-      if (el.hasAttribute('srcdoc') && !loaded.has(el)) return replace(el, true);
+      if (el.hasAttribute('srcdoc') && !loaded.has(el)) return reinsert(el, true);
       if (madeInert.delete(el)) el.removeAttribute('inert');
       removePlaceholder(el);
       if (loaded.get(el) != el.dataset.src) loaded.set(el, (el.src = el.dataset.src!));
@@ -129,7 +129,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
     // Withdrawn after it loaded, or put back by the page with a src (a snapshot restored on going back): unload it,
     // since an open embed keeps collecting.
     const src = el.getAttribute('src');
-    if (loaded.delete(el) || (src && src != 'about:blank')) return replace(el);
+    if (loaded.delete(el) || (src && src != 'about:blank')) return reinsert(el);
     let button = placeholders.get(el);
     if (!button) {
       el.addEventListener('load', unloadIfLoaded);

@@ -221,7 +221,7 @@ describe('iframes', () => {
 
   it.each([
     ['an embed', ''],
-    ['an embed behind a click-to-load facade (replaced by a copy to load)', ' srcdoc="<p>Video: click to load</p>"'],
+    ['an embed behind a click-to-load facade (taken out and put back to load)', ' srcdoc="<p>Video: click to load</p>"'],
   ])('keeps %s out of the tab order and the accessibility tree until its yes, then focuses it after a yes from its button', async (_, facade) => {
     const consent = await setup(frame.replace('<iframe', '<iframe' + facade));
     expect(document.querySelector('iframe')!.hasAttribute('inert')).toBe(true);

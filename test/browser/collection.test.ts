@@ -144,7 +144,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     const after = env.server.log.length;
     await idle(4500);
     expect(collected().slice(after)).toEqual([]);
-    // Unloaded: a blank copy of the frame took its place (src gone, nothing loaded in it).
+    // Unloaded: the frame was taken out and put back without src (nothing loaded in it).
     const frame = page.locator('iframe[data-consent=video]');
     expect(await frame.getAttribute('src')).toBeNull();
     expect((await (await frame.elementHandle()).contentFrame())!.url()).toBe('about:blank');
