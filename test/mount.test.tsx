@@ -140,6 +140,27 @@ describe('mountDialogs', () => {
     unmount();
   });
 
+  it('a require() made before it was mounted, while the stored decisions are still read, waits for the banner that covers it: no prompt over it', async () => {
+    const cfg = config();
+    const earlier = createConsent(cfg);
+    await earlier.decide({ 'credit-scoring': false }); // a returning visitor, analytics and marketing undecided
+    const consent = createConsent(cfg);
+    const answer = consent.require('analytics');
+    answer.catch(() => undefined);
+    const unmount = mountDialogs(consent); // at once, before ready
+    try {
+      await consent.ready;
+      await settle();
+      const open = [...document.querySelector('optin-consent')!.shadowRoot!.querySelectorAll('[role=dialog], dialog[open]')];
+      // Before: the prompt "Allow Analytics?" opened as well, over the banner that already asks for it.
+      expect(open.map((layer) => layer.querySelector('h2')?.textContent)).toEqual(['Your privacy choices']);
+      (open[0]!.querySelector('[data-action=reject]') as HTMLButtonElement).click();
+      await expect(answer).rejects.toMatchObject({ code: 'denied' });
+    } finally {
+      unmount();
+    }
+  });
+
   it('gives the page room for the open banner and then the floating button: scroll padding always, the spacer only at the end of <body>', async () => {
     reportingResizeObserver();
     try {

@@ -54,6 +54,9 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   const prompts = new Map<string, { promise: Promise<boolean>; answer: Answer }>();
   // require() calls that wait for the banner's answer instead of stacking a prompt on it, with their purpose.
   const bannerWaiters = new Map<Answer, string>();
+  // Prompts asked for before the stored decisions are read (a require() made before the dialogs were mounted), each
+  // with its purpose and `ask`: asked once they are read, so that one the banner covers waits for the banner.
+  const early = new Map<Answer, [string, boolean]>();
   // Closing the banner hides it for this page view (no nagging); show() brings it back. A prompt closed without an
   // answer is not shown again this page view either, unless an action of the person's asks (`ask: true`).
   let dismissed = false;
@@ -140,6 +143,8 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   consent.ready
     .then(() => {
       update({ ready: true });
+      early.forEach(([id, ask], answer) => void ui.prompt(id, { ask }).then(answer));
+      early.clear();
       if (wantsPreferences) openPreferences();
     })
     .catch(console.error);
@@ -152,6 +157,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     },
     showPreferences: openPreferences,
     prompt(id, { ask }) {
+      if (!known(view)) return new Promise<boolean>((answer) => early.set(answer, [id, ask]));
       if (!ask && closedPrompts.has(id)) return Promise.resolve(false);
       // The banner already asks about this purpose: one dialog at a time, and its answer settles the call.
       if (!ask && view.banner && covered(id)) return new Promise<boolean>((answer) => bannerWaiters.set(answer, id));
@@ -166,6 +172,8 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       return entry.promise;
     },
     cancel(id) {
+      // A call that timed out or was aborted before the decisions were read is not asked for later.
+      early.forEach(([other], answer) => other == id && (early.delete(answer), answer(false)));
       settlePrompt(id, false);
       update();
     },
