@@ -41,9 +41,9 @@ export function guardNetwork(consent: Consent, win: Win | undefined = globalThis
     if (!declared.length) return;
     let host: string;
     try {
-      // Resolved as the browser will (a <base href> counts); `stats.example.` is `stats.example` to DNS. The base is read
-      // through Document.prototype: markup such as <img name="baseURI"> shadows document.baseURI (DOM clobbering), and
-      // against "[object HTMLImageElement]" no URL would parse, so none would be refused.
+      // Resolved as the browser will (a <base href> counts); `stats.example.` is `stats.example` to DNS. The base is
+      // read through Document.prototype: markup such as <img name="baseURI"> shadows document.baseURI (DOM
+      // clobbering), and against "[object HTMLImageElement]" no URL would parse, so none would be refused.
       host = new URL(String(url), Reflect.get<Document, 'baseURI'>(win.Document.prototype, 'baseURI', win.document)).hostname.replace(/\.$/, '');
     } catch {
       return; // Not a URL the browser could request either.

@@ -12,8 +12,8 @@
 // and what takes focus is scrolled clear of it. Words as long as an e-mail address wrap anywhere, and an answer
 // column is never wider than its layer, so that at 320 px with 200% text and WCAG 1.4.12 text spacing nothing
 // scrolls sideways; stacked there, its rows are equally tall, so a yes that names a long purpose on two lines is no
-// bigger than the no (CHO-02). A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves the zoom of
-// the host's ancestors alone): the host undoes it by `--optin-unzoom`, which mount.tsx sets.
+// bigger than the no (CHO-02). A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves
+// the zoom of the host's ancestors alone): the host undoes it by `--optin-unzoom`, which mount.tsx sets.
 
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
