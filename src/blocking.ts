@@ -183,12 +183,13 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
     }
   };
   // Apps (React, Vue) also set or change data-consent and data-src on an element already in the page: it is looked
-  // at anew, its button rebuilt for the purpose it names now. A script already queued has been handled for good.
+  // at anew, its button rebuilt only when it names another purpose (focus may be on it). A script already queued has
+  // been handled for good.
   const observer = new MutationObserver((changes) => {
-    for (const { type, target } of changes) {
-      if (type == 'attributes' && !queue.includes(target as HTMLScriptElement)) {
+    for (const { attributeName, target } of changes) {
+      if (attributeName && !queue.includes(target as HTMLScriptElement)) {
         done.delete(target as Element);
-        removePlaceholder(target as HTMLIFrameElement);
+        if (attributeName == 'data-consent') removePlaceholder(target as HTMLIFrameElement);
       }
     }
     scanSafely();

@@ -347,6 +347,16 @@ describe('iframes', () => {
     expect(getByRole(document.body, 'button', { name: /“Analytics”/ }).nextElementSibling).toBe(now);
   });
 
+  it('keeps the button, and focus on it, when the app changes only the address of a blocked embed', async () => {
+    await setup(frame);
+    const button = getByRole(document.body, 'button', { name: /“Advertising”/ });
+    button.focus();
+    document.querySelector('iframe')!.dataset.src = 'https://video.example/embed/2';
+    await settle();
+    expect(document.activeElement).toBe(button);
+    expect(button.isConnected).toBe(true);
+  });
+
   it('takes up an element the app corrects after a warning: a misspelt purpose, then the right one', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const consent = await setup(plain('analytcs', 'fixed'));
