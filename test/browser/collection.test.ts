@@ -8,6 +8,20 @@ import { banner, collected, env, focusedName, hits, open, rewriteHome, stored, u
 const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 864e5;
 
+/** Every request for analytics' declared host that `page` attempts, as the browser reports it (refused ones too). */
+const attemptsAtStats = (page: Page) => {
+  const attempted: string[] = [];
+  page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+  return attempted;
+};
+
+/** A careless snippet in the page that skips the gate: a fetch and a pixel straight to analytics' declared host. */
+const skipTheGate = (page: Page, name: string) =>
+  page.evaluate((name) => {
+    void fetch(`https://stats.lantern.example/${name}-fetch`, { mode: 'no-cors' }).catch(() => undefined);
+    new Image().src = `https://stats.lantern.example/${name}-pixel`;
+  }, name);
+
 describe('collection (PRE-01, GATE-01)', () => {
   it('fresh visit: nothing reaches the server while the page idles, every switch is off, and Accept and Reject look the same', async () => {
     const page = await open();
@@ -241,8 +255,7 @@ describe('collection (PRE-01, GATE-01)', () => {
 
   it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image, srcset, script or stylesheet', async () => {
     const page = await open();
-    const attempted: string[] = [];
-    page.on('request', (request) => request.url().includes('stats.lantern.example') && attempted.push(request.url()));
+    const attempted = attemptsAtStats(page);
     const blocked: string[] = [];
     await page.exposeFunction('reportBlocked', (url: string) => blocked.push(url));
     await page.evaluate(() => window.addEventListener('consent:blocked', (e) => void (window as unknown as { reportBlocked(url: string): void }).reportBlocked((e as CustomEvent<{ url: string }>).detail.url)));
@@ -307,8 +320,7 @@ describe('collection (PRE-01, GATE-01)', () => {
 
   it('network guard: Chromium’s fetchLater reaches no declared host before a yes, and does after one', async () => {
     const page = await open();
-    const attempted: string[] = [];
-    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    const attempted = attemptsAtStats(page);
     await banner(page);
     const later = (how: string) =>
       page.evaluate((url) => {
@@ -349,14 +361,10 @@ describe('collection (PRE-01, GATE-01)', () => {
     // Markup a site lets through (a comment, a CMS block): browsers expose <img name="baseURI"> as document.baseURI.
     await rewriteHome('<body>', '<body><img name="baseURI" alt="" src="/favicon.svg">');
     const page = await open();
-    const attempted: string[] = [];
-    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    const attempted = attemptsAtStats(page);
     await banner(page);
     expect(await page.evaluate(() => String(document.baseURI))).toBe('[object HTMLImageElement]');
-    await page.evaluate(() => {
-      void fetch('https://stats.lantern.example/clobbered-fetch', { mode: 'no-cors' }).catch(() => undefined);
-      new Image().src = 'https://stats.lantern.example/clobbered-pixel';
-    });
+    await skipTheGate(page, 'clobbered');
     await idle(1000);
     expect(attempted).toEqual([]);
     // The site's own requests still go, relative ones too.
@@ -367,13 +375,9 @@ describe('collection (PRE-01, GATE-01)', () => {
     // One mistake in the config the guard is asked for in: a description that says too little, which validation refuses.
     await rewriteHome('Counts page views so that we can see which stories people read and improve the site.', 'To improve your experience.');
     const page = await open();
-    const attempted: string[] = [];
-    page.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
+    const attempted = attemptsAtStats(page);
     await until(() => page.evaluate(() => !!(window as unknown as { consent?: { q?: unknown[] } }).consent?.q && document.readyState == 'complete'), 'the page loaded, Optin refused to start');
-    await page.evaluate(() => {
-      void fetch('https://stats.lantern.example/careless-fetch', { mode: 'no-cors' }).catch(() => undefined);
-      new Image().src = 'https://stats.lantern.example/careless-pixel';
-    });
+    await skipTheGate(page, 'careless');
     await idle(1000);
     expect(attempted).toEqual([]);
     // The site's own requests still go.
