@@ -60,6 +60,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     if (purposes.has(id as string)) return;
     return new ConsentConfigError([{ path: String(id), message: `is not a purpose in the config; ${didYouMean(String(id), ids, 'add it to purposes')}` }]);
   };
+  const destroyed = () => new ConsentError('destroyed', 'Ended by destroy(): use the instance created after it.');
   const check = (id: string) => {
     const error = unknown(id);
     if (error) throw error;
@@ -173,6 +174,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // async: a bad id or an earlier no becomes a rejection, never a throw at the call site.
     async require(id, options) {
       check(id);
+      if (decisions.stopped()) throw destroyed();
       if (state(id) == 'granted') return;
       return waitForConsent({ ready: consent.ready, waiting, state, ui: () => ui, report }, id, options);
     },
@@ -210,6 +212,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...acted, ...signal, ...optOut });
       }
       if (!list.length) return;
+      if (decisions.stopped()) throw destroyed();
       const noes = list.filter((r) => !r.granted);
       const denied = noes.map((r) => r.purpose);
       const granted = denied.filter((id) => state(id) == 'granted');
@@ -299,6 +302,11 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     disclosureHash: (id, shown = locale) => (check(id), hashOf(id, shown)),
     show: () => ui?.show(),
     showPreferences: () => ui?.showPreferences(),
+    destroy() {
+      decisions.stop(destroyed());
+      sync.close();
+      ui = undefined;
+    },
     attach(next) {
       ui = next;
       // The require() calls that waited without dialogs are asked now; after `ready`, as the dialogs first learn it, so

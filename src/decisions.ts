@@ -34,11 +34,14 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
   // seen (read, heard or made), so "the newer one wins" holds across tabs even after the system clock was set back.
   // A time over a day ahead of the clock is not followed: it would date every later decision in the future.
   let latest = -Infinity;
+  // Ended by destroy(): nothing takes effect here any more, and only the necessary purposes are granted.
+  let stopped = false;
   const see = (at: number) => void (at > latest && at < Date.now() + DAY && (latest = at));
 
   const state = (id: string): PurposeState => {
     const record = records.get(id);
     if (purposes.get(id)?.necessary) return 'granted';
+    if (stopped) return 'undecided';
     return !record || record.expires <= Date.now() ? 'undecided' : record.granted ? 'granted' : 'denied';
   };
   const states = () => Object.fromEntries(ids.map((id) => [id, state(id)])) as { [K in Id]: PurposeState };
@@ -90,6 +93,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
      * person now (here or in another tab), not read from storage.
      */
     apply: (taking: readonly DecisionRecord[], act = true) => {
+      if (stopped) return;
       // Every record takes effect before anything waiting runs: a held call that decides or resets is then newer.
       // What ran out before its timer fired (sleep, a clock jump) is announced first: changes are told against it.
       changed([...records.keys()].filter((id) => records.get(id)!.expires <= Date.now()));
@@ -113,6 +117,7 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
 
     /** Forgets the decisions made up to `until` (a reset there or here); one made since, here or in another tab, stays. */
     forget: (until: number) => {
+      if (stopped) return;
       earlier.clear();
       revised.clear();
       see(until);
@@ -125,6 +130,15 @@ export function createDecisions<Id extends string>(purposes: Map<string, Purpose
       changed(gone);
       watchExpiry();
     },
+
+    /** Ends this instance for good: held calls are dropped, waiting require() calls rejected with `error`. */
+    stop: (error: Error) => {
+      stopped = true;
+      clearTimeout(expiry);
+      held.clear();
+      for (const list of waiting.values()) list.forEach((w) => w.no?.(error));
+    },
+    stopped: () => stopped,
 
     /** Keeps a stored record that no longer counts; `changed`: its policy version or disclosure did. */
     keepEarlier: (record: DecisionRecord, changed: boolean) => {

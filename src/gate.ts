@@ -3,12 +3,13 @@
 import { ConsentError } from './errors.js';
 
 /**
- * Something waiting for a decision: `yes` runs after a yes, `no` (when given) after a no; `ask`, a require() call
+ * Something waiting for a decision: `yes` runs after a yes, `no` (when given) after a no
+ * (or with the error that ended its instance); `ask`, a require() call
  * not yet asked by dialogs (none were attached), asks them.
  */
 export interface Waiter {
   yes(): void;
-  no?(): void;
+  no?(error?: Error): void;
   ask?(): void;
 }
 

@@ -33,7 +33,7 @@ export function waitForConsent({ ready, waiting, state, ui, report }: Instance, 
       if (error.length) reject(error[0]!);
       else resolve();
     };
-    const waiter: Waiter = { yes: () => stop(), no: () => stop(new ConsentDeniedError(id)) };
+    const waiter: Waiter = { yes: () => stop(), no: (error = new ConsentDeniedError(id)) => stop(error) };
     const abort = () => stop(signal!.reason as Error);
     const failed = (cause: unknown) => {
       const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);

@@ -5,7 +5,7 @@ import type { DecisionRecord } from './types.js';
 /** What one tab tells the others. What arrives is unchecked: any script of the origin can post on the channel. */
 export type SyncMessage = { records?: readonly DecisionRecord[]; reset?: true; at?: number };
 
-/** Opens the channel for database `name`; returns `post`. */
+/** Opens the channel for database `name`; returns `post` and `close`. */
 export function createSync(name: string, receive: (message: SyncMessage | null | undefined) => void) {
   let channel: BroadcastChannel | undefined;
   try {
@@ -20,5 +20,5 @@ export function createSync(name: string, receive: (message: SyncMessage | null |
   if (channel) channel.onmessage = (event: MessageEvent<SyncMessage | null | undefined>) => receive(event.data);
   // In Node with a document of its own (happy-dom in tests), an open channel would keep the process alive.
   (channel as { unref?: () => void } | undefined)?.unref?.();
-  return { post: (message: SyncMessage) => channel?.postMessage(message) };
+  return { post: (message: SyncMessage) => channel?.postMessage(message), close: () => channel?.close() };
 }

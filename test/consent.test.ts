@@ -1009,6 +1009,53 @@ describe('callbacks and waits that must not break the page', () => {
   });
 });
 
+// An app that replaces its instance (a hot module reload, a test, a micro-frontend torn down) ends the old one: it
+// must stop collecting there, not live on beside the new one and run its old gated code on the new one's decisions.
+describe('destroy()', () => {
+  it('an ended instance no longer hears other tabs: its held calls never run and no change fires', async () => {
+    const storageName = freshName();
+    const old = createConsent(config({ storageName }));
+    await old.ready;
+    const sent: string[] = [];
+    const changes: unknown[] = [];
+    old.on('change', (e) => changes.push(e));
+    const track = old.gate('analytics', (page: string) => sent.push(page));
+    track('/held');
+    old.destroy();
+    const next = createConsent(config({ storageName }));
+    await next.ready;
+    await next.decide({ analytics: true });
+    await settle(50);
+    track('/after');
+    expect(sent).toEqual([]);
+    expect(changes).toEqual([]);
+    expect(old.has('analytics')).toBe(false);
+  });
+
+  it('ends an earlier yes there, rejects what waits, and refuses new decisions, without touching storage', async () => {
+    const storageName = freshName();
+    const old = createConsent(config({ storageName }));
+    await old.ready;
+    await old.decide({ analytics: true });
+    const waiting = old.require('marketing').catch((e: unknown) => e);
+    const receipts = (await old.receipts()).length;
+    old.destroy();
+    expect(((await waiting) as { code?: string }).code).toBe('destroyed');
+    expect(old.has('analytics')).toBe(false);
+    expect(old.state('analytics')).toBe('undecided');
+    const sent: number[] = [];
+    old.gate('analytics', (n: number) => sent.push(n))(1);
+    expect(sent).toEqual([]);
+    expect(((await old.require('analytics').catch((e: unknown) => e)) as { code?: string }).code).toBe('destroyed');
+    expect(((await old.decide({ marketing: true }).catch((e: unknown) => e)) as { code?: string }).code).toBe('destroyed');
+    const next = createConsent(config({ storageName }));
+    await next.ready;
+    expect(next.has('analytics')).toBe(true);
+    expect(next.has('marketing')).toBe(false);
+    expect((await next.receipts()).length).toBe(receipts);
+  });
+});
+
 // A page whose Object.prototype was polluted (a query-string parser, a deep merge of URL data) must not turn that
 // into a yes: the core reads a purpose's own fields only.
 describe('a page whose Object.prototype is polluted', () => {

@@ -55,6 +55,8 @@ describe('README', () => {
         function showNotice(text: string): void;
         function showOwnOptIn(id: string): void;
         function render(states: { [id: string]: PurposeState }): void;
+        // A bundler's hot module reload (vite/client's type).
+        interface ImportMeta { readonly hot?: { dispose(callback: () => void): void } }
       }
       export {};`;
     const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] + '\nexport {};\n');
