@@ -8,7 +8,8 @@
 //   [name, args]                   name 'show' | 'showPreferences'
 //   ['gate', args, bind]           `bind(realGated)` makes the function the stub's gate() returned forward to
 //                                  `realGated` from then on (`bind(() => {})` drops its calls)
-//   ['call', args, gated]          a call of such a function made before it was bound; replayed as gated(...args)
+//   ['call', args, gated]          a call of such a function made before it was bound (its first 100 only);
+//                                  replayed as gated(...args)
 // Kept to plain closures and no imports: it is pasted into every page, so every byte counts.
 
 type Fn = (...args: unknown[]) => unknown;
@@ -64,7 +65,10 @@ if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
     has: () => false,
     gate(...args) {
       let real: Fn | undefined;
-      const gated = (...call: unknown[]) => void (real ? real(...call) : q.push(['call', call, gated]));
+      // The first 100 calls, as many as the real gate() holds by default: when the script never loads (an ad blocker),
+      // nothing empties the queue, and a function called on every scroll would hold calls until the tab is closed.
+      let left = 100;
+      const gated = (...call: unknown[]) => void (real ? real(...call) : 0 < left-- && q.push(['call', call, gated]));
       q.push(['gate', args, (fn: Fn) => (real = fn)]);
       return gated;
     },

@@ -721,4 +721,21 @@ describe('optin.global.js never loads', () => {
     await idle(300);
     expect(collected()).toEqual([]);
   });
+
+  it('blocked by an ad blocker: a gated function called on every scroll holds 100 calls, not one per scroll', async () => {
+    await env.context.route(/\/optin\.global\.js$/, (route) => route.abort('blockedbyclient'));
+    const page = await open('/');
+    type Held = { consent: { q: [string, unknown[], unknown][]; gate(id: string, fn: () => void): (y: number) => void } };
+    const held = await page.evaluate(() => {
+      const { consent } = window as unknown as Held;
+      const before = consent.q.length;
+      // A reading-depth beacon, as a page sends it on every scroll event: an hour of reading.
+      const depth = consent.gate('analytics', () => undefined);
+      for (let y = 0; y < 100_000; y++) depth(y);
+      return consent.q.length - before;
+    });
+    // Its gate() and the first 100 calls, as many as the real gate() holds by default.
+    expect(held).toBe(101);
+    expect(collected()).toEqual([]);
+  });
 });
