@@ -6,6 +6,8 @@ import { localize } from './text.js';
 import type { Consent } from './types.js';
 
 const SELECTOR = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+// Declared but not inert: a tracker that ran or loaded before any consent, the site's mistake to report.
+const MISTAKES = 'script[data-consent]:not([type="text/plain"]),iframe[data-consent][src]:not([data-src])';
 // The placeholder's text; a site overrides it with `texts: { [locale]: { blockedContent: '…{purpose}…' } }`.
 const TEXTS: { readonly [locale: string]: string } = {
   en: 'Show content that needs your consent for “{purpose}”',
@@ -61,6 +63,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
         continue;
       }
       const script = doc.createElement('script');
+      done.add(script);
       for (const { name, value } of old.attributes) if (name != 'type' && name != 'data-type') script.setAttribute(name, value);
       const type = old.getAttribute('data-type');
       if (type) script.type = type;
@@ -158,6 +161,10 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
     // While the parser is still adding an inline script its text may be cut short: wait for the whole page.
     if (doc.readyState == 'loading') return;
     for (const el of placeholders.keys()) if (!el.isConnected) removePlaceholder(el);
+    for (const el of root.querySelectorAll(MISTAKES)) {
+      if (!done.has(el)) console.warn('Optin: data-consent alone blocks nothing; this ran before any consent. Give a script type="text/plain", an embed data-src instead of src.', el);
+      done.add(el);
+    }
     for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR)) {
       const id = el.dataset.consent!;
       if (done.has(el)) continue;

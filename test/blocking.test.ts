@@ -167,6 +167,22 @@ describe('scripts (PRE-01: nothing runs before a yes)', () => {
     expect(String(warn.mock.calls[0]![0])).toMatch(/"analytcs".*did you mean "analytics"/);
   });
 
+  // A site owner who adds data-consent but forgets type="text/plain" (or writes src instead of data-src) has a tracker
+  // that runs before any consent: too late to stop, but the console must say so while the site is being built.
+  it('warns about a declared script or embed that ran or loaded before consent, naming the fix; never about its own', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const consent = await setup(`<script data-consent="analytics" type="module" src="data:text/javascript,"></script>
+      <iframe data-consent="analytics" src="about:blank#video"></iframe>${plain('analytics', 'declared')}`);
+    const warnings = () => warn.mock.calls.map((call) => String(call[0]));
+    expect(warnings()).toEqual(Array(2).fill(expect.stringMatching(/ran before any consent.*script type="text\/plain", an embed data-src instead of src/)));
+    expect(warn.mock.calls.map((call) => (call[1] as Element).localName)).toEqual(['script', 'iframe']);
+    // The script Optin itself runs after the yes keeps its data-consent, and the warned ones are not warned again.
+    await consent.decideAll(true);
+    await settle();
+    expect(ran()).toEqual(['declared']);
+    expect(warnings()).toHaveLength(2);
+  });
+
   it('a script the page’s own rules refuse (Trusted Types) stays blocked and is logged, never thrown into the page', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const text = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, 'text')!;
