@@ -23,12 +23,15 @@ export function appendReceipt(
 ): Promise<Receipt> {
   // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.
   const append = async (after?: Head): Promise<Receipt> => {
+    const deleted = store.deleted;
     const [head, ...stored] = (await store.read(['h', ...along.map(([key]) => key)])) as [Head | undefined, ...unknown[]];
     // A head that is not a receipt number and a hash (corrupt, edited) is not followed: the chain is found from 0 on,
     // as for a lost head. A negative, fractional or endless number would break the chain or never reach a free one.
     const last = after ?? (Number.isSafeInteger(head?.seq) && head!.seq >= 0 && typeof head!.hash == 'string' ? head : undefined);
     const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: last ? last.seq + 1 : 0, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
+    // The database was deleted since its head was read: the new one's log begins at 0, or it would never verify.
+    if (store.deleted !== deleted) return append();
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
       await store.write([

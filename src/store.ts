@@ -9,6 +9,8 @@ export type Key = string | [string, string | number];
 export interface Store {
   /** The Web Lock that other tabs writing to this store take too (IndexedDB only; a Map is this page's own). */
   readonly lock?: string;
+  /** How often the database was deleted under the page (IndexedDB only): what was read before that is gone. */
+  readonly deleted?: number;
   /** Values for `keys`, in order (undefined where missing). */
   read(keys: readonly Key[]): Promise<unknown[]>;
   /**
@@ -27,6 +29,7 @@ export interface Store {
  */
 export function idbStore(name: string, onGone?: () => void): Store {
   let use: ReturnType<typeof createStore> | undefined;
+  let deleted = 0;
   // Promise.resolve().then turns a synchronous throw (no indexedDB, SecurityError) into a rejection.
   const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => T | PromiseLike<T>) =>
     Promise.resolve().then(() =>
@@ -38,6 +41,7 @@ export function idbStore(name: string, onGone?: () => void): Store {
         db.onversionchange ??= db.onclose = () => {
           db.close();
           use = undefined;
+          deleted++;
           onGone?.();
         };
         return fn(s);
@@ -45,6 +49,9 @@ export function idbStore(name: string, onGone?: () => void): Store {
     );
   return {
     lock: 'optin:' + name,
+    get deleted() {
+      return deleted;
+    },
     read: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => promisifyRequest(s.get(k))))),
     write: (entries) =>
       run('readwrite', (s) => {

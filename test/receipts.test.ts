@@ -1,6 +1,6 @@
 // The proof log: one receipt per decision, chained by SHA-256, and every kind of tampering caught.
 import { createStore, set, del } from 'idb-keyval';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appendReceipt, readReceipts, verifyReceipts } from '../src/receipts.js';
 import { idbStore, memoryStore } from '../src/store.js';
 import { createConsent } from '../src/index.js';
@@ -125,6 +125,28 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(reload.state('marketing')).toBe('denied');
     expect((await reload.receipts()).map((r) => r?.seq)).toEqual([0, undefined, 2]);
     expect(await reload.verifyReceipts()).toMatchObject({ ok: false, index: 1 });
+  });
+
+  it('a receipt whose database is deleted while it is appended starts the new log at 0: verifyReceipts raises no false alarm', async () => {
+    const options = config();
+    const consent = createConsent(options);
+    await consent.decide({ analytics: true });
+    // A site's "delete my data" (or another tab) deletes the database after the next receipt read its head, before it is written.
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+      if (new TextDecoder().decode(data).includes('"choices":{"analytics":false}')) {
+        spy.mockRestore();
+        await new Promise((resolve) => (indexedDB.deleteDatabase(options.storageName).onsuccess = resolve));
+      }
+      return digest(algorithm, data);
+    });
+    await consent.withdraw('analytics');
+    await consent.decide({ marketing: false });
+    expect((await consent.receipts()).map((r) => [r.seq, r.choices])).toEqual([
+      [0, { analytics: false }],
+      [1, { marketing: false }],
+    ]);
+    expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 2 });
   });
 
   it('names a valid entry when the first one was changed', async () => {
