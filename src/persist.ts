@@ -114,8 +114,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
         .catch(toMemory)
         .then(() => (dropStale(ids), at && keptInMemory(at))),
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block
-    // lasts, the receipts kept in memory meanwhile, which are lost with the tab.
+    // lasts, the receipts kept in memory meanwhile, which are lost with the tab. A check of them would never answer.
     receipts: () => timed(readReceipts(store)),
-    verifyReceipts: () => verifyReceipts(store),
+    verifyReceipts: () => timed(verifyReceipts(store)),
   };
 }

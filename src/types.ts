@@ -266,7 +266,7 @@ export interface Consent<Id extends string = string> {
   on<E extends keyof ConsentEvents<Id>>(event: E, listener: (payload: ConsentEvents<Id>[E]) => void, options?: { readonly replay?: boolean }): () => void;
   /** The proof log, oldest first. Rejects when IndexedDB has not answered within 5 s (an upgrade blocked by another tab). */
   receipts(): Promise<Receipt[]>;
-  /** Checks the proof log's hash chain. */
+  /** Checks the proof log's hash chain. Rejects, as `receipts()` does, when IndexedDB has not answered within 5 s. */
   verifyReceipts(): Promise<ReceiptCheck>;
   /** SHA-256 of a purpose's disclosure in a locale, as stored in records and receipts. */
   disclosureHash(id: Id, locale?: string): Promise<string>;

@@ -301,6 +301,27 @@ describe('IndexedDB faults (PRE-04)', () => {
   });
 });
 
+describe('IndexedDB blocked while the person asks for their consent record', () => {
+  it('verifyReceipts() settles after 5 s, as receipts() does, instead of never answering', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest);
+      const consent = createConsent(config());
+      const check = consent.verifyReceipts();
+      const receipts = consent.receipts();
+      const outcome = Promise.allSettled([receipts, check]).then((all) => all.map((r) => r.status));
+      await vi.advanceTimersByTimeAsync(5000);
+      await consent.ready;
+      let settled: string[] | undefined;
+      void outcome.then((s) => (settled = s));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toEqual(['rejected', 'rejected']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('the database deleted during the page view (PRE-04)', () => {
   it('lets the deletion through, stops counting the deleted decisions, and stores the next one afresh', async () => {
     const cfg = config();
