@@ -49,6 +49,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const { records, held, waiting, state, states, see, tick, apply, forget, fresh, newer, since: resetTime, last } = decisions;
   // The stored decisions were deleted behind our back: they no longer count here either (fail closed).
   const persist = createPersistence(name, report, () => forget(tick()));
+  // Decisions made now are dated after the no that only memory kept, so a yes given since is not taken for one it
+  // ended (the clock may have been fast then, and set right since).
+  see(persist.noSince);
   let ui: ConsentUI | undefined;
   let loaded = false;
   // The yeses in storage at start-up, once read: a no given before then still withdraws them (WDR-04).

@@ -262,6 +262,35 @@ describe('IndexedDB faults (PRE-04)', () => {
     }
   });
 
+  it('a yes given after a no that only memory kept, made while the clock was an hour fast, counts once the clock is set right', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const now = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: now + 3_600_000 });
+    try {
+      const fast = createConsent(cfg);
+      await fast.ready;
+      const refuse = () => {
+        throw new DOMException('blocked', 'UnknownError');
+      };
+      vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(refuse);
+      vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(refuse);
+      await fast.withdraw('analytics'); // kept in memory only, dated an hour ahead
+      expect(fast.memoryOnly).toBe(true);
+      vi.restoreAllMocks();
+      vi.setSystemTime(now + 1000); // the clock is set right
+      const next = createConsent(cfg);
+      await next.ready;
+      expect(next.state('analytics')).toBe('undecided');
+      await next.decide({ analytics: true }); // the person's latest act
+      const reloaded = createConsent(cfg);
+      await reloaded.ready;
+      expect(reloaded.has('analytics')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('the decision that meets a full disk keeps its receipt, in memory', async () => {
     const consent = createConsent(config());
     await consent.ready;
