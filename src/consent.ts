@@ -54,7 +54,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   see(persist.noSince);
   let ui: ConsentUI | undefined;
   let loaded = false;
-  // The yeses in storage at start-up, once read: a no given before then still withdraws them (WDR-04).
+  // The yeses in storage at start-up, once read, those that no longer count too: a no given before then still
+  // withdraws them (WDR-04).
   let found!: (yes: DecisionRecord[]) => void;
   const storedYes = new Promise<DecisionRecord[]>((resolve) => (found = resolve));
 
@@ -113,7 +114,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // Each record is read as the purpose of its key: one copied under another key decides nothing.
     const parsed = raw.map((r, i) => readRecord(r, [optional[i]!]));
     const stored = await Promise.all(parsed.map((r) => current(r)));
-    found(stored.filter((r) => r?.granted) as DecisionRecord[]);
+    // A yes that a new policy version, a changed disclosure or expiry ended may be the last word the back end has:
+    // a no withdraws it too. So does one a no kept in memory only ended: that no's receipt may be lost with its tab.
+    found(parsed.filter((r) => r?.granted) as DecisionRecord[]);
     raw.forEach((r, i) => {
       const record = parsed[i];
       // Decided while this was read: newer than what is stored. A no then keeps a stored standing opt-out, which
@@ -218,9 +221,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (decisions.stopped()) throw destroyed();
       const noes = list.filter((r) => !r.granted);
       const denied = noes.map((r) => r.purpose);
-      const granted = denied.filter((id) => state(id) == 'granted');
+      // Granted until now, or until it expired while this page was open: the back end's last word is that yes.
+      const granted = denied.filter((id) => records.get(id)?.granted);
       // A stored yes counts where nothing was decided or heard here since it was read (or before, if it is not read
-      // yet) and no reset forgot it; once read, every such yes is in `records` anyway.
+      // yet) and no reset forgot it, also one that no longer counts (see found).
       const unread = denied.filter((id) => !records.has(id));
       const resetAt = resetTime();
       // Stored and told only while still in force: a newer decision (here, or heard from another tab) or a reset since

@@ -123,8 +123,9 @@ export interface Receipt {
   /** The browser sent a Global Privacy Control signal (absent otherwise). */
   readonly gpc?: true;
   /**
-   * The purposes this decision withdrew: granted until then, now denied (absent when none). The back end stops
-   * their processing and starts deletion (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
+   * The purposes this decision withdrew: granted until then (or until a new policy version, a changed disclosure or
+   * expiry ended the yes), now denied (absent when none). The back end stops their processing and starts deletion
+   * (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
    */
   readonly withdrawn?: readonly string[];
   /** The Optin version that recorded it, so the dialogs shown can be told (absent before 0.1.0's receipts had it). */

@@ -72,6 +72,38 @@ describe('receipts (REC-01, REC-02)', () => {
     expect((await receiptsOf(afterReset, 2)).at(-1)!.withdrawn).toBeUndefined();
   });
 
+  it('a no to a yes that a new policy version, a changed disclosure or expiry ended still withdraws it: the back end had only that yes', async () => {
+    const options = config();
+    await createConsent(options).decide({ analytics: true, marketing: true, 'credit-scoring': true });
+    // The site deploys v2 (and rewords marketing); the person says no once the stored decisions are read, and no
+    // at once on another page view, before they are.
+    const v2 = { ...options, policy: { ...options.policy, version: 'v2' } };
+    const after = createConsent(v2);
+    await after.ready;
+    expect(after.revised('analytics')).toBe(true);
+    await after.decide({ analytics: false, marketing: true });
+    const before = createConsent({ ...v2, purposes: options.purposes.map((p) => (p.id == 'marketing' ? { ...p, title: 'Ads' } : p)) });
+    await before.withdraw();
+    await before.ready;
+    // A year later, with decisions kept 30 days: the expired yes is withdrawn too, on the next page view and on a
+    // page left open meanwhile.
+    const expiring = { ...options, storageName: options.storageName + '-expiry', expiresAfterDays: 30 };
+    await createConsent(expiring).decide({ analytics: true });
+    const open = createConsent({ ...expiring, storageName: options.storageName + '-open' });
+    await open.decide({ marketing: true });
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 365 * 864e5);
+    const lapsed = createConsent(expiring);
+    await lapsed.ready;
+    await lapsed.decideAll(false);
+    await open.decideAll(false);
+    vi.restoreAllMocks();
+    expect((await open.receipts()).at(-1)!.withdrawn).toEqual(['marketing']);
+    const log = await before.receipts();
+    expect(log.slice(1).map((r) => r.withdrawn)).toEqual([['analytics'], ['marketing', 'credit-scoring']]);
+    expect((await lapsed.receipts()).at(-1)!.withdrawn).toEqual(['analytics']);
+  });
+
   it('keeps one unbroken chain when decisions are made at the same moment', async () => {
     const store = memoryStore();
     await Promise.all([0, 1, 2, 3].map((i) => appendReceipt(store, entry(i))));
