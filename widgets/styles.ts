@@ -30,7 +30,7 @@ export const css = `
 .layer{max-height:calc(100% - 16px);padding:var(--optin-space);overflow:auto}
 .banner{left:8px;right:8px;bottom:8px;max-width:60em;max-height:80%;margin:auto;display:flex;flex-direction:column}
 .banner .body{padding:4px;margin:-4px}
-.banner h2{margin-right:36px}
+.banner h2{margin-inline-end:36px}
 @media (max-width:30em){.banner{font-size:.9375em}.banner p{margin-bottom:.5em}}
 .modal{width:44em;padding:0}
 .modal,.modal .body{overscroll-behavior:contain}
@@ -58,7 +58,7 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 .btn{min-height:44px;padding:8px 16px;border:2px solid var(--optin-accent);border-radius:calc(var(--optin-radius)/2);background:var(--optin-accent);color:var(--optin-on-accent);font-weight:600}
 .close,.switch,.track,.badge,.fab{border-radius:22px}
 .close{flex:none;width:44px;height:44px;font-size:1.5em}
-.banner .close{position:absolute;top:8px;right:8px}
+.banner .close{position:absolute;top:8px;inset-inline-end:8px}
 .purposes{padding:0}
 .purpose{list-style:none;padding:12px 0;border-top:1px solid var(--optin-border)}
 .row{flex-wrap:wrap;justify-content:space-between;margin-bottom:.25em}

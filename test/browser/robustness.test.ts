@@ -7,6 +7,44 @@ import { banner, collected, env, hits, open, rewriteHome, until } from './browse
 
 const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every string of the dialogs in Arabic, a right-to-left language Optin does not ship. */
+const ar: typeof en = {
+  bannerTitle: 'خيارات الخصوصية الخاصة بك',
+  bannerText: 'تطلب {controller} موافقتك على استخدام بياناتك من أجل: {purposes}. لا يُجمع أي شيء حتى توافق، ويمكنك سحب موافقتك في أي وقت من «إعدادات الخصوصية».',
+  bannerSeparate: 'يُطلب على حدة، ولا يدخل أبدًا في «قبول الكل»: {purposes}.',
+  contact: 'للتواصل: ',
+  policy: 'سياسة الخصوصية',
+  acceptAll: 'قبول الكل',
+  rejectAll: 'رفض الكل',
+  customize: 'تخصيص',
+  close: 'إغلاق',
+  preferencesTitle: 'إعدادات الخصوصية',
+  preferencesText: 'اختر ما يجوز لـ{controller} فعله ببياناتك. كل شيء متوقف حتى تشغّله، ويمكنك تغيير خياراتك في أي وقت.',
+  save: 'حفظ الخيارات',
+  saved: 'حُفظت الخيارات',
+  withdrawn: 'سُحبت الموافقة',
+  on: 'تشغيل',
+  off: 'إيقاف',
+  alwaysOn: 'مفعّل دائمًا',
+  necessary: 'ضروري لعمل الموقع: لا تُطلب موافقة ولا يمكن إيقافه.',
+  sensitive: 'موافقة منفصلة: تُطلب وحدها، ولا تدخل أبدًا في «قبول الكل».',
+  revised: 'تغيّر منذ اختيارك الأخير: {purposes}.',
+  signal: 'أرسل متصفحك إشارة التحكم العالمي بالخصوصية ونحن نحترمها: يبقى هذا متوقفًا ما لم تشغّله هنا.',
+  data: 'البيانات المجمّعة',
+  recipients: 'تُشارك مع',
+  noRecipients: 'لا أحد غير {controller}',
+  abroad: 'نقل عبر الحدود: {country}',
+  retention: 'مدة الحفظ',
+  promptTitle: 'السماح بـ{purpose}؟',
+  promptText: 'تطلب {controller} موافقتك على هذا الغرض وحده. لا يُرسل شيء ما لم تسمح بذلك، والرفض لا يؤثر في أي شيء آخر على الموقع. يمكنك السحب في أي وقت من «إعدادات الخصوصية».',
+  allow: 'السماح بـ{purpose}',
+  deny: 'عدم السماح',
+  settings: 'إعدادات الخصوصية',
+  listSeparator: '، ',
+};
+/** The demo's home page as an Arabic site would have it: `<html lang="ar">` and the Arabic table in the config. */
+const inArabic = () => rewriteHome(/<html lang="en">([\s\S]*?)"purposes": \[/, `<html lang="ar">$1"texts": { "ar": ${JSON.stringify(ar)} }, "purposes": [`);
+
 /** A fresh window of this size on the demo's home page, its banner open; `preferences` opens them over it. */
 async function windowOf(width: number, height: number) {
   await env.context.close();
@@ -97,6 +135,23 @@ describe('host pages (principle 7)', () => {
     });
     expect(gaps.heading).toBe(gaps.text);
     expect(gaps.list, 'indent of the list at its start and its end (1.25em, none)').toEqual([20, 0]);
+  });
+
+  it('in Arabic, the × of every layer sits at its inline end (the left), clear of the heading, as the heading starts at the right', async () => {
+    await inArabic();
+    const page = await open('/');
+    for (const name of [ar.bannerTitle, ar.preferencesTitle]) {
+      if (name == ar.preferencesTitle) await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+      const layer = page.getByRole('dialog', { name });
+      const box = await layer.evaluate((el) => {
+        const [frame, heading, close] = [el, el.querySelector('h2')!, el.querySelector('.close')!].map((e) => e.getBoundingClientRect());
+        return { direction: getComputedStyle(el).direction, closeFromLeft: Math.round(close!.left - frame!.left), clear: close!.right <= heading!.left, headingFromRight: Math.round(frame!.right - heading!.right) };
+      });
+      expect(box, name).toMatchObject({ direction: 'rtl', clear: true });
+      expect(box.closeFromLeft, `${name}: the × near the left edge`).toBeLessThanOrEqual(16);
+      expect(box.headingFromRight, `${name}: the heading at the right edge`).toBeLessThanOrEqual(24);
+      await layer.getByRole('button', { name: ar.close }).click();
+    }
   });
 
   it.each([
