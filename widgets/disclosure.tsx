@@ -26,13 +26,20 @@ export const say = ({ consent, locale }: Props, value: LocalizedText | undefined
  * A config text as `say` gives it, in a `<span lang>` when it is in another language than the dialog's (WCAG 3.1.2):
  * a per-locale text without this locale is shown in the fallback one's. A plain string is in `config.locale`, the
  * language the site declared; one that declared none is left to the dialog's, which came from the page's own
- * `<html lang>` (the fallback English would mislabel a Chinese site's texts).
+ * `<html lang>` (the fallback English would mislabel a Chinese site's texts). Its own direction too (`dir=auto`
+ * isolates it): English in an Arabic dialog would otherwise read "months 13", its full stop at its start.
  */
 export function sayMarked(props: Props, value: LocalizedText | undefined): ComponentChild {
   const site = props.consent.config.locale;
   // None (false) for a per-locale text that has this locale: the dialog's own lang says it.
   const lang = typeof value == 'string' ? site : value?.[props.locale] == null && (site ?? 'en');
-  return lang && lang != props.locale ? <span lang={lang}>{say(props, value)}</span> : say(props, value);
+  return lang && lang != props.locale ? (
+    <span lang={lang} dir="auto">
+      {say(props, value)}
+    </span>
+  ) : (
+    say(props, value)
+  );
 }
 
 /** `items` with `separator` between them, as parts: joined into one string, each would lose its own `lang`. */

@@ -154,6 +154,34 @@ describe('host pages (principle 7)', () => {
     }
   });
 
+  it('in Arabic, a text the site gives only in English reads left to right inside the right-to-left dialog: "13 months", not "months 13"; its full stop at its end', async () => {
+    await inArabic();
+    const page = await open('/');
+    await page.getByRole('dialog', { name: ar.bannerTitle }).waitFor();
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    const dialog = page.getByRole('dialog', { name: ar.preferencesTitle });
+    /** Where on screen the first occurrence of each word of `words` is drawn, as its left edge. */
+    const lefts = (words: string[]) =>
+      dialog.evaluate((el, words) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent!;
+          if (!words.every((word) => text.includes(word))) continue;
+          return words.map((word) => {
+            const range = document.createRange();
+            range.setStart(node, text.indexOf(word));
+            range.setEnd(node, text.indexOf(word) + word.length);
+            return Math.round(range.getBoundingClientRect().left);
+          });
+        }
+        return [];
+      }, words);
+    const [last, stop] = await lefts(['remembers your consent choices', '.']);
+    expect(stop, 'the full stop after the last word, on its right').toBeGreaterThan(last!);
+    const [number, months] = await lefts(['13', 'months']);
+    expect(number, '"13" before "months", on its left').toBeLessThan(months!);
+  });
+
   it.each([
     [1280, 720],
     [375, 667],
