@@ -138,14 +138,15 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       el.addEventListener('load', unloadIfLoaded);
       const purpose = consent.config.purposes.find((p) => p.id == id)!;
       // Labelled with the language of its text: the page's own may differ (WCAG 3.1.2). In English, as the dialogs
-      // are, where the locale has neither a built-in text nor the site's own; then with the site's English text.
+      // are, where the locale has neither a built-in text nor the site's own; then with the site's English text, and
+      // the purpose's English title, the one the dialogs it opens show.
       const text = (locale: string) => consent.config.texts?.[locale]?.blockedContent ?? TEXTS[locale];
       const lang = text(consent.locale) ? consent.locale : 'en';
       placeholders.set(el, (button = doc.createElement('button')));
       button.type = 'button';
       button.className = 'optin-placeholder';
       button.lang = lang;
-      button.textContent = text(lang)!.replace('{purpose}', () => localize(purpose.title, consent.locale));
+      button.textContent = text(lang)!.replace('{purpose}', () => localize(purpose.title, lang));
       // A no or a closed prompt is an answer, not a fault: the embed just stays blocked. After a yes, focus goes to
       // the embed that took the button's place, unless the person has moved on meanwhile (the yes came later).
       const moved = () => {

@@ -419,6 +419,11 @@ describe('iframes', () => {
       stops.pop()!();
       await setup(frame.replace('marketing', 'analytics'), { texts: { en: { blockedContent: 'Load the {purpose} video' }, fr: { acceptAll: 'Tout accepter' } } });
       expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Load the Analytics video', 'en']);
+      // The purpose named in that English too, as the dialogs it opens name it: not its French title inside English text.
+      stops.pop()!();
+      const french = purposes.map((p) => (p.id == 'analytics' ? { ...p, title: { en: 'Analytics', fr: 'Statistiques' } } : p));
+      await setup(frame.replace('marketing', 'analytics'), { purposes: french, texts: { fr: { acceptAll: 'Tout accepter' } } });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang]).toEqual(['Show content that needs your consent for “Analytics”', 'en']);
     } finally {
       document.documentElement.lang = '';
     }
