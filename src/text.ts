@@ -11,17 +11,22 @@ export function localize(value: LocalizedText | undefined, locale: string, fallb
   return value[locale] ?? value[fallback] ?? Object.values(value)[0] ?? '';
 }
 
+/** A tag's language in lower case; with `script`, Traditional Chinese (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant…`) apart. */
+const language = (tag: string, script?: boolean) => tag.split('-')[0]!.toLowerCase() + (script ? /^zh-(hant|tw|hk|mo)/i.test(tag) : '');
+
 /**
  * The first locale of `wanted` (tags such as the browser's languages) that `available` has, matched ignoring case,
- * else by language (`zh-Hans-CN`, `zh` and `zh-cn` → `zh-CN`); else `fallback`.
+ * else by language (`zh-Hans-CN`, `zh` and `zh-cn` → `zh-CN`); else `fallback`. A Traditional Chinese reader gets
+ * the site's Traditional texts under any tag (`zh-HK` → `zh-TW`); without them, Simplified Chinese, which such a
+ * reader reads, as many do not read English.
  * @example
  * pickLocale(['en', 'zh-CN'], ['fr-FR', 'zh']); // 'zh-CN'
  */
 export function pickLocale(available: readonly string[], wanted: readonly string[], fallback = 'en'): string {
   for (const want of wanted) {
     const lower = want.toLowerCase();
-    // Exactly, else by language.
-    const match = available.find((a) => a.toLowerCase() == lower) ?? available.find((a) => a.split('-')[0]!.toLowerCase() == lower.split('-')[0]);
+    // Exactly, else by language and script, else by language.
+    const match = available.find((a) => a.toLowerCase() == lower) ?? available.find((a) => language(a, true) == language(want, true)) ?? available.find((a) => language(a) == language(want));
     if (match) return match;
   }
   return fallback;

@@ -18,4 +18,15 @@ describe('text', () => {
     expect(pickLocale(['en', 'zh-CN'], ['zh-cn'])).toBe('zh-CN');
     expect(pickLocale(['en', 'zh-CN'], ['de'], 'de')).toBe('de');
   });
+
+  it('gives a Traditional Chinese reader (zh-TW, zh-HK, zh-Hant) the site’s Traditional texts, not the built-in Simplified ones; without any, Simplified', () => {
+    // Under whichever tag the site keeps them, and whichever the page or the browser gives.
+    for (const site of ['zh-TW', 'zh-Hant', 'zh-HK']) {
+      for (const reader of ['zh-TW', 'zh-HK', 'zh-MO', 'zh-Hant', 'zh-Hant-TW', 'zh-hant-hk']) expect(pickLocale(['en', 'zh-CN', site], [reader]), `${reader} on a site with ${site}`).toBe(site);
+    }
+    // A Simplified reader still gets Simplified from a site that has both.
+    for (const reader of ['zh', 'zh-CN', 'zh-Hans', 'zh-SG', 'zh-Hans-CN']) expect(pickLocale(['en', 'zh-TW', 'zh-CN'], [reader]), reader).toBe('zh-CN');
+    // No Traditional texts: Simplified, which such a reader reads, rather than English.
+    expect(pickLocale(['en', 'zh-CN'], ['zh-TW', 'en'])).toBe('zh-CN');
+  });
 });
