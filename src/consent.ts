@@ -255,7 +255,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(list.filter(inForce), { at, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
+        const receipt = await persist.save(list.filter(inForce), { at, expires: at + lifetime, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
         tell(list.filter((r) => r.granted));
         if (receipt) events.emit('receipt', receipt);
       });

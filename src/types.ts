@@ -109,6 +109,8 @@ export interface DecisionRecord {
 export interface Receipt {
   readonly seq: number;
   readonly at: number;
+  /** When a yes given here ends unless renewed (`expiresAfterDays` after `at`); absent in receipts recorded before Optin kept it. */
+  readonly expires?: number;
   readonly policy: string;
   readonly method: DecisionMethod;
   readonly locale: string;

@@ -56,8 +56,11 @@ describe('deliverReceipts', () => {
     ]);
     // Minimal: only the receipt's own fields, no identifier added on the way. The second names what it withdrew,
     // so the back end can stop processing and start deletion (WDR-04).
-    const fields = ['at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq'];
+    const fields = ['at', 'choices', 'expires', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq'];
     expect(delivered().map((r) => Object.keys(r).sort())).toEqual([fields, [...fields, 'withdrawn'].sort()]);
+    // When the yes ends without a new one (REC-01 expiry): the back end needs it to stop processing in time, and
+    // it cannot work it out without the site's config (180 days by default).
+    expect(delivered()[0]!.expires).toBe(delivered()[0]!.at + 180 * 864e5);
     expect(delivered()[1]!.withdrawn).toEqual(['analytics']);
     expect(posted[0]).toMatchObject({ url: '/consent-receipts', init: { method: 'POST', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' } } });
   });
