@@ -102,6 +102,16 @@ describe('createDecisions', () => {
     expect(changes).toEqual([['analytics', 'marketing']]);
   });
 
+  it('a reset made by a held call while a decision takes effect leaves what waits for the purposes it forgot waiting', () => {
+    const { apply, forget, held, waiting, state, tick } = setup();
+    const settled: string[] = [];
+    enqueue(held, 'analytics', { yes: () => forget(tick()) });
+    enqueue(waiting, 'marketing', { yes: () => settled.push('yes'), no: () => settled.push('no') });
+    apply([record('analytics', true), record('marketing', true)]);
+    // The yes to marketing was forgotten before its turn came: a require('marketing') must not resolve on it.
+    expect([state('marketing'), settled, waiting.get('marketing')?.length]).toEqual(['undecided', [], 1]);
+  });
+
   it('a no clears the storage the purpose names', () => {
     const { apply } = setup();
     localStorage.setItem('_stats', 'id-1');
@@ -142,6 +152,7 @@ describe('createDecisions', () => {
     expect([state('analytics'), state('marketing')]).toEqual(['undecided', 'granted']);
     expect(changes.at(-1)).toEqual(['analytics']);
     expect(fresh(record('analytics', true, 150))).toBe(false);
+    expect(fresh(record('analytics', true, 200))).toBe(false); // made in the millisecond of the reset: forgotten by it
     expect(fresh(record('analytics', true, 250))).toBe(true);
     expect(fresh(record('marketing', false, 400))).toBe(false); // decided here: newer than anything stored
   });
