@@ -203,6 +203,13 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 1 });
   });
 
+  it('catches every entry removed, the head left behind', async () => {
+    const { store, raw } = await chain(2);
+    await del(['r', 0], raw);
+    await del(['r', 1], raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 0, reason: 'receipts were removed' });
+  });
+
   it('catches reordered entries and a changed last entry', async () => {
     const { store, raw } = await chain(3);
     const list = await readReceipts(store);
