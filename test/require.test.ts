@@ -16,6 +16,29 @@ describe('require', () => {
     expect(done).toBe(true);
   });
 
+  it('called before the stored decisions are read, resolves on a stored yes without asking the person again', async () => {
+    const options = config();
+    await createConsent(options).decide({ 'credit-scoring': true });
+    const consent = createConsent(options); // the next page view
+    const prompt = vi.fn(() => new Promise<boolean>(() => undefined));
+    consent.attach({ show() {}, showPreferences() {}, prompt });
+    await expect(consent.require('credit-scoring')).resolves.toBeUndefined();
+    expect(prompt).not.toHaveBeenCalled();
+  });
+
+  it('a call aborted while the stored decisions were read never opens a prompt', async () => {
+    const consent = createConsent(config());
+    const prompt = vi.fn(() => new Promise<boolean>(() => undefined));
+    consent.attach({ show() {}, showPreferences() {}, prompt });
+    const controller = new AbortController();
+    const aborted = consent.require('credit-scoring', { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    await consent.ready;
+    await settle();
+    expect(prompt).not.toHaveBeenCalled();
+  });
+
   it('resolves on a later yes and rejects on a later no (GATE-02)', async () => {
     const consent = createConsent(config());
     const yes = consent.require('analytics');
