@@ -119,6 +119,7 @@ describe('IndexedDB faults (PRE-04)', () => {
 
   it.each([
     ['a withdrawal', (c: Consent) => c.withdraw('analytics')],
+    ['a no given with a yes to another purpose', (c: Consent) => c.decide({ analytics: false, marketing: true })],
     ['a reset', (c: Consent) => c.reset()],
   ])('%s that neither storing nor deleting could keep (IndexedDB blocked) does not bring the yes back on the next visit, nor once the site clears localStorage', async (_, act) => {
     const cfg = config();
@@ -176,6 +177,26 @@ describe('IndexedDB faults (PRE-04)', () => {
       await reloaded.ready;
       expect(reloaded.has('analytics')).toBe(false);
     });
+  });
+
+  it('a withdrawal only memory kept in one tab is not undone by a decision another tab then stores in IndexedDB', async () => {
+    const cfg = config();
+    await createConsent(cfg).decide({ analytics: true });
+    const [a, b] = [createConsent(cfg), createConsent(cfg)];
+    await Promise.all([a.ready, b.ready]);
+    const refuse = () => {
+      throw new DOMException('blocked', 'UnknownError');
+    };
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(refuse);
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(refuse);
+    await a.withdraw('analytics'); // tab A: kept in memory only; IndexedDB still holds the yes
+    await settle(10);
+    vi.restoreAllMocks();
+    await b.decide({ marketing: false }); // tab B stores its own decision normally
+    await vi.waitFor(() => expect(b.state('analytics')).toBe('denied'));
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).not.toBe('granted');
   });
 
   it('stores a decision and its receipt in one transaction: a tab closed meanwhile leaves both or neither', async () => {
@@ -418,6 +439,14 @@ describe('createPersistence', () => {
     expect(await again.receipts()).toMatchObject([{ seq: 0, prev: '' }]);
     await again.clear(['a']);
     expect(await again.read(['a', 'b'])).toEqual([undefined, record('b', false)]);
+  });
+
+  it('does not store a yes over a no another tab stored for the same millisecond: of the two, the no holds', async () => {
+    const name = freshName();
+    const [a, b] = [createPersistence(name, () => undefined), createPersistence(name, () => undefined)];
+    await a.save([record('a', false)], receipt);
+    await b.save([record('a', true)], receipt);
+    expect(await b.read(['a'])).toEqual([record('a', false)]);
   });
 
   it('reads nothing when IndexedDB fails, reports it once and keeps the next decisions in memory', async () => {
