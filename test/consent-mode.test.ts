@@ -49,6 +49,14 @@ describe('the default, sent at once', () => {
     expect(Object.prototype.toString.call(entry)).toBe('[object Arguments]');
   });
 
+  it('replaces a dataLayer or gtag that is not Google’s: an element the browser exposes on window by its id', () => {
+    win.dataLayer = document.createElement('div') as unknown as unknown[]; // <div id="dataLayer">
+    win.gtag = document.createElement('div') as unknown as () => void; // <div id="gtag">
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    start(mapped());
+    expect(commands()).toEqual([['consent', 'default', { ...ALL_DENIED, wait_for_update: 500 }]]);
+  });
+
   it("keeps the page's dataLayer and calls the page's own gtag", () => {
     const early = { event: 'page_view' };
     win.dataLayer = [early];
@@ -136,8 +144,10 @@ describe('updates', () => {
     await vi.waitFor(() => expect(last()).toEqual(['consent', 'update', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }]));
   });
 
-  it('stops when asked', async () => {
-    const consent = mapped(ADS);
+  it('stops when asked, also before the stored decisions are read', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ marketing: true });
+    const consent = mapped(ADS, storageName);
     const stop = consentMode(consent);
     stop();
     await consent.decideAll(true);
@@ -161,6 +171,7 @@ describe('updates', () => {
     // Not counted as sent: the next change sends it.
     await consent.decide({ analytics: true });
     expect(gtag).toHaveBeenLastCalledWith('consent', 'update', { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' });
+    expect(gtag).toHaveBeenCalledTimes(3); // the default, the refused update, and that update sent again
   });
 
   it('makes up for a default that gtag refused: the next update carries the whole state, even with no change', async () => {
