@@ -30,6 +30,20 @@ describe('clearStorage', () => {
     expect(document.cookie).not.toMatch(/_stats|__Secure-sid|__Host-uid/);
   });
 
+  it('removes a cookie scoped to a section with a trailing slash, seen from a page inside it', () => {
+    const page = location.href;
+    const { happyDOM } = window as unknown as { happyDOM: { setURL(url: string): void } };
+    happyDOM.setURL('https://www.lantern.example/news/today');
+    try {
+      document.cookie = '_stats=section; path=/news/';
+      expect(document.cookie).toContain('_stats=section');
+      clearStorage(['_stats']);
+      expect(document.cookie).not.toContain('_stats=');
+    } finally {
+      happyDOM.setURL(page);
+    }
+  });
+
   it('does nothing, and throws nothing, where storage access is refused (a sandboxed frame)', () => {
     vi.stubGlobal('localStorage', {
       removeItem() {
