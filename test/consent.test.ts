@@ -271,6 +271,7 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     const consent = createConsent(config());
     await consent.decide({ necessary: false });
     expect(consent.has('necessary')).toBe(true);
+    expect(await consent.receipts()).toEqual([]); // no proof of a choice the person could not make
     await expect(consent.decide({ analytics: 'yes' as unknown as boolean })).rejects.toThrow(/decide\.analytics: must be true or false/);
   });
 
@@ -687,6 +688,37 @@ describe('other tabs (GATE-08)', () => {
     expect(sent).toEqual([]);
   });
 
+  it('a yes from a tab still open on an older policy version, or with a disclosure hash not shown here, does not count', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    const hash = await tab.disclosureHash('analytics', 'en');
+    const at = Date.now();
+    const yes = { v: 1, purpose: 'analytics', granted: true, at, expires: at + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' };
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ records: [{ ...yes, policy: '2026-01' }] });
+    channel.postMessage({ records: [{ ...yes, purpose: 'marketing' }] }); // the analytics disclosure's hash
+    await settle(50);
+    channel.close();
+    expect(tab.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+  });
+
+  it('a reset from a tab whose clock runs an hour fast does not make this tab ignore the decisions that follow it', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    const hash = await tab.disclosureHash('analytics', 'en');
+    await tab.decide({ analytics: true });
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ reset: true, at: Date.now() + 3600e3 });
+    await settle(50);
+    const at = Date.now() + 10;
+    channel.postMessage({ records: [{ v: 1, purpose: 'analytics', granted: false, at, expires: at + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' }] });
+    await settle(50);
+    channel.close();
+    expect(tab.state('analytics')).toBe('denied');
+  });
+
   it('ignores a forged message from another tab', async () => {
     const storageName = freshName();
     const tab = createConsent(config({ storageName }));
@@ -728,6 +760,15 @@ describe('the standing opt-out of a sale and what is held at start-up under the 
     expect(consent.state('marketing')).toBe('denied');
     expect(sent).toEqual([]);
     expect(seen).not.toContain('granted'); // and `change` (consent mode, blocked scripts) said granted first
+  });
+
+  it('a yes to a sale that the site’s code gave through the API under the signal is no opt-in by the person: the next visit with the signal opts out again', async () => {
+    const storageName = freshName();
+    gpcOn();
+    await createConsent(config({ storageName })).decide({ marketing: true }); // method: 'api'
+    const again = createConsent(config({ storageName }));
+    await again.ready;
+    expect(again.state('marketing')).toBe('denied');
   });
 
   it('a GPC opt-out of a sale survives a policy version bump', async () => {
@@ -1011,6 +1052,19 @@ describe('callbacks and waits that must not break the page', () => {
 
 // An app that replaces its instance (a hot module reload, a test, a micro-frontend torn down) ends the old one: it
 // must stop collecting there, not live on beside the new one and run its old gated code on the new one's decisions.
+describe('dialogs attached', () => {
+  it('detaching dialogs that were replaced (a component mounted twice) leaves the new ones attached', () => {
+    const consent = createConsent(config());
+    const dialogs = () => ({ show: vi.fn(), showPreferences: vi.fn(), prompt: () => Promise.resolve(false) });
+    const [first, second] = [dialogs(), dialogs()];
+    const detachFirst = consent.attach(first);
+    consent.attach(second);
+    detachFirst();
+    consent.show(); // a "Cookie settings" link
+    expect([first.show.mock.calls.length, second.show.mock.calls.length]).toEqual([0, 1]);
+  });
+});
+
 describe('destroy()', () => {
   it('an ended instance no longer hears other tabs: its held calls never run and no change fires', async () => {
     const storageName = freshName();
