@@ -76,9 +76,14 @@ export async function verifyReceipts(store: Store, again = true): Promise<Receip
   let prev = '';
   for (const [index, receipt] of list.entries()) {
     if (receipt?.seq !== index) return { ok: false, index, reason: `receipt ${index} is missing or out of order` };
-    // A broken link means the receipt before it was changed (or, for the first one, this one).
-    if (receipt.prev !== prev) return { ok: false, index: Math.max(index - 1, 0), reason: `receipt ${Math.max(index - 1, 0)} was changed` };
-    prev = await sha256(JSON.stringify(receipt));
+    const hash = await sha256(JSON.stringify(receipt));
+    // A broken link: if this receipt still matches the link after it (the next receipt's, or the head's), the one
+    // before it was changed; else this one was (its link, or its place in a swap), so an intact receipt is not named.
+    if (receipt.prev !== prev) {
+      const at = index && (list[index + 1]?.prev ?? head?.hash) == hash ? index - 1 : index;
+      return { ok: false, index: at, reason: `receipt ${at} was changed` };
+    }
+    prev = hash;
   }
   // The head remembers the last receipt, so a removed or edited last entry shows too. The log and the head are two
   // reads: another tab may append between them, so a disagreement is looked at once more before it is reported.

@@ -195,6 +195,33 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 1 });
   });
 
+  it('names a receipt that was changed, not the intact one before it, after a swap or an edited link', async () => {
+    const { store, raw } = await chain(4);
+    const list = await readReceipts(store);
+    // Receipts 1 and 2 swapped, their numbers rewritten to match: receipt 0 is intact, 1 is not what it was.
+    await set(['r', 1], { ...list[2], seq: 1 }, raw);
+    await set(['r', 2], { ...list[1], seq: 2 }, raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 1, reason: 'receipt 1 was changed' });
+    // Receipt 2's link alone edited: 2 was changed, 1 was not.
+    await set(['r', 1], list[1], raw);
+    await set(['r', 2], { ...list[2], prev: 'forged' }, raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 2, reason: 'receipt 2 was changed' });
+    // The last receipt's link edited: the head, not a next receipt, shows that it is the changed one.
+    await set(['r', 2], list[2], raw);
+    await set(['r', 3], { ...list[3], prev: 'forged' }, raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 3, reason: 'receipt 3 was changed' });
+    // Receipt 2 edited: its link to 1 holds, the link after it breaks.
+    await set(['r', 3], list[3], raw);
+    await set(['r', 2], { ...list[2], at: 0 }, raw);
+    expect(await verifyReceipts(store)).toEqual({ ok: false, index: 2, reason: 'receipt 2 was changed' });
+    // Receipt 1 removed and the later ones renumbered: the one now at 1 is not what it was.
+    await set(['r', 2], list[2], raw);
+    await set(['r', 1], { ...list[2], seq: 1 }, raw);
+    await set(['r', 2], { ...list[3], seq: 2 }, raw);
+    await del(['r', 3], raw);
+    expect(await verifyReceipts(store)).toMatchObject({ ok: false, index: 1 });
+  });
+
   it('catches a removed entry in the middle and at the end', async () => {
     const { store, raw } = await chain(4);
     await del(['r', 3], raw);
