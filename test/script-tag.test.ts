@@ -263,6 +263,19 @@ describe('the built files', () => {
     expect(error).toHaveBeenCalledOnce();
   });
 
+  // A single-page app's server answers every path with its index page: 200, HTML. "Not valid JSON (Unexpected token
+  // '<'): check quotes, commas and brackets" sent the site owner to look for a typo in a file that was never fetched.
+  it('refuses a data-config URL that answers with an HTML page (an SPA fallback), saying so', async () => {
+    vi.spyOn(window, 'fetch').mockResolvedValue(new Response('\n<!doctype html><html><body>App</body></html>', { headers: { 'content-type': 'text/html' } }));
+    const error = quiet('error');
+    const stub = stubbed();
+    const required = reason(stub.require('analytics'));
+    run(files.global, { 'data-config': '/optin.json' });
+    await settle();
+    expect(await required).toMatchObject({ issues: [{ path: 'data-config', message: '/optin.json answered with an HTML page, not JSON: check the URL' }] });
+    expect(logged(error)).not.toMatch(/quotes, commas/);
+  });
+
   it('has no eval or new Function (strict CSP)', () => {
     expect(files.global).not.toMatch(/\beval\(|new Function\b/);
   });

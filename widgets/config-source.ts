@@ -45,7 +45,11 @@ export async function readConfig(script: Element | null, doc: Document = documen
       throw problem('data-config', `${url} could not be loaded (${String(cause)}): check the URL, and CORS for another origin`);
     }
     if (!response.ok) throw problem('data-config', `${url} answered HTTP ${response.status}: check the URL`);
-    return parse(await response.text(), 'data-config');
+    const text = await response.text();
+    // A server that answers every path with its page (a single-page app's fallback) sends HTML: the URL is wrong,
+    // not the JSON. No JSON starts with '<'.
+    if (/^\s*</.test(text)) throw problem('data-config', `${url} answered with an HTML page, not JSON: check the URL`);
+    return parse(text, 'data-config');
   }
   // Only a script element: other markup may carry the id (a comment, a CMS block) but is no config. Two that differ
   // (a theme and a plugin each added one) leave which is the site's to guess: refused.
