@@ -21,14 +21,16 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   // still hold the yes it ended, and a later visit must not read that back (`1` otherwise, a time long past).
   const hint = 'optin:' + name;
   // '' while localStorage cannot be read: then nothing is written to it either.
-  let flag: string | null = '';
-  let firstVisit = false;
-  try {
-    flag = localStorage.getItem(hint);
-    firstVisit = flag == null;
-  } catch {
-    // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
-  }
+  const read = () => {
+    try {
+      return localStorage.getItem(hint);
+    } catch {
+      // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
+      return '';
+    }
+  };
+  let flag = read();
+  const firstVisit = flag == null;
   const mark = (value: string) => {
     flag = value;
     try {
@@ -37,7 +39,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       // Without the flag the next visit only waits for IndexedDB before showing the banner.
     }
   };
-  const remember = () => void (store == idb && flag == null && mark('1'));
+  // Read again first: another tab may have kept the time of a no there since this page was loaded, never to be lost.
+  const remember = () => void (store == idb && flag == null && (flag = read()) == null && mark('1'));
   /** A no or reset at `at` is kept in memory only. */
   const keptInMemory = (at: number) => void (store != idb && mark(String(at)));
 

@@ -156,6 +156,30 @@ describe('IndexedDB faults (PRE-04)', () => {
     expect((await visit()).has('analytics')).toBe(true);
   });
 
+  it('a tab opened on a first visit keeps, when it first stores a decision, the time of a no that another tab could only keep in memory', async () => {
+    const cfg = config();
+    const first = createConsent(cfg);
+    await first.ready;
+    expect(first.firstVisit).toBe(true);
+    // Another tab: a yes, stored; then a no that neither storing nor deleting could keep (IndexedDB blocked there).
+    const other = createConsent(cfg);
+    await other.decide({ analytics: true });
+    const refuse = () => {
+      throw new DOMException('blocked', 'UnknownError');
+    };
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(refuse);
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(refuse);
+    await other.withdraw('analytics');
+    await settle(10);
+    expect(other.memoryOnly).toBe(true);
+    vi.restoreAllMocks();
+    // The first tab's first stored decision wrote its "not a first visit" over that time.
+    await first.decide({ marketing: false });
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state('analytics')).toBe('undecided'); // never the old yes
+  });
+
   it.each([
     ['a withdrawal', (c: Consent) => c.withdraw('analytics')],
     ['a reset', (c: Consent) => c.reset()],
