@@ -135,7 +135,7 @@ export interface Receipt {
   readonly prev: string;
 }
 
-/** What `verifyReceipts()` finds: `ok`, or the first entry that was changed, removed or reordered. */
+/** What `verifyReceipts()` finds: `ok`, or at the chain's first break the entry that was changed, moved or removed. */
 export type ReceiptCheck = { readonly ok: true; readonly count: number } | { readonly ok: false; readonly index: number; readonly reason: string };
 
 /** Options of `require()`. */
