@@ -226,7 +226,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(accepted!.choices).toEqual({ analytics: true, personalisation: true });
     // Minimal: the receipt's own fields and nothing that identifies the person or the device (textHash is the hash
     // of the notice text everyone is shown; action names the button, SEP-07).
-    expect(Object.keys(accepted!).sort()).toEqual(['action', 'at', 'choices', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq', 'textHash']);
+    expect(Object.keys(accepted!).sort()).toEqual(['action', 'at', 'choices', 'expires', 'hashes', 'locale', 'method', 'policy', 'prev', 'sdk', 'seq', 'textHash']);
     expect(accepted).toMatchObject({ action: 'accept-all' });
 
     await env.context.setOffline(true);
@@ -552,7 +552,7 @@ describe('minimal proof (REC-03)', () => {
 
     const ids = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'];
     // textHash: the hash of the notice text every visitor is shown, no identifier (REC-01); action: the button used.
-    const fields = ['seq', 'at', 'policy', 'method', 'locale', 'choices', 'hashes', 'textHash', 'action', 'gpc', 'withdrawn', 'sdk', 'prev'];
+    const fields = ['seq', 'at', 'expires', 'policy', 'method', 'locale', 'choices', 'hashes', 'textHash', 'action', 'gpc', 'withdrawn', 'sdk', 'prev'];
     const { receipts, hashes } = await page.evaluate(async (ids) => {
       const consent = (window as unknown as { consent: { receipts(): Promise<unknown[]>; disclosureHash(id: string, locale: string): Promise<string> } }).consent;
       return { receipts: await consent.receipts(), hashes: Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await consent.disclosureHash(id, 'en')]))) as Record<string, string> };
