@@ -45,43 +45,55 @@ export function deliverReceipts(consent: Consent, { retryMs = 5000 }: DeliveryOp
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const post = async (): Promise<void> => {
-    const list = await consent.receipts();
+    const marks = [sent, stored()];
+    // Read from the later mark on: the whole log, read again for every decision and every request of a backlog, took
+    // ever longer as it grew. The whole log when neither mark is found there (a log begun again, a gap).
+    const since = Math.max(...marks.map((m) => m?.seq || 0));
+    let list = await consent.receipts(since);
     // Found by seq and time, not position: a log with a gap or one begun again is still sent in order. The later of
     // this tab's mark and the stored one counts (storing ours may have failed; another tab's may be ahead).
     // The last match: of two receipts alike (a corrupt or hand-edited log), the first would post the same ones for ever.
     const position = (last?: typeof sent) => (last ? list.map((r) => r?.seq === last.seq && r?.at === last.at).lastIndexOf(true) : -1);
-    const from = Math.max(position(sent), position(stored())) + 1;
-    const batch: Receipt[] = [];
-    let chars = 0;
-    for (const receipt of list.slice(from)) {
-      chars += JSON.stringify(receipt).length + 1;
-      if (batch.length && chars > BATCH_CHARS) break;
-      batch.push(receipt);
+    const next = () => Math.max(...marks.map(position)) + 1;
+    let from = next();
+    if (!from && since) {
+      list = await consent.receipts();
+      from = next();
     }
-    if (!batch.length || stopped) return;
-    const body = JSON.stringify({ receipts: batch });
-    // keepalive: a decision made just before the person leaves still gets out.
-    // A request that hangs is given up after 30 s, or it would hold every later delivery (and other tabs') behind it.
-    // A redirect is not followed: the 200 of the page it leads to (a login page, once the session expired) is not the
-    // endpoint keeping the receipts, so it counts as a refusal (an opaque status 0) and the receipts are sent again.
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body,
-      keepalive: body.length * 3 <= KEEPALIVE_BYTES,
-      credentials: 'same-origin',
-      redirect: 'manual',
-      signal: AbortSignal.timeout?.(30_000),
-    });
-    if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status || '3xx, a redirect'}`);
-    const newest = batch[batch.length - 1]!;
-    sent = { seq: newest?.seq, at: newest?.at };
-    try {
-      localStorage.setItem(mark, JSON.stringify(sent));
-    } catch {
-      // Kept in memory for this page; after a reload these receipts are sent again.
+    // Request after request from what was read. What is kept meanwhile is sent by the delivery its `receipt` queues.
+    while (!stopped) {
+      const batch: Receipt[] = [];
+      let chars = 0;
+      for (const receipt of list.slice(from)) {
+        chars += JSON.stringify(receipt).length + 1;
+        if (batch.length && chars > BATCH_CHARS) break;
+        batch.push(receipt);
+      }
+      if (!batch.length) return;
+      from += batch.length;
+      const body = JSON.stringify({ receipts: batch });
+      // keepalive: a decision made just before the person leaves still gets out.
+      // A request that hangs is given up after 30 s, or it would hold every later delivery (and other tabs') behind it.
+      // A redirect is not followed: the 200 of the page it leads to (a login page, once the session expired) is not the
+      // endpoint keeping the receipts, so it counts as a refusal (an opaque status 0) and the receipts are sent again.
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        keepalive: body.length * 3 <= KEEPALIVE_BYTES,
+        credentials: 'same-origin',
+        redirect: 'manual',
+        signal: AbortSignal.timeout?.(30_000),
+      });
+      if (!response.ok) throw new Error(`${endpoint} answered HTTP ${response.status || '3xx, a redirect'}`);
+      const newest = batch[batch.length - 1]!;
+      sent = { seq: newest?.seq, at: newest?.at };
+      try {
+        localStorage.setItem(mark, JSON.stringify(sent));
+      } catch {
+        // Kept in memory for this page; after a reload these receipts are sent again.
+      }
     }
-    return post();
   };
 
   // One delivery at a time, in this tab and (through a Web Lock) across tabs; a request made meanwhile runs after it.

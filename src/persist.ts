@@ -118,7 +118,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
         .then(() => (dropStale(ids), at && keptInMemory(at))),
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block
     // lasts, the receipts kept in memory meanwhile, which are lost with the tab. A check of them would never answer.
-    receipts: () => timed(readReceipts(store)),
+    receipts: (from?: number) => timed(readReceipts(store, from)),
     verifyReceipts: () => timed(verifyReceipts(store)),
   };
 }

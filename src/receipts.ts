@@ -62,9 +62,9 @@ export function appendReceipt(
   return next;
 }
 
-/** Every receipt, oldest first. */
-export function readReceipts(store: Store): Promise<Receipt[]> {
-  return store.list('r') as Promise<Receipt[]>;
+/** Every receipt, oldest first; from number `from` on, when given. */
+export function readReceipts(store: Store, from?: number): Promise<Receipt[]> {
+  return store.list('r', from) as Promise<Receipt[]>;
 }
 
 /**

@@ -18,8 +18,8 @@ export interface Store {
    * when another tab wrote its key first, the whole write fails and changes nothing (a Map is this page's own).
    */
   write(entries: readonly (readonly [key: Key, value: unknown, isNew?: boolean])[]): Promise<void>;
-  /** Every value whose key is `[prefix, …]`, in key order. */
-  list(prefix: string): Promise<unknown[]>;
+  /** Every value whose key is `[prefix, …]`, in key order; from `[prefix, from]` on, when given. */
+  list(prefix: string, from?: number): Promise<unknown[]>;
 }
 
 /**
@@ -62,7 +62,8 @@ export function idbStore(name: string, onGone?: () => void): Store {
         }
         return promisifyRequest(s.transaction);
       }),
-    list: (prefix) => run('readonly', (s) => promisifyRequest(s.getAll(IDBKeyRange.bound([prefix], [prefix, []])))),
+    // A `from` that is no key (NaN) lists all: 0 comes before every receipt number and every purpose id.
+    list: (prefix, from) => run('readonly', (s) => promisifyRequest(s.getAll(IDBKeyRange.bound([prefix, from || 0], [prefix, []])))),
   };
 }
 
@@ -79,10 +80,10 @@ export function memoryStore(): Store {
       }
       return Promise.resolve();
     },
-    list: (prefix) =>
+    list: (prefix, from) =>
       Promise.resolve(
         [...map.values()]
-          .filter(([k]) => k[0] == prefix && Array.isArray(k))
+          .filter(([k]) => k[0] == prefix && Array.isArray(k) && !(+k[1] < from!))
           .sort(([a], [b]) => +a[1] - +b[1])
           .map(([, v]) => v),
       ),

@@ -267,8 +267,11 @@ export interface Consent<Id extends string = string> {
    * name, or a listener that is not a function, throws `ConsentConfigError`.
    */
   on<E extends keyof ConsentEvents<Id>>(event: E, listener: (payload: ConsentEvents<Id>[E]) => void, options?: { readonly replay?: boolean }): () => void;
-  /** The proof log, oldest first. Rejects when IndexedDB has not answered within 5 s (an upgrade blocked by another tab). */
-  receipts(): Promise<Receipt[]>;
+  /**
+   * The proof log, oldest first; from the receipt numbered `from` (its `seq`) on, when given. Rejects when IndexedDB
+   * has not answered within 5 s (an upgrade blocked by another tab).
+   */
+  receipts(from?: number): Promise<Receipt[]>;
   /** Checks the proof log's hash chain. Rejects, as `receipts()` does, when IndexedDB has not answered within 5 s. */
   verifyReceipts(): Promise<ReceiptCheck>;
   /** SHA-256 of a purpose's disclosure in a locale, as stored in records and receipts. */

@@ -104,6 +104,22 @@ describe('receipts (REC-01, REC-02)', () => {
     expect((await lapsed.receipts()).at(-1)!.withdrawn).toEqual(['analytics']);
   });
 
+  it('gives the log from a receipt number on, in memory only too, so what was read once need not be read again', async () => {
+    try {
+      for (const memory of [false, true]) {
+        if (memory) vi.stubGlobal('indexedDB', undefined);
+        const consent = createConsent(config());
+        for (const granted of [true, false, true, false]) await consent.decide({ analytics: granted });
+        expect(consent.memoryOnly).toBe(memory);
+        expect((await consent.receipts(2)).map((r) => r.seq)).toEqual([2, 3]);
+        expect((await consent.receipts(9)).map((r) => r.seq)).toEqual([]);
+        expect((await consent.receipts(NaN)).map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('keeps one unbroken chain when decisions are made at the same moment', async () => {
     const store = memoryStore();
     await Promise.all([0, 1, 2, 3].map((i) => appendReceipt(store, entry(i))));

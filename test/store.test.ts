@@ -24,6 +24,8 @@ describe.each([
     const store = make();
     await store.write([[['r', 10], 'ten'], [['r', 2], 'two'], [['d', 'x'], 'other'], ['h', 'head']]);
     expect(await store.list('r')).toEqual(['two', 'ten']);
+    expect(await store.list('r', 3)).toEqual(['ten']);
+    expect(await store.list('d')).toEqual(['other']);
   });
 });
 
