@@ -29,7 +29,7 @@ export function waitForConsent({ ready, waiting, state, ui, report }: Instance, 
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
       // Nobody waits for this purpose any more (a timeout, an abort): its prompt, if open, closes unanswered.
-      if (!waiting.get(id)?.length && state(id) != 'granted') ui()?.cancel?.(id);
+      if (!waiting.get(id)?.size && state(id) != 'granted') ui()?.cancel?.(id);
       if (error.length) reject(error[0]!);
       else resolve();
     };
