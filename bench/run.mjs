@@ -44,6 +44,22 @@ nsPerOp('a call through gate() after a yes', 5e6, (i) => send(i));
   console.log(`${'await require() on a granted purpose'.padEnd(44)} ${ns.toFixed(1).padStart(8)} ns/op  (settles within a microtask: ${settled})`);
 }
 
+{
+  // A page that awaits require() with a timeout for every event before consent: 20,000 calls that time out together,
+  // from the first settling to the last (they were issued over some milliseconds, so the spread is never 0).
+  const waiting = createConsent(config(1, 'bench-waiting'));
+  await waiting.ready;
+  let first, last;
+  const calls = Array.from({ length: 20_000 }, () =>
+    waiting.require('purpose-0', { timeoutMs: 1000 }).catch(() => {
+      last = performance.now();
+      first ??= last;
+    }),
+  );
+  await Promise.all(calls);
+  console.log(`${'20,000 require() timing out together'.padEnd(44)} ${(last - first).toFixed(0).padStart(8)} ms from the first settled to the last`);
+}
+
 for (const n of [10, 100, 1000]) {
   const name = `bench-start-${n}`;
   const seed = createConsent(config(n, name));
