@@ -109,7 +109,7 @@ describe('createDecisions', () => {
     enqueue(waiting, 'marketing', { yes: () => settled.push('yes'), no: () => settled.push('no') });
     apply([record('analytics', true), record('marketing', true)]);
     // The yes to marketing was forgotten before its turn came: a require('marketing') must not resolve on it.
-    expect([state('marketing'), settled, waiting.get('marketing')?.length]).toEqual(['undecided', [], 1]);
+    expect([state('marketing'), settled, waiting.get('marketing')?.size]).toEqual(['undecided', [], 1]);
   });
 
   it('a no clears the storage the purpose names', () => {
