@@ -1,5 +1,5 @@
 // The built-in strings: English and Simplified Chinese complete and key for key, overridable, filled as text.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsentConfigError, createConsent } from '../src/index.js';
 import { checkTexts, en, fill, LOCALES, shownLocale, textsFor, zhCN } from '../widgets/texts.js';
 import { config } from './fixtures.js';
@@ -66,6 +66,19 @@ describe('texts (INF-05)', () => {
     // Every built-in table passes as an override of itself, and a placeholder may move.
     expect(refused({ en, 'zh-CN': zhCN, fr: { allow: 'Autoriser : {purpose}', blockedContent: 'Afficher ({purpose})' } })).toEqual([]);
     expect(refused({ en: { blockedContent: 'Show' } })[0]?.path).toBe('texts.en.blockedContent');
+  });
+
+  // A site that translates the dialogs into a third language but misses a string gets English dialogs: the console
+  // must say why and which strings, or the owner sees an ignored table and no reason.
+  it('warns once per table about a third locale that lacks strings, naming them; built-in locales may be partial', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const german = Object.fromEntries(Object.keys(en).filter((key) => key != 'save' && key != 'close').map((key) => [key, `de: ${en[key as keyof typeof en]}`]));
+      checkTexts(createConsent(config({ texts: { de: german, en: { acceptAll: 'Allow all' }, 'zh-CN': { acceptAll: '全部允许' }, fr: { ...en } } })));
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([expect.stringMatching(/texts\.de lacks close, save: .*English/)]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('fills placeholders with the value as given, and leaves unknown ones', () => {

@@ -113,6 +113,9 @@ export function checkTexts(consent: Consent): void {
   const known: { readonly [key: string]: string } = { ...en, blockedContent: '{purpose}' };
   const issues: ConfigIssue[] = [];
   for (const [locale, table] of Object.entries(consent.config.texts ?? {})) {
+    // A third locale shows only once complete (see shownLocale): the owner learns which strings keep it English.
+    const missing = Object.hasOwn(LOCALES, locale) ? [] : Object.keys(en).filter((key) => !(key in table));
+    if (missing.length) console.warn(`Optin: texts.${locale} lacks ${missing.join(', ')}: the dialogs show English instead. Add them (see englishTexts).`);
     for (const [key, text] of Object.entries(table)) {
       // Own keys only: `toString` is no text of the dialogs either.
       const wanted = Object.hasOwn(known, key) ? placeholders(known[key]!) : undefined;
