@@ -162,14 +162,14 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
     // While the parser is still adding an inline script its text may be cut short: wait for the whole page.
     if (doc.readyState == 'loading') return;
     for (const el of placeholders.keys()) if (!el.isConnected) removePlaceholder(el);
-    for (const el of root.querySelectorAll(MISTAKES)) {
-      if (!done.has(el)) console.warn('Optin: data-consent alone blocks nothing; this ran before any consent. Give a script type="text/plain", an embed data-src instead of src.', el);
-      done.add(el);
-    }
-    for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR)) {
+    // One pass over the page for both: it runs on every batch of DOM changes.
+    for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR + ',' + MISTAKES)) {
       const id = el.dataset.consent!;
       if (done.has(el)) continue;
-      if (!ids.includes(id)) ignore(el, `data-consent="${id}" is not a purpose in the config; ${didYouMean(id, ids, 'add it to purposes')}`);
+      if (!el.matches(SELECTOR)) {
+        done.add(el);
+        console.warn('Optin: data-consent alone blocks nothing; this ran before any consent. Give a script type="text/plain", an embed data-src instead of src.', el);
+      } else if (!ids.includes(id)) ignore(el, `data-consent="${id}" is not a purpose in the config; ${didYouMean(id, ids, 'add it to purposes')}`);
       else if (el.localName == 'iframe') {
         if (PAGE_URL.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
         else ignore(el, `data-src="${el.dataset.src}" is not an http(s) URL or a same-origin path`);
