@@ -68,7 +68,7 @@ button{font:inherit;color:inherit;background:none;border:0;cursor:pointer}
 [aria-checked=true] .track{border-color:var(--optin-accent);background:var(--optin-accent)}
 [aria-checked=true] .track::after{margin-inline-start:20px;background:var(--optin-on-accent)}
 .badge{padding:2px 10px;border:1px solid var(--optin-border)}
-.fab{left:8px;bottom:8px;min-height:36px;padding:4px 14px;font-size:.875em}
+.fab{inset-inline-start:8px;bottom:8px;min-height:36px;padding:4px 14px;font-size:.875em}
 .status{left:50%;bottom:56px;transform:translateX(-50%);padding:6px 14px}
 .status:empty{clip-path:inset(50%)}
 .said{padding-inline:var(--optin-space);font-weight:600}

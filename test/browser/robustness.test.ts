@@ -154,6 +154,21 @@ describe('host pages (principle 7)', () => {
     }
   });
 
+  it('in Arabic, the floating "Privacy settings" button sits at the bottom right, where a right-to-left page starts; in English at the bottom left', async () => {
+    /** The floating button's distance from the left and the right edge of the window (the demo has a link of its own). */
+    const fab = (page: Page, settings: string) =>
+      page.locator('button.fab', { hasText: settings }).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return { fromLeft: Math.round(box.left), fromRight: Math.round(innerWidth - box.right) };
+      });
+    const english = await open('/');
+    await english.getByRole('dialog', { name: en.bannerTitle }).getByRole('button', { name: en.rejectAll }).click();
+    expect(await fab(english, en.settings)).toMatchObject({ fromLeft: 8 });
+    // The same visitor, decided: the Arabic page shows the floating button at once.
+    await inArabic();
+    expect(await fab(await open('/'), ar.settings)).toMatchObject({ fromRight: 8 });
+  });
+
   it('in Arabic, a text the site gives only in English reads left to right inside the right-to-left dialog: "13 months", not "months 13"; its full stop at its end', async () => {
     await inArabic();
     const page = await open('/');
