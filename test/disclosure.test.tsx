@@ -1,6 +1,6 @@
 // What a purpose discloses, and how config text is shown: as text, never as HTML; links only to safe places.
 import { h, render } from 'preact';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createConsent, type ConsentConfig, type Purpose } from '../src/index.js';
 import { createController } from '../widgets/controller.js';
 import { Disclosure, Link, countryName } from '../widgets/disclosure.js';
@@ -79,6 +79,41 @@ describe('Disclosure', () => {
     expect(enBox.querySelector('li')!.textContent).toBe('Tracky Inc. · cross-border transfer: United States');
     const zhBox = draw(<Disclosure consent={home} t={zhCN} locale="zh-CN" c={c} view={c.view()} purpose={us} id="d" />);
     expect(zhBox.querySelector('li')!.textContent).toBe('Tracky Inc. · 跨境传输：美国');
+  });
+
+  it('names recipients’ countries with one namer per language however often it draws, not one per recipient per draw', () => {
+    const made = vi.spyOn(Intl, 'DisplayNames');
+    try {
+      const consent = createConsent(config());
+      const c = createController(consent, 'en', () => undefined);
+      const many = Array.from({ length: 20 }, (_, i) => ({ ...purposes[1], id: `p-${i}`, recipients: [{ name: 'Stats Co', country: 'DE' }, { name: 'Lumen', country: 'CN' }] }));
+      const shown = [];
+      // Drawn twice in each language, as the preferences are on each switch flipped.
+      for (const [t, locale] of [[en, 'en'], [zhCN, 'zh-CN'], [en, 'en'], [zhCN, 'zh-CN']] as const) {
+        for (const p of many) shown.push(draw(<Disclosure consent={consent} t={t} locale={locale} c={c} view={c.view()} purpose={p} id="d" />).querySelector('ul')!.textContent);
+      }
+      const perLocale = new Map<unknown, number>();
+      for (const [locales] of made.mock.calls) perLocale.set(String(locales), (perLocale.get(String(locales)) ?? 0) + 1);
+      expect(Math.max(0, ...perLocale.values())).toBeLessThanOrEqual(1);
+      expect(new Set(shown)).toEqual(new Set(['Stats Co · GermanyLumen · China', 'Stats Co · 德国Lumen · 中国']));
+    } finally {
+      made.mockRestore();
+    }
+  });
+
+  it('names a country by its code where the browser has no Intl.DisplayNames, or refuses the language, and by name once it can', () => {
+    const made = vi.spyOn(Intl, 'DisplayNames').mockImplementation(() => {
+      throw new RangeError('Incorrect locale information provided');
+    });
+    try {
+      expect(countryName('de', 'fr')).toBe('de');
+      vi.stubGlobal('Intl', { ...Intl, DisplayNames: undefined });
+      expect(countryName('de', 'es')).toBe('de');
+    } finally {
+      vi.unstubAllGlobals();
+      made.mockRestore();
+    }
+    expect([countryName('de', 'fr'), countryName('de', 'es')]).toEqual(['Allemagne', 'Alemania']);
   });
 
   it('gives a recipient’s contact, as a mail link for an email (PIPL Arts. 23, 39; SEP-05, SEP-06)', () => {
