@@ -285,6 +285,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
 
     reset() {
+      if (decisions.stopped()) return Promise.reject(destroyed());
       const at = tick();
       forget(at);
       return persist.inOrder(async () => {
@@ -311,7 +312,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     showPreferences: () => ui?.showPreferences(),
     destroy() {
       decisions.stop(destroyed());
-      sync.close();
+      // Closed once what was decided or reset before is stored and told: posting on a closed channel throws, which
+      // lost a reset (its yes came back on reload) and kept a no from the other tabs.
+      void tellNo(() => persist.inOrder(sync.close));
       ui = undefined;
     },
     attach(next) {

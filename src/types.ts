@@ -284,9 +284,9 @@ export interface Consent<Id extends string = string> {
   attach(ui: ConsentUI): () => void;
   /**
    * Ends this instance (a hot module reload, a test, a view torn down): it stops hearing other tabs and collecting.
-   * From then on only necessary purposes are granted here, calls through its gates never run, `require()` and
-   * `decide()` reject with code `destroyed`, and so do the `require()` calls still waiting. Stored decisions and
-   * receipts stay: the next instance reads them. Unmount its dialogs first.
+   * From then on only necessary purposes are granted here, calls through its gates never run, `require()`,
+   * `decide()` and `reset()` reject with code `destroyed`, and so do the `require()` calls still waiting. Stored
+   * decisions and receipts stay: the next instance reads them. Unmount its dialogs first.
    */
   destroy(): void;
 }

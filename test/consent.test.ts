@@ -1110,6 +1110,42 @@ describe('destroy()', () => {
   });
 });
 
+describe('destroy() right after a decision or a reset (a view torn down as the person clicks)', () => {
+  it('what was decided or reset just before is still stored and told to the other tabs, and nothing rejects', async () => {
+    const storageName = freshName();
+    const old = createConsent(config({ storageName }));
+    const other = createConsent(config({ storageName }));
+    await Promise.all([old.ready, other.ready]);
+    await old.decide({ analytics: true, marketing: true });
+    await vi.waitFor(() => expect(other.has('marketing')).toBe(true));
+    // "Delete my data", then the view that offered it is torn down: a yes given before the reset must not come back.
+    const withdrawn = old.withdraw('marketing');
+    const reset = old.reset();
+    const granted = old.decide({ 'credit-scoring': true });
+    old.destroy();
+    // Rejections with a DOMException (the closed channel) would reach the page as unhandled ones.
+    await expect(Promise.all([withdrawn, reset, granted])).resolves.toEqual([undefined, undefined, undefined]);
+    // The other tab stops collecting with the no given before the end, and hears the yes that followed the reset.
+    await vi.waitFor(() => expect(other.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' }));
+    const next = createConsent(config({ storageName }));
+    await next.ready;
+    expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
+    expect((await next.receipts()).map((r) => r.choices)).toEqual([{ analytics: true, marketing: true }, { marketing: false }, { 'credit-scoring': true }]);
+  });
+
+  it('a reset after destroy() rejects with code destroyed, as decide() does, and leaves storage to the next instance', async () => {
+    const storageName = freshName();
+    const old = createConsent(config({ storageName }));
+    await old.decide({ analytics: true });
+    old.destroy();
+    await settle();
+    expect(((await old.reset().catch((e: unknown) => e)) as { code?: string }).code).toBe('destroyed');
+    const next = createConsent(config({ storageName }));
+    await next.ready;
+    expect(next.has('analytics')).toBe(true);
+  });
+});
+
 // A page whose Object.prototype was polluted (a query-string parser, a deep merge of URL data) must not turn that
 // into a yes: the core reads a purpose's own fields only.
 describe('a page whose Object.prototype is polluted', () => {
