@@ -103,7 +103,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const list = message.records;
       hear(async () => {
         const checked = await Promise.all(list.map((raw) => current(readRecord(raw, optional), true)));
-        apply(checked.filter(newer));
+        // Oldest first, so that the later word on a purpose is the one left in force: a malformed message may hold
+        // two for one purpose, the older yes last (a no of the same millisecond is the later word, see later()).
+        apply(checked.filter(newer).sort((a, b) => a.at - b.at || +b.granted - +a.granted));
       }).catch(report);
     }
   });

@@ -719,6 +719,22 @@ describe('other tabs (GATE-08)', () => {
     expect(tab.state('analytics')).toBe('denied');
   });
 
+  it('of two records for one purpose in one message, the later word holds, wherever the older yes comes in the list', async () => {
+    const storageName = freshName();
+    const tab = createConsent(config({ storageName }));
+    await tab.ready;
+    const hash = await tab.disclosureHash('analytics', 'en');
+    const record = (granted: boolean, at: number) => ({ v: 1, purpose: 'analytics', granted, at, expires: at + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' });
+    const now = Date.now();
+    // A message of another SDK version batching what it heard, or a malformed one: the no was made after the yes.
+    const channel = new BroadcastChannel('optin:' + storageName);
+    channel.postMessage({ records: [record(false, now + 2), record(true, now + 1)] });
+    channel.postMessage({ records: [record(true, now + 3), record(false, now + 3)].reverse() });
+    await settle(50);
+    channel.close();
+    expect(tab.state('analytics')).toBe('denied');
+  });
+
   it('ignores a forged message from another tab', async () => {
     const storageName = freshName();
     const tab = createConsent(config({ storageName }));
