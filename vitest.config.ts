@@ -3,8 +3,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // Classic JSX (h, Fragment from preact), as tsconfig.json: no jsx-runtime in the bundle.
-  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
+  // Classic JSX (h, Fragment from preact), as tsconfig.json: no jsx-runtime in the bundle. Not in development mode,
+  // which adds a `__source` prop to every element: the props a component receives are then the bundle's own.
+  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false } },
   test: {
     projects: [
       {

@@ -164,11 +164,13 @@ try {
     console.log(`${`${label}: all delivered, from ready`.padEnd(44)} ${backlog.toFixed(0).padStart(8)} ms`);
   }
 
-  // The preferences with 100 purposes (each with a recipient): opening them, to the frame that paints them, and
-  // "Accept all" there, to its receipt.
+  // The preferences with 100 purposes (each with a recipient): opening them, to the frame that paints them; a switch
+  // turned on, and one turned off that withdraws a yes, each to its frame; and "Accept all" there, to its receipt.
   {
     const config = { controller: { name: 'Bench Ltd.', contact: 'privacy@bench.example' }, policy: { version: '1', url: '/privacy' }, purposes: purposeList(100, true), storageName: 'bench-prefs' };
     const open = [];
+    const on = [];
+    const off = [];
     const accept = [];
     for (let r = 0; r < 5; r++) {
       const context = await browser.newContext();
@@ -180,22 +182,46 @@ try {
         const { consent } = window;
         const root = document.querySelector('optin-consent').shadowRoot;
         const frame = () => new Promise((done) => requestAnimationFrame(done));
+        const receipt = () => new Promise((done) => consent.on('receipt', done));
+        // Yeses to switch off, given before the preferences open.
+        let kept = receipt();
+        await consent.decide(Object.fromEntries([50, 51, 52, 53, 54].map((i) => [`purpose-${i}`, true])));
+        await kept;
         let start = performance.now();
         consent.showPreferences();
         await frame();
         const open = performance.now() - start;
-        if (root.querySelectorAll('dialog [role=switch]').length != 100) throw new Error('bench: not 100 switches');
-        const receipt = new Promise((done) => consent.on('receipt', done));
+        const switches = root.querySelectorAll('dialog [role=switch]');
+        if (switches.length != 100) throw new Error('bench: not 100 switches');
+        const toFrame = async (control) => {
+          const start = performance.now();
+          control.click();
+          await frame();
+          return performance.now() - start;
+        };
+        const [on, off] = [[], []];
+        for (let i = 0; i < 5; i++) {
+          on.push(await toFrame(switches[40 + i]));
+          kept = receipt();
+          off.push(await toFrame(switches[50 + i]));
+          if (consent.has(`purpose-${50 + i}`)) throw new Error('bench: the yes was not withdrawn');
+          await kept;
+        }
+        kept = receipt();
         start = performance.now();
         root.querySelector('dialog [data-action=accept]').click();
-        await receipt;
-        return { open, accept: performance.now() - start };
+        await kept;
+        return { open, on, off, accept: performance.now() - start };
       });
       open.push(ms.open);
+      on.push(...ms.on);
+      off.push(...ms.off);
       accept.push(ms.accept);
       await context.close();
     }
     console.log(`${'100 purposes: open preferences, to a frame'.padEnd(44)} ${median(open).toFixed(2).padStart(8)} ms (median of 5)`);
+    console.log(`${'100 purposes: a switch on, to a frame'.padEnd(44)} ${median(on).toFixed(2).padStart(8)} ms (median of 25)`);
+    console.log(`${'100 purposes: a yes switched off, to a frame'.padEnd(44)} ${median(off).toFixed(2).padStart(8)} ms (median of 25)`);
     console.log(`${'100 purposes: their Accept all, to receipt'.padEnd(44)} ${median(accept).toFixed(2).padStart(8)} ms (median of 5)`);
   }
 

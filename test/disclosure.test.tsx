@@ -68,16 +68,16 @@ describe('Disclosure', () => {
     expect(countryName('not a code', 'en')).toBe('not a code');
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);
-    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purposes[1]} id="d" />);
+    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} purpose={purposes[1]} id="d" />);
     expect(box.textContent).toContain('Stats Co · Germany');
     expect(box.textContent).not.toContain('cross-border');
     // Abroad, in both languages: a country name that needs an article ("the United States") reads right, and the
     // Chinese line has no ASCII punctuation around it.
     const home = createConsent(config({ controller: { name: 'Lantern', contact: 'privacy@lantern.example', country: 'SG' } }));
     const us = { ...purposes[1], recipients: [{ name: 'Tracky Inc.', country: 'US' }] };
-    const enBox = draw(<Disclosure consent={home} t={en} locale="en" c={c} view={c.view()} purpose={us} id="d" />);
+    const enBox = draw(<Disclosure consent={home} t={en} locale="en" c={c} purpose={us} id="d" />);
     expect(enBox.querySelector('li')!.textContent).toBe('Tracky Inc. · cross-border transfer: United States');
-    const zhBox = draw(<Disclosure consent={home} t={zhCN} locale="zh-CN" c={c} view={c.view()} purpose={us} id="d" />);
+    const zhBox = draw(<Disclosure consent={home} t={zhCN} locale="zh-CN" c={c} purpose={us} id="d" />);
     expect(zhBox.querySelector('li')!.textContent).toBe('Tracky Inc. · 跨境传输：美国');
   });
 
@@ -90,7 +90,7 @@ describe('Disclosure', () => {
       const shown = [];
       // Drawn twice in each language, as the preferences are on each switch flipped.
       for (const [t, locale] of [[en, 'en'], [zhCN, 'zh-CN'], [en, 'en'], [zhCN, 'zh-CN']] as const) {
-        for (const p of many) shown.push(draw(<Disclosure consent={consent} t={t} locale={locale} c={c} view={c.view()} purpose={p} id="d" />).querySelector('ul')!.textContent);
+        for (const p of many) shown.push(draw(<Disclosure consent={consent} t={t} locale={locale} c={c} purpose={p} id="d" />).querySelector('ul')!.textContent);
       }
       const perLocale = new Map<unknown, number>();
       for (const [locales] of made.mock.calls) perLocale.set(String(locales), (perLocale.get(String(locales)) ?? 0) + 1);
@@ -120,7 +120,7 @@ describe('Disclosure', () => {
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);
     const bureau = { ...purposes[1], recipients: [{ name: 'Lumen Credit Bureau', country: 'CN', contact: 'dpo@lumen.example' }] };
-    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={bureau} id="d" />);
+    const box = draw(<Disclosure consent={consent} t={en} locale="en" c={c} purpose={bureau} id="d" />);
     expect(box.textContent).toContain('Lumen Credit Bureau · China · Contact: dpo@lumen.example');
     expect(box.querySelector('a[href="mailto:dpo@lumen.example"]')).not.toBeNull();
   });
@@ -128,7 +128,7 @@ describe('Disclosure', () => {
   it('shows what a necessary purpose gives of its data, recipients and retention, and nothing it leaves out (INF-02)', () => {
     const consent = createConsent(config());
     const c = createController(consent, 'en', () => undefined);
-    const show = (purpose: (typeof purposes)[number] | Purpose) => draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purpose} id="d" />);
+    const show = (purpose: (typeof purposes)[number] | Purpose) => draw(<Disclosure consent={consent} t={en} locale="en" c={c} purpose={purpose} id="d" />);
     expect(show(purposes[0]).querySelector('dl')).toBeNull();
     const box = show({ ...purposes[0], recipients: [{ name: 'Tracky Analytics Inc.', country: 'US' }], retention: 'session' });
     expect([...box.querySelectorAll('dt')].map((dt) => dt.textContent)).toEqual(['Shared with', 'Kept for']);
@@ -147,7 +147,7 @@ describe('Disclosure', () => {
       recipients: [{ name: { en: 'Live chat' }, country: 'US' }],
       retention: '30 days',
     };
-    const show = (p: Purpose) => draw(<Disclosure consent={consent} t={zhCN} locale="zh-CN" c={c} view={c.view()} purpose={p} id="d" />);
+    const show = (p: Purpose) => draw(<Disclosure consent={consent} t={zhCN} locale="zh-CN" c={c} purpose={p} id="d" />);
     const box = show(purpose);
     const marked = (root: Element) => [...root.querySelectorAll('[lang]')].map((el) => [el.getAttribute('lang'), el.textContent]);
     expect(marked(box)).toEqual([
@@ -164,7 +164,7 @@ describe('Disclosure', () => {
     expect(alone.querySelectorAll('dd')[1]!.textContent).toBe('不提供给他人：仅限Daily Lantern Ltd.');
     expect(marked(alone.querySelectorAll('dd')[1]!)).toEqual([['en', 'Daily Lantern Ltd.']]);
     // Shown in its own language, nothing is marked: the dialog's lang says it.
-    const english = draw(<Disclosure consent={consent} t={en} locale="en" c={c} view={c.view()} purpose={purpose} id="d" />);
+    const english = draw(<Disclosure consent={consent} t={en} locale="en" c={c} purpose={purpose} id="d" />);
     expect(english.querySelector('[lang]')).toBeNull();
   });
 });

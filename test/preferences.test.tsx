@@ -1,6 +1,7 @@
 // The second layer: switches off until a yes, exactly what they show is saved, modal focus rules, withdrawal.
 import { getByRole, within } from '@testing-library/preact';
 import { createStore, getMany } from 'idb-keyval';
+import { options, type VNode } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { mounted, press } from './dialogs.js';
 import { createConsent, type Consent } from '../src/index.js';
@@ -17,6 +18,25 @@ const open = async (...args: Parameters<typeof mounted>) => {
   const dialogs = await mounted(...args);
   dialogs.consent.showPreferences();
   return dialogs;
+};
+
+/** How often the dialogs draw while `act` runs: modal layers, and purpose rows (render() draws synchronously). */
+const drawn = (act: () => void) => {
+  const before = options.diffed;
+  const count = { layers: 0, rows: 0 };
+  options.diffed = (vnode: VNode) => {
+    if (vnode.type == 'dialog') count.layers++;
+    if (vnode.type == 'li' && (vnode.props as { class?: string }).class == 'purpose') count.rows++;
+    before?.(vnode);
+  };
+  try {
+    act();
+  } finally {
+    // Preact's own hook (or none) back: deleted, not set to undefined, where there was none.
+    if (before) options.diffed = before;
+    else delete options.diffed;
+  }
+  return count;
 };
 
 describe('preferences (CHO-01, INF-01, WDR-01)', () => {
@@ -225,6 +245,24 @@ describe('preferences (CHO-01, INF-01, WDR-01)', () => {
     expect(clicks).toBe(2);
     // Each receipt names the control used (SEP-07): the banner's, then the preferences' own.
     expect((await receiptsOf(consent, 3)).map((r) => r.action)).toEqual(['accept-all', 'reject-all', 'accept-all']);
+  });
+
+  it('with 100 purposes, draw each row once on opening, then only the row of a switch flipped, once, also for a withdrawal', async () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ id: `p${i}`, title: `Purpose ${i}`, description: `Why ${i}.`, data: ['page views'], retention: '6 months' }));
+    const { get, consent } = await mounted({ purposes: many });
+    await consent.decide({ p50: true });
+    expect(drawn(() => consent.showPreferences())).toEqual({ layers: 1, rows: 100 });
+    expect(drawn(() => get('switch', 'Purpose 10').click())).toEqual({ layers: 1, rows: 1 });
+    expect(get('switch', 'Purpose 10').getAttribute('aria-checked')).toBe('true');
+    // A yes switched off: drawn off (its proof records the dialog as shown), then withdrawn and said so in one more
+    // draw; its row drawn once in all (it was three draws of all 100 rows).
+    expect(drawn(() => get('switch', 'Purpose 50').click())).toEqual({ layers: 2, rows: 1 });
+    expect(get('switch', 'Purpose 50').getAttribute('aria-checked')).toBe('false');
+    expect(consent.state('p50')).toBe('denied');
+    expect(within(get('dialog', 'Privacy settings')).getByRole('status').textContent).toBe('Consent withdrawn');
+    // Save closes the dialog without drawing it again first, and records what the switches showed.
+    expect(drawn(() => get('button', 'Save choices').click())).toEqual({ layers: 0, rows: 0 });
+    expect(Object.entries(consent.state()).filter(([, state]) => state == 'granted')).toEqual([['p10', 'granted']]);
   });
 
   it('for a US controller under Global Privacy Control, keep sensitive data off by default, past Accept all, and record a "limit" of it as a no for later visits (GPC-07)', async () => {

@@ -84,7 +84,10 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   view = next({});
   // Once stopped (unmounted), nothing draws again: not the stored decisions arriving, not a late timer.
   let stopped = false;
-  const update = (patch: Partial<View> = {}) => stopped || draw((view = next(patch)));
+  // Set while a decision of the dialogs takes effect: its change event only sets the view, which the action then
+  // draws once with its "Choices saved" (a yes switched off drew the preferences three times, each with every row).
+  let deciding = false;
+  const update = (patch: Partial<View> = {}) => stopped || ((view = next(patch)), deciding || draw(view));
   // "Choices saved" is announced at once, then leaves the page after a few seconds instead of covering part of it.
   let quiet: ReturnType<typeof setTimeout> | undefined;
   const saved = (withdrawn = false) => {
@@ -117,12 +120,17 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   // decide() rejects only for an unknown id or a non-boolean, which the dialogs never pass; storage faults arrive
   // as `error` events and the decision still holds for this page view.
   // The decision takes effect synchronously inside decide(), so states are current right after this call.
-  const record = (decision: Promise<void>) => {
+  const record = (decision: () => Promise<void>) => {
     forced = false;
-    decision.catch(() => undefined);
+    deciding = true;
+    try {
+      decision().catch(() => undefined);
+    } finally {
+      deciding = false;
+    }
   };
   // `action` names the control used, for the proof (SEP-07).
-  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod, action: string) => record(consent.decide(choices, { method, locale, text: shownText(), action }));
+  const decide = (choices: { readonly [id: string]: boolean }, method: DecisionMethod, action: string) => record(() => consent.decide(choices, { method, locale, text: shownText(), action }));
 
   const offChange = consent.on('change', ({ changed }) => {
     // A decision made elsewhere (the banner, another tab, the API) answers the prompts waiting for it; a reset,
@@ -184,7 +192,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
     view: () => view,
     answerBanner(granted) {
       // Accept all leaves sensitive purposes (and, under a Global Privacy Control signal, sales) undecided.
-      record(consent.decideAll(granted, { method: 'banner', locale, text: shownText(), action: granted ? 'accept-all' : 'reject-all' }));
+      record(() => consent.decideAll(granted, { method: 'banner', locale, text: shownText(), action: granted ? 'accept-all' : 'reject-all' }));
       settleBanner(true);
       update(saved());
     },

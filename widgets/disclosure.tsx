@@ -2,7 +2,7 @@
 // how long it is kept. Shared by the preferences and the prompt, so both show the text the core hashes.
 import { type ComponentChild, type ComponentChildren, Fragment, h } from 'preact';
 import { localize, type LocalizedText, type Purpose, type Recipient } from '../src/index.js';
-import type { Props } from './props.js';
+import type { Fixed } from './props.js';
 import { fill } from './texts.js';
 
 // Links open only to the web, to mail, or to a page of this site: never javascript:, data: or `//other-host`.
@@ -20,7 +20,7 @@ export const Link = ({ url, text }: { readonly url: string | undefined; readonly
 export const contactUrl = (contact: string) => (contact.includes('@') && !contact.includes('/') ? 'mailto:' + contact : contact);
 
 /** A config text in the language shown, as a string: what the core hashes, a link's address. */
-export const say = ({ consent, locale }: Props, value: LocalizedText | undefined) => localize(value, locale, consent.config.locale ?? 'en');
+export const say = ({ consent, locale }: Fixed, value: LocalizedText | undefined) => localize(value, locale, consent.config.locale ?? 'en');
 
 /**
  * A config text as `say` gives it, in a `<span lang>` when it is in another language than the dialog's (WCAG 3.1.2):
@@ -29,7 +29,7 @@ export const say = ({ consent, locale }: Props, value: LocalizedText | undefined
  * `<html lang>` (the fallback English would mislabel a Chinese site's texts). Its own direction too (`dir=auto`
  * isolates it): English in an Arabic dialog would otherwise read "months 13", its full stop at its start.
  */
-export function sayMarked(props: Props, value: LocalizedText | undefined): ComponentChild {
+export function sayMarked(props: Fixed, value: LocalizedText | undefined): ComponentChild {
   const site = props.consent.config.locale;
   // None (false) for a per-locale text that has this locale: the dialog's own lang says it.
   const lang = typeof value == 'string' ? site : value?.[props.locale] == null && (site ?? 'en');
@@ -60,7 +60,7 @@ export function countryName(code: string, locale: string): string {
   }
 }
 
-function recipient(props: Props, r: Recipient) {
+function recipient(props: Fixed, r: Recipient) {
   const home = props.consent.config.controller.country;
   const country = r.country && countryName(r.country, props.locale);
   // A recipient in another country than the controller's is a transfer abroad (PIPL Art. 39, GDPR Art. 44).
@@ -85,7 +85,7 @@ function recipient(props: Props, r: Recipient) {
  * The disclosure of `purpose`; its description gets `id`, so a switch or a dialog can point to it. A necessary
  * purpose needs no data, recipients or retention in its config, but what it gives is shown (and hashed) too.
  */
-export function Disclosure(props: Props & { readonly purpose: Purpose; readonly id: string }) {
+export function Disclosure(props: Fixed & { readonly purpose: Purpose; readonly id: string }) {
   const { purpose: p, t, consent, id } = props;
   const recipients = p.recipients ?? [];
   const rows = [

@@ -12,3 +12,6 @@ export interface Props {
   readonly c: Controller;
   readonly view: View;
 }
+
+/** The props that stay the same while the dialogs are mounted: all but the view. */
+export type Fixed = Omit<Props, 'view'>;
