@@ -2,7 +2,7 @@
 // until their purpose is granted, then run or load once, in document order; never after a no.
 import { PAGE_URL } from './config.js';
 import { didYouMean } from './nearest.js';
-import { localize } from './text.js';
+import { localize, own } from './text.js';
 import type { Consent } from './types.js';
 
 const SELECTOR = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
@@ -140,7 +140,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       // Labelled with the language of its text: the page's own may differ (WCAG 3.1.2). In English, as the dialogs
       // are, where the locale has neither a built-in text nor the site's own; then with the site's English text, and
       // the purpose's English title, the one the dialogs it opens show.
-      const text = (locale: string) => consent.config.texts?.[locale]?.blockedContent ?? TEXTS[locale];
+      const text = (locale: string) => own(own(consent.config.texts, locale), 'blockedContent') ?? own(TEXTS, locale);
       const lang = text(consent.locale) ? consent.locale : 'en';
       placeholders.set(el, (button = doc.createElement('button')));
       button.type = 'button';

@@ -5,10 +5,16 @@ import type { LocalizedText } from './types.js';
 /** Locales whose dialog texts ship with Optin. */
 export const BUILT_IN_LOCALES: readonly string[] = ['en', 'zh-CN'];
 
+/**
+ * `table[key]` if the table has it as its own: a locale is any string a site or a stored record gives, and one named
+ * `toString` or `constructor` would otherwise read a function of Object.prototype as its text.
+ */
+export const own = <T>(table: { readonly [key: string]: T } | undefined, key: string): T | undefined => (table && Object.hasOwn(table, key) ? table[key] : undefined);
+
 /** The text of `value` in `locale`, else in `fallback`, else the first one given. */
 export function localize(value: LocalizedText | undefined, locale: string, fallback = 'en'): string {
   if (value == null || typeof value == 'string') return value ?? '';
-  return value[locale] ?? value[fallback] ?? Object.values(value)[0] ?? '';
+  return own(value, locale) ?? own(value, fallback) ?? Object.values(value)[0] ?? '';
 }
 
 /** A tag's language in lower case; with `script`, Traditional Chinese (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant…`) apart. */

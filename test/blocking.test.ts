@@ -428,6 +428,14 @@ describe('iframes', () => {
       document.documentElement.lang = '';
     }
   });
+  it('falls back to English for a locale named like an Object.prototype member (toString, constructor): the button still shows', async () => {
+    for (const locale of ['toString', 'constructor', '__proto__']) {
+      // Plain titles: a per-locale one must have a text in the fallback locale, here that very name.
+      await setup(frame, { locale, purposes: purposes.filter((p) => typeof p.title == 'string') });
+      expect([getByRole(document.body, 'button').textContent, getByRole(document.body, 'button').lang], locale).toEqual(['Show content that needs your consent for “Advertising”', 'en']);
+      stops.pop()!();
+    }
+  });
 });
 
 describe('server-side rendering', () => {

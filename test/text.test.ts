@@ -11,6 +11,13 @@ describe('text', () => {
     expect(localize('plain', 'zh-CN')).toBe('plain');
   });
 
+  it('reads only a text the site gave: a locale named like an Object.prototype member (toString, constructor) is not one', () => {
+    for (const locale of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(localize({ en: 'Hello' }, locale), locale).toBe('Hello');
+      expect(localize({ de: 'Hallo' }, 'fr', locale), locale).toBe('Hallo');
+    }
+  });
+
   it('matches browser languages exactly or by language', () => {
     expect(pickLocale(['en', 'zh-CN'], ['zh-Hans-CN', 'en'], 'en')).toBe('zh-CN');
     expect(pickLocale(['en', 'zh-CN'], ['fr', 'en-GB'], 'en')).toBe('en');
