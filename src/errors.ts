@@ -2,7 +2,7 @@
 // One base class; subclasses only where callers branch (bad config, a no, storage faults).
 
 /** Stable codes of every error Optin raises or emits. */
-export type ConsentErrorCode = 'config' | 'denied' | 'storage' | 'timeout' | 'dropped' | 'callback' | 'delivery' | 'destroyed';
+export type ConsentErrorCode = 'config' | 'denied' | 'storage' | 'timeout' | 'dropped' | 'callback' | 'delivery' | 'destroyed' | 'unmounted';
 
 /** Base of every Optin error. Branch on `code`, not on the message. */
 export class ConsentError extends Error {

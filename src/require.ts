@@ -36,6 +36,8 @@ export function waitForConsent({ ready, waiting, state, ui, report }: Instance, 
     const waiter: Waiter = { yes: () => stop(), no: (error = new ConsentDeniedError(id)) => stop(error) };
     const abort = () => stop(signal!.reason as Error);
     const failed = (cause: unknown) => {
+      // The dialogs went away unanswered (unmounted): said as such, no fault of theirs.
+      if ((cause as ConsentError | undefined)?.code == 'unmounted') return stop(cause as ConsentError);
       const error = new ConsentError('callback', 'The consent prompt failed; nothing was granted.', cause);
       report(error);
       stop(error);

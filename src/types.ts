@@ -177,7 +177,8 @@ export interface DecideOptions {
 /**
  * The plug point the dialogs attach to (see `optin/widgets`). The core never imports UI; it calls these.
  * `prompt` resolves true when the person answered (the answer arrives through `decide`), false when they
- * closed the prompt without answering.
+ * closed the prompt without answering; it rejects with a `ConsentError` of code `unmounted` when the dialogs went
+ * away before an answer.
  */
 export interface ConsentUI {
   show(): void;
@@ -245,7 +246,10 @@ export interface Consent<Id extends string = string> {
    * person's last decision about it (the dialogs mark it as changed).
    */
   revised(id: Id): boolean;
-  /** Resolves once `id` is granted; rejects with `ConsentDeniedError` on a no. */
+  /**
+   * Resolves once `id` is granted; rejects with `ConsentDeniedError` on a no (`dismissed: true` when the person
+   * closed the prompt), and with code `unmounted` when the dialogs were unmounted while asking.
+   */
   require(id: Id, options?: RequireOptions): Promise<void>;
   /** Wraps `fn` so that it runs only while `id` is granted; calls before a decision are held (bounded). */
   gate<A extends unknown[]>(id: Id, fn: (...args: A) => unknown, options?: GateOptions): (...args: A) => void;

@@ -55,6 +55,26 @@ describe('mountDialogs', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('unmounted while a require() prompt is open, or the banner answers for it, the call rejects with code unmounted: not as the person closing it', async () => {
+    const consent = createConsent(config());
+    const unmount = mountDialogs(consent);
+    await consent.ready;
+    const prompted = consent.require('credit-scoring', { ask: true });
+    const banner = consent.require('analytics'); // covered by the open banner, which answers it
+    const errors: unknown[] = [];
+    consent.on('error', (e) => errors.push(e));
+    await settle(0);
+    expect(document.querySelector('optin-consent')!.shadowRoot!.querySelector('dialog[open]')?.textContent).toContain('Allow Credit scoring?');
+    unmount();
+    for (const call of [prompted, banner]) {
+      const error = await call.then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ConsentError', code: 'unmounted' });
+      expect(error).not.toHaveProperty('dismissed');
+      expect(String((error as Error).message)).toMatch(/mount/);
+    }
+    expect([consent.state('credit-scoring'), consent.state('analytics'), errors]).toEqual(['undecided', 'undecided', []]);
+  });
+
   describe('called before <body> exists (a script in <head>, neither deferred nor a module)', () => {
     let body: HTMLElement;
     // A failing test must not leave the next ones without a <body>.

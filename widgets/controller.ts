@@ -1,6 +1,6 @@
 // Which dialog is open and why: the banner while choices are missing, the preferences on request, one purpose
 // prompt at a time for require(). All dialog state lives here; the Preact views only draw it (tests need no DOM).
-import type { Consent, ConsentUI, DecisionMethod, Purpose } from '../src/index.js';
+import { ConsentError, type Consent, type ConsentUI, type DecisionMethod, type Purpose } from '../src/index.js';
 
 /** What the dialogs show now. */
 export interface View {
@@ -36,7 +36,7 @@ export interface Controller {
   readonly stop: () => void;
 }
 
-type Answer = (answered: boolean) => void;
+type Answer = (answered: boolean | Promise<boolean>) => void;
 
 /** True when the browser sends a Global Privacy Control signal. */
 export const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
@@ -113,7 +113,7 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       answer(decided);
     }
   };
-  const settlePrompt = (id: string | undefined, answered: boolean) => {
+  const settlePrompt = (id: string | undefined, answered: boolean | Promise<boolean>) => {
     prompts.get(id!)?.answer(answered);
     prompts.delete(id!);
   };
@@ -249,8 +249,11 @@ export function createController(consent: Consent, locale: string, draw: (view: 
       stopped = true;
       clearTimeout(quiet);
       offChange();
-      bannerWaiters.forEach((_, answer) => answer(false));
-      for (const id of [...prompts.keys()]) settlePrompt(id, false);
+      // Unanswered, and not by the person: the require() calls waiting reject with code `unmounted`, which an app
+      // tells apart from a closed prompt (`dismissed`).
+      const gone = () => Promise.reject(new ConsentError('unmounted', 'The dialogs were unmounted before an answer; nothing was granted. Call require() again once they are mounted.'));
+      bannerWaiters.forEach((_, answer) => answer(gone()));
+      for (const id of [...prompts.keys()]) settlePrompt(id, gone());
     },
   };
 }
