@@ -284,7 +284,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const optedOut = () => gpc() || last(id)?.optOut === true;
       return !!purpose && !purpose.necessary && !purpose.sensitive && !(purpose.sale && optedOut());
     },
-    withdraw: (id, options) => all(id === undefined ? optional : [id], false, options),
+    async withdraw(id, options) {
+      await all(id === undefined ? optional : [id], false, options);
+      // Everything includes a yes stored for a purpose the config no longer has: a later deploy that adds it back
+      // would find it, as reset() knows.
+      if (id === undefined) await persist.inOrder(() => persist.clear([], 0, ids));
+    },
 
     reset() {
       if (decisions.stopped()) return Promise.reject(destroyed());

@@ -108,12 +108,15 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       if (records.some((r) => !r.granted)) keptInMemory(receipt.at);
       return kept;
     },
-    /** Deletes the stored decisions of `ids`; a reset at `at`, if given, every stored one. Never rejects. */
-    clear: (ids: readonly string[], at?: number) =>
+    /**
+     * Deletes the stored decisions of `ids`; with `at`, every stored one but those of `keep` (a reset at `at`, or at 0
+     * a withdrawal of everything, which has just stored its no to the purposes in `keep`). Never rejects.
+     */
+    clear: (ids: readonly string[], at?: number, keep: readonly string[] = []) =>
       // Also those about purposes the config no longer has: one added back with the same text would find its yes.
       // Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters (a
       // corrupt one's, as a string, names a key that holds nothing).
-      timed((at ? store.list('d') : Promise.resolve([])).then((all) => remove(store, [...ids, ...all.map((r) => String((r as DecisionRecord | null)?.purpose))])))
+      timed((at != null ? store.list('d') : Promise.resolve([])).then((all) => remove(store, [...ids, ...all.map((r) => String((r as DecisionRecord | null)?.purpose)).filter((id) => !keep.includes(id))])))
         .catch(toMemory)
         .then(() => (dropStale(ids), at && keptInMemory(at))),
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block

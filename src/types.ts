@@ -262,7 +262,10 @@ export interface Consent<Id extends string = string> {
    * Control signal is sent or its opt-out stands.
    */
   inAcceptAll(id: Id): boolean;
-  /** Withdraws consent for one purpose, or for every purpose. */
+  /**
+   * Withdraws consent for one purpose, or for every purpose: then also the stored decisions about purposes the
+   * config no longer has are forgotten, so one added back later is asked again.
+   */
   withdraw(id?: Id, options?: DecideOptions): Promise<void>;
   /** Forgets every stored decision (the proof log is kept). */
   reset(): Promise<void>;

@@ -287,17 +287,20 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     expect(reloaded.state('analytics')).toBe('undecided');
   });
 
-  it('reset forgets the decisions about purposes the config no longer has: one added back later is asked again', async () => {
+  // A deploy drops marketing; the person asks to forget their choices (reset) or withdraws everything; a later deploy
+  // brings marketing back unchanged: it is asked again, never granted by the old yes.
+  it.each([
+    ['reset forgets', 'reset', 'undecided'],
+    ['withdrawing everything forgets', 'withdraw', 'denied'],
+  ] as const)('%s the decisions about purposes the config no longer has: one added back later is asked again', async (_, act, analytics) => {
     const storageName = freshName();
-    const before = createConsent(config({ storageName }));
-    await before.decideAll(true);
-    // A deploy drops marketing; the site resets (the person asked to forget their choices); a later one brings it back.
+    await createConsent(config({ storageName })).decideAll(true);
     const without = createConsent(config({ storageName, purposes: purposes.filter((p) => p.id != 'marketing') }));
     await without.ready;
-    await without.reset();
+    await without[act]();
     const after = createConsent(config({ storageName }));
     await after.ready;
-    expect(after.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    expect(after.state()).toMatchObject({ analytics, marketing: 'undecided' });
   });
 });
 
