@@ -105,6 +105,48 @@ describe('the built files', () => {
     expect(foreign.q).toEqual([['init', { site: 1 }], ['track', 'page']]);
   });
 
+  describe('window.consent taken by another script', () => {
+    const uncaught: unknown[] = [];
+    const record = (event: ErrorEvent) => uncaught.push(event.error ?? event.message);
+    afterEach(() => {
+      window.removeEventListener('error', record);
+      uncaught.length = 0;
+      // The read-only one: the instance behind it decided nothing, so there is nothing to withdraw.
+      if (Object.getOwnPropertyDescriptor(window, 'consent')?.writable === false) delete win.consent;
+    });
+
+    it('read-only: the stub and the tag throw nothing into the page, grant nothing, and warn naming the fix', async () => {
+      configTag(JSON.stringify(config()));
+      const theirs = { version: 1 };
+      Object.defineProperty(window, 'consent', { value: theirs, writable: false, configurable: true });
+      window.addEventListener('error', record);
+      const [warn, error] = [quiet('warn'), quiet('error')];
+      run(files.stub);
+      run(files.global);
+      await settle();
+      expect(uncaught).toEqual([]);
+      expect(win.consent).toBe(theirs);
+      expect(logged(error)).toBe('');
+      expect(logged(warn)).toMatch(/another script took window\.consent: .*Rename that script's global/);
+    });
+
+    it('replaced after the stub: the calls it queued stay unanswered (nothing granted), and the tag warns naming the fix', async () => {
+      configTag(JSON.stringify(config()));
+      const stub = stubbed();
+      const sent = vi.fn();
+      stub.gate('analytics', sent)('early');
+      let settled = false;
+      void stub.require('analytics').finally(() => (settled = true));
+      win.consent = { version: 2 } as unknown as Stub;
+      const warn = quiet('warn');
+      run(files.global);
+      await settle();
+      await real().decide({ analytics: true });
+      expect([settled, sent.mock.calls]).toEqual([false, []]);
+      expect(logged(warn)).toMatch(/another script took window\.consent: .*Rename that script's global/);
+    });
+  });
+
   it('forwards calls made later through a kept reference to the stub', async () => {
     configTag(JSON.stringify(config()));
     const stub = stubbed();

@@ -123,8 +123,14 @@ async function boot(): Promise<void> {
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });
     const stub = w.consent as Stub | undefined;
-    // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has().
-    w.consent = consent;
+    // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has(). Not over
+    // a read-only one, without a TypeError: the dialogs and declared elements work without it.
+    Reflect.set(w, 'consent', consent);
+    // Another script's object, not the stub nor markup named "consent" (an element): calls made through it, or queued
+    // in a stub it replaced, never reach Optin and wait for ever, so nothing they hold is granted. Said, with the fix.
+    if (stub && !stub.gate && !(stub instanceof Element || stub instanceof HTMLCollection)) {
+      console.warn("Optin: another script took window.consent: calls to Optin made through it are lost and nothing they wait for is granted. Rename that script's global.");
+    }
     drain(stub, replay(consent));
   } catch (error) {
     console.error('Optin did not start: no dialog is shown, nothing is granted and declared scripts stay blocked.', error);

@@ -73,5 +73,7 @@ if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
       return gated;
     },
   };
-  w.consent = stub;
+  // Reflect.set: a read-only window.consent (another script's) refuses it without a TypeError thrown into the page.
+  // The script tag warns then.
+  Reflect.set(w, 'consent', stub);
 }
