@@ -53,7 +53,9 @@ export async function readConfig(script: Element | null, doc: Document = documen
   }
   // Only a script element: other markup may carry the id (a comment, a CMS block) but is no config. Two that differ
   // (a theme and a plugin each added one) leave which is the site's to guess: refused.
-  const [tag, ...more] = doc.querySelectorAll('script#optin-config');
+  // Through Document.prototype: markup such as <form name="querySelectorAll"> shadows the method (DOM clobbering),
+  // and Optin would not start, without even the Consent Mode default for Google's tags.
+  const [tag, ...more] = Document.prototype.querySelectorAll.call(doc, 'script#optin-config');
   if (more.some((other) => other.textContent != tag!.textContent)) {
     throw problem('#optin-config', `found ${more.length + 1} that differ: keep one <script type="application/json" id="optin-config">`);
   }

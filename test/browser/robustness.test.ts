@@ -730,6 +730,17 @@ describe('messy host pages', () => {
     expect(commands).toEqual([['consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied', wait_for_update: 500 }]]);
   });
 
+  it.each(['querySelectorAll', 'getElementById', 'createElement', 'cookie'])('markup named "%s" (DOM clobbering) does not keep the Consent Mode default from Google’s tags', async (name) => {
+    // Markup a site lets through (a comment, a CMS block): browsers expose <form name="…"> as that member of document.
+    // Without the demo's app.js, whose own calls of these members would throw.
+    await rewriteHome(/"purposes": \[([^]*)<script src="\/app.js" defer><\/script>([^]*)<body>/, `"consentMode": { "analytics": ["analytics_storage"] }, "purposes": [$1$2<body><form name="${name}"></form>`);
+    const page = await open('/');
+    expect(await page.evaluate((n) => String((document as unknown as Record<string, unknown>)[n]), name)).toBe('[object HTMLFormElement]');
+    await until(() => page.evaluate(() => 'dataLayer' in window), 'the dataLayer');
+    const commands = await page.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (entry) => Array.from(entry)));
+    expect(commands[0]).toEqual(['consent', 'default', { analytics_storage: 'denied', wait_for_update: 500 }]);
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
