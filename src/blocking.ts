@@ -5,6 +5,19 @@ import { didYouMean } from './nearest.js';
 import { localize, own } from './text.js';
 import type { Consent } from './types.js';
 
+/**
+ * A data-src relative to the page (`embed/1`, `../video`, against its `<base href>` as the browser resolves it) that
+ * loads from the page's own origin, as '/embed/1' does. Resolved, not matched: the URL parser drops tabs and line
+ * breaks, so `java&#10;script:` is javascript:, whose origin is none; blob: keeps the origin, not the scheme.
+ */
+const sameOrigin = (el: HTMLElement) => {
+  try {
+    const { origin, protocol } = new URL(el.dataset.src!, el.baseURI);
+    return origin == location.origin && protocol == location.protocol;
+  } catch {
+    return false; // no URL at all
+  }
+};
 const SELECTOR = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
 // Declared but not inert: a tracker that ran or loaded before any consent, the site's mistake to report.
 const MISTAKES = 'script[data-consent]:not([type="text/plain"]),iframe[data-consent][src]:not([data-src])';
@@ -171,7 +184,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
         console.warn('Optin: data-consent alone blocks nothing; this ran before any consent. Give a script type="text/plain", an embed data-src instead of src.', el);
       } else if (!ids.includes(id)) ignore(el, `data-consent="${id}" is not a purpose in the config; ${didYouMean(id, ids, 'add it to purposes')}`);
       else if (el.localName == 'iframe') {
-        if (PAGE_URL.test(el.dataset.src!)) frame(el as HTMLIFrameElement, id);
+        if (PAGE_URL.test(el.dataset.src!) || sameOrigin(el)) frame(el as HTMLIFrameElement, id);
         else ignore(el, `data-src="${el.dataset.src}" is not an http(s) URL or a same-origin path`);
       } else if (consent.has(id)) {
         done.add(el);

@@ -301,7 +301,7 @@ describe('iframes', () => {
     expect(document.querySelector('iframe')!.getAttribute('src')).toBe('https://video.example/embed/1');
   });
 
-  it.each(['javascript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', '/\\evil.example'])(
+  it.each(['javascript:alert(1)', ' javascript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x', '/\\evil.example', '\\\\evil.example/x'])(
     'never applies the data-src %s, even after a yes',
     async (src) => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -324,6 +324,12 @@ describe('iframes', () => {
     await settle();
     expectUnloaded(document.querySelector('iframe')!);
     getByRole(document.body, 'button', { name: /needs your consent for “Advertising”/ });
+  });
+
+  it('accepts a path relative to the page, which loads from its own origin', async () => {
+    const consent = await setup('<iframe data-consent="marketing" data-src="../embed/map?x=1"></iframe>');
+    await consent.decide({ marketing: true });
+    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('../embed/map?x=1');
   });
 
   it('accepts a same-origin path', async () => {

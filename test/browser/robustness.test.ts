@@ -741,6 +741,17 @@ describe('messy host pages', () => {
     expect(commands[0]).toEqual(['consent', 'default', { analytics_storage: 'denied', wait_for_update: 500 }]);
   });
 
+  it('an embed whose data-src is relative to a <base href> (../collect/video/embed) loads after its yes', async () => {
+    // A site under a section that sets <base href> writes its own embeds' paths relative to it, as for any link.
+    await rewriteHome(/<head>([^]*)data-src="\/collect\/video\/embed"/, '<head><base href="/news/">$1data-src="../collect/video/embed"');
+    const page = await open('/');
+    await banner(page);
+    await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).click();
+    await page.getByRole('dialog', { name: 'Allow Embedded video?' }).getByRole('button', { name: 'Allow Embedded video' }).click();
+    await until(() => hits('video') == 1, 'the video embed to load from /collect/video/embed');
+    expect(collected()).toContain('video /collect/video/embed');
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
