@@ -17,8 +17,11 @@ export function localize(value: LocalizedText | undefined, locale: string, fallb
   return own(value, locale) ?? own(value, fallback) ?? Object.values(value)[0] ?? '';
 }
 
-/** A tag's language in lower case; with `script`, Traditional Chinese (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant…`) apart. */
-const language = (tag: string, script?: boolean) => tag.split('-')[0]!.toLowerCase() + (script ? /^zh-(hant|tw|hk|mo)/i.test(tag) : '');
+/**
+ * A tag's language in lower case; with `script`, Traditional Chinese (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant…`) apart.
+ * `_` counts as `-`: pages carry a server's locale name as their `<html lang>` (`zh_CN`, `zh_TW`, `en_US`).
+ */
+const language = (tag: string, script?: boolean) => tag.split(/[-_]/)[0]!.toLowerCase() + (script ? /^zh[-_](hant|tw|hk|mo)/i.test(tag) : '');
 
 /**
  * The first locale of `wanted` (tags such as the browser's languages) that `available` has, matched ignoring case,

@@ -35,5 +35,8 @@ describe('text', () => {
     for (const reader of ['zh', 'zh-CN', 'zh-Hans', 'zh-SG', 'zh-Hans-CN']) expect(pickLocale(['en', 'zh-TW', 'zh-CN'], [reader]), reader).toBe('zh-CN');
     // No Traditional texts: Simplified, which such a reader reads, rather than English.
     expect(pickLocale(['en', 'zh-CN'], ['zh-TW', 'en'])).toBe('zh-CN');
+    // A server's locale name as the page's <html lang>: zh_CN is Simplified, zh_TW Traditional.
+    expect(pickLocale(['en', 'zh-CN'], ['zh_CN', 'en-US'])).toBe('zh-CN');
+    expect(pickLocale(['en', 'zh-CN', 'zh-TW'], ['zh_TW'])).toBe('zh-TW');
   });
 });

@@ -752,6 +752,14 @@ describe('messy host pages', () => {
     expect(collected()).toContain('video /collect/video/embed');
   });
 
+  it('a Chinese page whose <html lang> is a server locale name (zh_CN) asks in Chinese, in an English-speaking browser too', async () => {
+    await rewriteHome('<html lang="en">', '<html lang="zh_CN">');
+    const page = await open('/');
+    const dialog = await banner(page);
+    expect(await dialog.getByRole('heading').first().textContent()).toBe('您的隐私选择');
+    expect(await dialog.getByRole('button', { name: '全部拒绝' }).isVisible()).toBe(true);
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
