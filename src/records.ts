@@ -10,7 +10,8 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
   const r = raw as Partial<DecisionRecord> | null | undefined;
   // A future schema may mean something we cannot see (a narrower grant, a new condition): treat it as undecided.
   // The fields checked here decide what the record grants; policy, hash and expiry are compared by createConsent.
-  const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && typeof r.at == 'number' && typeof r.expires == 'number' && typeof r.locale == 'string';
+  // Its dates are finite numbers: a NaN one (corrupt) would silently count as expired, not be reported as unreadable.
+  const ok = r?.v === SCHEMA && ids.includes(r.purpose!) && typeof r.granted == 'boolean' && Number.isFinite(r.at) && Number.isFinite(r.expires) && typeof r.locale == 'string';
   return ok ? (r as DecisionRecord) : undefined;
 }
 

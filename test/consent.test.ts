@@ -3,7 +3,7 @@
 // @vitest-environment-options {"url": "https://www.lantern.example/news"}
 import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsentConfigError, ConsentDeniedError, createConsent, type Consent, type ConsentConfig, type ConsentUI } from '../src/index.js';
+import { ConsentConfigError, ConsentDeniedError, createConsent, type Consent, type ConsentConfig, type ConsentError, type ConsentUI } from '../src/index.js';
 import { sha256 } from '../src/hash.js';
 import { config, freshName, purposes, settle } from './fixtures.js';
 
@@ -155,6 +155,23 @@ describe('faults never become a yes (PRE-04)', () => {
     consent.on('error', (e) => errors.push(e.message));
     await consent.ready;
     expect(errors[0]).toMatch(/"analytics" is unreadable/);
+  });
+
+  it.each([
+    ['a date', { at: NaN }],
+    ['an expiry', { expires: NaN }],
+  ])('reports a stored yes with the right hash whose %s is NaN as unreadable, and asks again', async (_, broken) => {
+    const cfg = config();
+    const hash = await createConsent(cfg).disclosureHash('analytics', 'en');
+    const record = { v: 1, purpose: 'analytics', granted: true, at: Date.now() - 1000, expires: Date.now() + DAY, policy: '2026-11', hash, locale: 'en', method: 'api' };
+    await set(['d', 'analytics'], { ...record, ...broken }, createStore(cfg.storageName, 'keyval'));
+    const consent = createConsent(cfg);
+    const errors: ConsentError[] = [];
+    consent.on('error', (e) => errors.push(e));
+    await consent.ready;
+    expect(consent.state('analytics')).toBe('undecided');
+    expect(consent.revised('analytics')).toBe(false);
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['storage', expect.stringMatching(/"analytics" is unreadable/)]]);
   });
 
   it('reads a record written by this schema with extra fields a later release added, without widening it (GATE-06)', async () => {
