@@ -24,7 +24,7 @@ export interface Store {
 
 /**
  * Our own database (never idb-keyval's shared default one). Nothing opens until the first call. `onGone` runs when
- * another script deletes or upgrades the database (a site's "delete my data", the browser's developer tools), or
+ * another script deletes the database (a site's "delete my data", the browser's developer tools), or
  * the browser clears the site's data.
  */
 export function idbStore(name: string, onGone?: () => void): Store {
@@ -36,11 +36,13 @@ export function idbStore(name: string, onGone?: () => void): Store {
       (use ??= createStore(name, 'keyval'))(mode, (s) => {
         // A deletion waits until every open connection lets go: ours does, so it never hangs, and the next call
         // opens the database afresh. The browser's "Clear site data" (and a Clear-Site-Data header) closes the
-        // connection instead, firing `close`, not `versionchange`: the decisions are gone just the same.
+        // connection instead, firing `close`, not `versionchange`: the decisions are gone just the same. An upgrade
+        // (another Optin version opening it with a higher version) keeps them: it is let through the same way.
         const db = s.transaction.db;
-        db.onversionchange ??= db.onclose = () => {
+        db.onversionchange ??= db.onclose = (event: Event) => {
           db.close();
           use = undefined;
+          if ((event as IDBVersionChangeEvent).newVersion) return;
           deleted++;
           onGone?.();
         };

@@ -423,6 +423,30 @@ describe('the database deleted during the page view (PRE-04)', () => {
   });
 });
 
+describe('the database upgraded during the page view (another Optin version opens it with a higher version)', () => {
+  it('lets the upgrade through and loses no decision: the page, a decision made then and a reload keep them', async () => {
+    const cfg = config();
+    const consent = createConsent(cfg);
+    await consent.decide({ analytics: true, marketing: false });
+    const changes: string[][] = [];
+    consent.on('change', ({ changed }) => changes.push([...changed]));
+    const upgraded = await new Promise<string>((resolve) => {
+      const request = indexedDB.open(cfg.storageName, 2);
+      request.onsuccess = () => (request.result.close(), resolve('upgraded'));
+      request.onblocked = () => resolve('blocked');
+    });
+    expect(upgraded).toBe('upgraded');
+    expect(consent.state()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    expect(changes).toEqual([]);
+    await consent.decide({ 'credit-scoring': false });
+    expect(consent.memoryOnly).toBe(false);
+    const reloaded = createConsent(cfg);
+    await reloaded.ready;
+    expect(reloaded.state()).toMatchObject({ analytics: 'granted', marketing: 'denied', 'credit-scoring': 'denied' });
+    expect(await reloaded.verifyReceipts()).toEqual({ ok: true, count: 2 });
+  });
+});
+
 describe('the database deleted during the page view, with a purpose asked again because it changed', () => {
   it('no longer says the purpose changed: there is no earlier choice left to compare with', async () => {
     const cfg = config();
