@@ -135,8 +135,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     stored.forEach((r) => r && see(r.at));
     // Dated over a day ahead: removed, so that it cannot start to count once the clock has caught up with it. An
     // ended yes too, so that it cannot count again once the site clears localStorage.
-    const stale = parsed.filter((r) => r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)).map((r) => r!.purpose);
-    if (stale.length) void persist.inOrder(() => persist.clear(stale));
+    // Each as of its own date: a decision another tab stored over it since then stays.
+    for (const r of parsed) if (r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)) void persist.inOrder(() => persist.clear([r.purpose], r.at));
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
     // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier
@@ -288,7 +288,10 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       await all(id === undefined ? optional : [id], false, options);
       // Everything includes a yes stored for a purpose the config no longer has: a later deploy that adds it back
       // would find it, as reset() knows.
-      if (id === undefined) await persist.inOrder(() => persist.clear([], 0, ids));
+      if (id === undefined) {
+        const at = tick();
+        await persist.inOrder(() => persist.clear([], at, { keep: ids }));
+      }
     },
 
     reset() {
@@ -297,7 +300,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       forget(at);
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
-        await persist.clear(optional, at);
+        await persist.clear(optional, at, { reset: true });
       });
     },
 

@@ -57,10 +57,6 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     return Promise.race([work, silence]).finally(() => clearTimeout(timer));
   };
   const key = (id: string): Key => ['d', id];
-  const remove = (store: Store, ids: readonly string[]) => store.write(ids.map((id) => [key(id), undefined]));
-  // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
-  // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
-  const dropStale = (ids: readonly string[]) => void (store != idb && remove(idb, ids).catch(() => undefined));
   /** A stored decision (another tab's) is a later word than `mine`. */
   const outdated = (stored: unknown, mine: unknown) => {
     // Only a readable record of this purpose: an unreadable one counts as no decision, so it never keeps one out.
@@ -68,6 +64,22 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     const s = readRecord(stored, [m.purpose]);
     return !!s && !fromTheFuture(s) && later(s, m);
   };
+  // What is stored about `ids` up to `at`: a decision another tab stored after that, while this removal waited its
+  // turn behind a slow save, is its person's later word and stays (checked in the removal's own transaction).
+  const remove = (store: Store, ids: readonly string[], at: number) =>
+    store.write(
+      ids.map((id) => [
+        key(id),
+        undefined,
+        (stored) => {
+          const s = readRecord(stored, [id]);
+          return !s || fromTheFuture(s) || s.at <= at;
+        },
+      ]),
+    );
+  // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
+  // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
+  const dropStale = (ids: readonly string[], at: number) => void (store != idb && remove(idb, ids, at).catch(() => undefined));
   // Storage, receipts and other tabs learn of decisions in the order they were made, each after the one before:
   // "Accept all" then a withdrawal must be stored in that order, or a reload would bring the yes back.
   const inOrder = createQueue();
@@ -97,7 +109,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       const write = async () => {
         const appending = appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r]), (stored, mine) => !current(mine as DecisionRecord) || outdated(stored, mine));
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
-        void appending.then(() => dropStale(ids), () => undefined);
+        void appending.then(() => dropStale(ids, receipt.at), () => undefined);
         const kept = await timed(appending);
         remember();
         return kept;
@@ -109,16 +121,17 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       return kept;
     },
     /**
-     * Deletes the stored decisions of `ids`; with `at`, every stored one but those of `keep` (a reset at `at`, or at 0
-     * a withdrawal of everything, which has just stored its no to the purposes in `keep`). Never rejects.
+     * Deletes the stored decisions of `ids` made up to `until`. With `all`, every other stored one too but those of
+     * `keep` (a reset keeps none; a withdrawal of everything has just stored its no to the purposes it keeps). Never
+     * rejects.
      */
-    clear: (ids: readonly string[], at?: number, keep: readonly string[] = []) =>
+    clear: (ids: readonly string[], until: number, all?: { reset?: boolean; keep?: readonly string[] }) =>
       // Also those about purposes the config no longer has: one added back with the same text would find its yes.
       // Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters (a
       // corrupt one's, as a string, names a key that holds nothing).
-      timed((at != null ? store.list('d') : Promise.resolve([])).then((all) => remove(store, [...ids, ...all.map((r) => String((r as DecisionRecord | null)?.purpose)).filter((id) => !keep.includes(id))])))
+      timed((all ? store.list('d') : Promise.resolve([])).then((stored) => remove(store, [...ids, ...stored.map((r) => String((r as DecisionRecord | null)?.purpose)).filter((id) => !all?.keep?.includes(id))], until)))
         .catch(toMemory)
-        .then(() => (dropStale(ids), at && keptInMemory(at))),
+        .then(() => (dropStale(ids, until), all?.reset && keptInMemory(until))),
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block
     // lasts, the receipts kept in memory meanwhile, which are lost with the tab. A check of them would never answer.
     receipts: (from?: number) => timed(readReceipts(store, from)),

@@ -16,8 +16,9 @@ export interface Store {
   /**
    * Puts every entry at once; an `undefined` value deletes its key. An entry marked `true` is new: in IndexedDB,
    * when another tab wrote its key first, the whole write fails and changes nothing (a Map is this page's own).
+   * A deletion given a test deletes only if what is stored then passes it, in the same transaction.
    */
-  write(entries: readonly (readonly [key: Key, value: unknown, isNew?: boolean])[]): Promise<void>;
+  write(entries: readonly (readonly [key: Key, value: unknown, only?: true | ((stored: unknown) => boolean)])[]): Promise<void>;
   /** Every value whose key is `[prefix, …]`, in key order; from `[prefix, from]` on, when given. */
   list(prefix: string, from?: number): Promise<unknown[]>;
 }
@@ -57,9 +58,12 @@ export function idbStore(name: string, onGone?: () => void): Store {
     read: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => promisifyRequest(s.get(k))))),
     write: (entries) =>
       run('readwrite', (s) => {
-        for (const [k, v, isNew] of entries) {
-          if (v === undefined) s.delete(k);
-          else if (isNew) s.add(v, k);
+        for (const [k, v, only] of entries) {
+          if (typeof only == 'function') {
+            const stored = s.get(k);
+            stored.onsuccess = () => only(stored.result) && s.delete(k);
+          } else if (v === undefined) s.delete(k);
+          else if (only) s.add(v, k);
           else s.put(v, k);
         }
         return promisifyRequest(s.transaction);
@@ -76,7 +80,8 @@ export function memoryStore(): Store {
   return {
     read: (keys) => Promise.resolve(keys.map((k) => map.get(id(k))?.[1])),
     write(entries) {
-      for (const [k, v] of entries) {
+      for (const [k, v, only] of entries) {
+        if (typeof only == 'function' && !only(map.get(id(k))?.[1])) continue;
         if (v === undefined) map.delete(id(k));
         else map.set(id(k), [k, v]);
       }

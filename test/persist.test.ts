@@ -16,6 +16,20 @@ const otherTab = async () => {
   return (await import('../src/index.js')).createConsent;
 };
 
+/** Two tabs on one database, their disclosures hashed; from then on, a receipt holding `slow` hashes `ms` late. */
+const twoTabs = async (slow: string, ms: number) => {
+  const storageName = freshName();
+  const a = (await otherTab())(config({ storageName }));
+  const b = (await otherTab())(config({ storageName }));
+  await Promise.all([a.ready, b.ready, ...(['analytics', 'marketing'] as const).flatMap((id) => [a.disclosureHash(id), b.disclosureHash(id)])]);
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+    if (new TextDecoder().decode(data).includes(slow)) await settle(ms);
+    return digest(algorithm, data);
+  });
+  return { a, b, storageName };
+};
+
 describe('first visit', () => {
   it('is known synchronously: true until a decision is stored, then false for later instances', async () => {
     const cfg = config();
@@ -234,16 +248,8 @@ describe('IndexedDB faults (PRE-04)', () => {
 
   it('a receipt retried after another tab took its number does not write back an older decision over the newer one', async () => {
     vi.stubGlobal('navigator', { ...navigator, languages: ['en'], locks: undefined }); // an http page: no Web Locks
-    const storageName = freshName();
-    const a = (await otherTab())(config({ storageName }));
-    const b = (await otherTab())(config({ storageName }));
-    await Promise.all([a.ready, b.ready, a.disclosureHash('analytics'), b.disclosureHash('analytics')]);
     // Tab A's receipt hashes slowly, so tab B's later receipt is written first and A's first try fails.
-    const digest = crypto.subtle.digest.bind(crypto.subtle);
-    vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
-      if (new TextDecoder().decode(data).includes('"choices":{"analytics":true}')) await settle(30);
-      return digest(algorithm, data);
-    });
+    const { a, b, storageName } = await twoTabs('"choices":{"analytics":true}', 30);
     void a.decide({ analytics: true }, { method: 'banner' });
     const t = Date.now();
     while (Date.now() === t); // the withdrawal comes later
@@ -254,6 +260,22 @@ describe('IndexedDB faults (PRE-04)', () => {
     const reload = (await otherTab())(config({ storageName }));
     await reload.ready;
     expect(reload.state('analytics')).toBe('denied'); // the latest act was a no
+  });
+
+  it.each([true, false])('a reset whose clearing waits behind a slow save does not erase the decision (%s) another tab made after it', async (granted) => {
+    // Tab A's receipt for its yes hashes slowly, so its reset, queued behind it, clears after tab B's decision.
+    const { a, b, storageName } = await twoTabs('"choices":{"marketing":true}', 100);
+    void a.decide({ marketing: true });
+    const reset = a.reset();
+    await settle(10); // tab B's decision comes later
+    await b.decide({ analytics: granted });
+    await reset;
+    await settle(50);
+    const state = granted ? 'granted' : 'denied';
+    expect([a.state('analytics'), b.state('analytics')]).toEqual([state, state]);
+    const reload = (await otherTab())(config({ storageName }));
+    await reload.ready;
+    expect(reload.state()).toMatchObject({ analytics: state, marketing: 'undecided' });
   });
 
   it('a combined write that times out does not land in IndexedDB after the page moved to memory and withdrew', { timeout: 20_000 }, async () => {
@@ -485,7 +507,7 @@ describe('createPersistence', () => {
     expect(again.firstVisit).toBe(false);
     expect(await again.read(['b', 'a', 'c'])).toEqual([record('b', false), record('a', true), undefined]);
     expect(await again.receipts()).toMatchObject([{ seq: 0, prev: '' }]);
-    await again.clear(['a']);
+    await again.clear(['a'], Date.now());
     expect(await again.read(['a', 'b'])).toEqual([undefined, record('b', false)]);
   });
 
