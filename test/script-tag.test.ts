@@ -376,7 +376,7 @@ describe('the source, with the dialogs mocked', () => {
     expect(mountDialogs).not.toHaveBeenCalled();
     configTag(JSON.stringify(config()));
     state.mockReturnValue('interactive');
-    document.dispatchEvent(new Event('DOMContentLoaded'));
+    document.dispatchEvent(new Event('readystatechange')); // as the parser does when the page is parsed, before deferred scripts run
     await settle();
     expect(mountDialogs).toHaveBeenCalledOnce();
     expect(real().has('analytics')).toBe(false);
@@ -393,7 +393,7 @@ describe('the source, with the dialogs mocked', () => {
     const required = stub.require('analytics');
     configTag(JSON.stringify(config()));
     state.mockReturnValue('interactive');
-    document.dispatchEvent(new Event('DOMContentLoaded'));
+    document.dispatchEvent(new Event('readystatechange')); // as the parser does when the page is parsed, before deferred scripts run
     await settle();
     expect(win.consent).not.toBe(stub);
     expect(stub.q).toHaveLength(0);
@@ -409,7 +409,7 @@ describe('the source, with the dialogs mocked', () => {
     configTag('{ "policy": ');
     const error = quiet('error');
     state.mockReturnValue('interactive');
-    document.dispatchEvent(new Event('DOMContentLoaded'));
+    document.dispatchEvent(new Event('readystatechange')); // as the parser does when the page is parsed, before deferred scripts run
     await settle();
     expect(stub.q).toHaveLength(0);
     expect(await required).toMatchObject({ code: 'config' });

@@ -104,8 +104,9 @@ async function boot(): Promise<void> {
   // The stub is read when its calls are handled, not now: a tag with `async`, or one without defer placed above the
   // stub, runs before the stub exists.
   try {
-    // A script tag without defer may run before the config tag and <body> exist.
-    if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }));
+    // A script tag without defer may run before the config tag and <body> exist. Not until DOMContentLoaded: the
+    // page's deferred scripts run before it, and must find the network guard and the Consent Mode default on.
+    if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('readystatechange', done, { once: true }));
     const config = await readConfig(script);
     let consent: Consent | undefined;
     try {

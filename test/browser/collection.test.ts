@@ -340,14 +340,15 @@ describe('collection (PRE-01, GATE-01)', () => {
     await until(() => attempted.some((url) => url.endsWith('/after')), 'the deferred fetch once analytics is allowed');
   });
 
-  it('network guard from the first moment: on a first visit, a deferred script right after optin.global.js reaches no declared host', async () => {
+  it.each([' defer', ''])('network guard from the first moment: on a first visit, a deferred script right after <script src="optin.global.js"%s> reaches no declared host', async (defer) => {
     // The news page's config is in the page (the server fills it in from optin-config.json), so the guard is on before
     // the deferred scripts that follow; a data-config file would have to be fetched first (README, network guard).
+    // Without defer, Optin runs before the page is parsed, and the deferred scripts run before DOMContentLoaded.
     const early = `addEventListener('consent:blocked', (e) => (window.earlyBlocked ??= []).push(e.detail.url.split('/').pop()));
       fetch('https://stats.lantern.example/first-fetch', { mode: 'no-cors' }).catch(() => undefined);
       new Image().src = 'https://stats.lantern.example/first-pixel';`;
     await env.context.route(/\/early\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: early }));
-    await rewriteHome(/<script src="\/optin\.global\.js"[^>]*><\/script>/, '$&<script src="/early.js" defer></script>');
+    await rewriteHome(/<script src="\/optin\.global\.js"[^>]*><\/script>/, `<script src="/optin.global.js"${defer}></script><script src="/early.js" defer></script>`);
     const attempted: string[] = [];
     env.context.on('request', (request) => void (request.url().includes('stats.lantern.example') && attempted.push(request.url())));
     const page = await open();
