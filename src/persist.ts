@@ -31,6 +31,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   };
   let flag = read();
   const firstVisit = flag == null;
+  const noSince = Number(flag) || 0;
   const mark = (value: string) => {
     flag = value;
     try {
@@ -88,7 +89,12 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     firstVisit,
     remember,
     /** A stored yes made up to this time was ended by a no that only memory kept (0: none). */
-    noSince: Number(flag) || 0,
+    noSince,
+    /**
+     * The yeses `noSince` ended are removed from IndexedDB, so it is no longer needed: it is dropped, unless another
+     * tab has kept a no in memory since. A yes given after it but dated before it (the clock was fast) then counts.
+     */
+    removedEnded: () => void (store == idb && Number(read()) == noSince && mark('1')),
     get memoryOnly() {
       return store != idb;
     },
