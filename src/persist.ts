@@ -66,7 +66,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     return !!s && !fromTheFuture(s) && later(s, m);
   };
   // What is stored about `ids` up to `at`: a decision another tab stored after that, while this removal waited its
-  // turn behind a slow save, is its person's later word and stays (checked in the removal's own transaction).
+  // turn behind a slow save, is its person's later word and stays (checked in the removal's own transaction). As of
+  // a record from the future (a fast clock's, removed at start-up), only that record: what was decided since is dated
+  // before it.
   const remove = (store: Store, ids: readonly string[], at: number) =>
     store.write(
       ids.map((id) => [
@@ -74,7 +76,7 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
         undefined,
         (stored) => {
           const s = readRecord(stored, [id]);
-          return !s || fromTheFuture(s) || s.at <= at;
+          return !s || fromTheFuture(s) || s.at == at || (s.at < at && !fromTheFuture({ at }));
         },
       ]),
     );

@@ -19,7 +19,7 @@ export function readRecord(raw: unknown, ids: readonly string[]): DecisionRecord
  * A record dated over a day ahead of the clock: the clock was fast when it was written, so its lifetime cannot be
  * told. It counts as no decision (asked again), and any later decision is stored over it.
  */
-export const fromTheFuture = (r: DecisionRecord): boolean => r.at > Date.now() + 864e5;
+export const fromTheFuture = (r: Pick<DecisionRecord, 'at'>): boolean => r.at > Date.now() + 864e5;
 
 /**
  * `a` is a later word on its purpose than `b`: made after it, or at the same millisecond (in two tabs) and a no, so

@@ -1,5 +1,6 @@
 // Storage through createConsent: the first-visit flag, the fallback to memory when IndexedDB fails, blocks or
 // fills up, and writes that keep their order. Faults become `error` events and never a yes (PRE-04).
+import { createStore, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConsent, type Consent, type ConsentError } from '../src/index.js';
 import { createPersistence } from '../src/persist.js';
@@ -276,6 +277,21 @@ describe('IndexedDB faults (PRE-04)', () => {
     const reload = (await otherTab())(config({ storageName }));
     await reload.ready;
     expect(reload.state()).toMatchObject({ analytics: state, marketing: 'undecided' });
+  });
+
+  it('removing a stored yes dated a year ahead, queued behind a slow save, does not erase the no another tab stored over it since', async () => {
+    const { b, storageName } = await twoTabs('the slow notice', 100);
+    // Given while the clock was a year fast: it counts as no decision, and the next tab to read it removes it.
+    const at = Date.now() + 365 * 864e5;
+    await set(['d', 'analytics'], { v: 1, purpose: 'analytics', granted: true, at, expires: at + 864e5, policy: '1', hash: '', locale: 'en', method: 'banner' }, createStore(storageName, 'keyval'));
+    const c = (await otherTab())(config({ storageName }));
+    void c.decide({ marketing: true }, { text: 'the slow notice' }); // hashed slowly: the removal waits behind it
+    await c.ready;
+    await b.decide({ analytics: false }); // the person's no, in tab B, stored over the old yes meanwhile
+    await settle(200);
+    const reload = (await otherTab())(config({ storageName }));
+    await reload.ready;
+    expect(reload.state('analytics')).toBe('denied');
   });
 
   it('a combined write that times out does not land in IndexedDB after the page moved to memory and withdrew', { timeout: 20_000 }, async () => {
