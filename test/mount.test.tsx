@@ -181,6 +181,32 @@ describe('mountDialogs', () => {
     }
   });
 
+  it('a require() made before it was mounted, while the stored decisions are still read, rejects with code unmounted when the dialogs go while asking: no unhandled rejection, no call left waiting', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const cfg = config();
+      await createConsent(cfg).decide({ 'credit-scoring': false }); // a returning visitor, analytics undecided
+      const consent = createConsent(cfg);
+      // The app's start-up code asks, then mounts the dialogs at once: the banner asks for analytics, a prompt for
+      // credit scoring.
+      const calls = [consent.require('analytics'), consent.require('credit-scoring', { ask: true })];
+      const unmount = mountDialogs(consent);
+      await consent.ready;
+      await settle();
+      expect(document.querySelector('optin-consent')!.shadowRoot!.querySelector('dialog[open]')?.textContent).toContain('Allow Credit scoring?');
+      unmount(); // a route change
+      const outcomes: unknown[] = ['waiting', 'waiting'];
+      calls.forEach((call, i) => void call.then(() => (outcomes[i] = 'granted'), (e: unknown) => (outcomes[i] = (e as { code?: string }).code)));
+      await settle();
+      // Before: both waited for ever, and their two rejections reached the page as unhandled ones.
+      expect([outcomes, unhandled]).toEqual([['unmounted', 'unmounted'], []]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('gives the page room for the open banner and then the floating button: scroll padding always, the spacer only at the end of <body>', async () => {
     reportingResizeObserver();
     try {

@@ -151,7 +151,8 @@ export function createController(consent: Consent, locale: string, draw: (view: 
   consent.ready
     .then(() => {
       update({ ready: true });
-      early.forEach(([id, ask], answer) => void ui.prompt(id, { ask }).then(answer));
+      // The prompt's promise itself: its rejection (unmounted while asking) settles the call, never the page.
+      early.forEach(([id, ask], answer) => answer(ui.prompt(id, { ask })));
       early.clear();
       if (wantsPreferences) openPreferences();
     })
