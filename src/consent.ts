@@ -74,6 +74,31 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     if (!hashes.has(key)) hashes.set(key, sha256(disclosureText(purposes.get(id)!, shown, fallback)));
     return hashes.get(key)!;
   };
+  /**
+   * Of `list`, what a no or a reset made now ends: a yes until now, here or in storage not read yet (if it is not,
+   * also one that no longer counts, see found) and not forgotten by a reset. Asked as it is made, before it takes
+   * effect; the answer is the back end's cue to stop processing (WDR-04).
+   */
+  const ending = (list: readonly string[]) => {
+    const granted = list.filter((id) => records.get(id)?.granted);
+    const unread = list.filter((id) => !records.has(id));
+    const resetAt = resetTime();
+    return async () => {
+      const stored = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
+      return list.filter((id) => granted.includes(id) || (unread.includes(id) && stored.includes(id)));
+    };
+  };
+  /**
+   * What a reset (`all`) or a withdrawal of everything forgets beside the config's purposes: every stored decision,
+   * or those about purposes the config no longer has (one added back with the same text would find its yes); and
+   * their yeses made up to `at`, which it ends: a back end may still process under a yes the config has dropped.
+   * Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters.
+   */
+  const others = async (at: number, all?: boolean) => {
+    const stored = ((await persist.list()) ?? []) as (DecisionRecord | null)[];
+    const gone = stored.filter((r) => all || !ids.includes(r?.purpose as string));
+    return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at && !ids.includes(r.purpose)).map((r) => r!.purpose)] as const;
+  };
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
@@ -226,12 +251,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       if (decisions.stopped()) throw destroyed();
       const noes = list.filter((r) => !r.granted);
       const denied = noes.map((r) => r.purpose);
-      // Granted until now, or until it expired while this page was open: the back end's last word is that yes.
-      const granted = denied.filter((id) => records.get(id)?.granted);
-      // A stored yes counts where nothing was decided or heard here since it was read (or before, if it is not read
-      // yet) and no reset forgot it, also one that no longer counts (see found).
-      const unread = denied.filter((id) => !records.has(id));
-      const resetAt = resetTime();
+      // Granted until now (or until it expired while this page was open): the back end's last word is that yes.
+      const withdrawing = ending(denied);
       // Stored and told only while still in force: a newer decision (here, or heard from another tab) or a reset since
       // must not be overwritten by it, nor reach a tab opened meanwhile as the latest word. Its receipt is kept all
       // the same: the person did decide so.
@@ -254,9 +275,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const proof = persist.inOrder(async () => {
         const textHash = text === undefined ? {} : { textHash: await sha256(text) };
         for (const record of list) Object.assign(record, { hash: await hashOf(record.purpose, shown) }, textHash);
-        // Granted until now: here, or in storage not read yet when the person said no.
-        const storedIds = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
-        const withdrawn = denied.filter((id) => granted.includes(id) || (unread.includes(id) && storedIds.includes(id)));
+        const withdrawn = await withdrawing();
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
@@ -293,17 +312,25 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // would find it, as reset() knows.
       if (id === undefined) {
         const at = tick();
-        await persist.inOrder(() => persist.clear([], at, { keep: ids }));
+        await persist.inOrder(async () => persist.clear((await others(at))[0], at));
       }
     },
 
     reset() {
       if (decisions.stopped()) return Promise.reject(destroyed());
       const at = tick();
+      const withdrawing = ending(optional);
       forget(at);
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
-        await persist.clear(optional, at, { reset: true });
+        const [stored, gone] = await others(at, true);
+        const withdrawn = [...(await withdrawing()), ...gone];
+        const keys = [...optional, ...stored];
+        // A reset that ends a yes is proven like a withdrawal, and delivered: the back end may still process under it.
+        // One that ends none changes no consent (undecided and denied both keep everything off): nothing to prove.
+        if (!withdrawn.length) return persist.clear(keys, at, true);
+        const receipt = await persist.save([], { at, policy, method: 'reset', locale, choices: {}, hashes: {}, withdrawn }, undefined, keys);
+        if (receipt) events.emit('receipt', receipt);
       });
     },
 

@@ -65,21 +65,23 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     const s = readRecord(stored, [m.purpose]);
     return !!s && !fromTheFuture(s) && later(s, m);
   };
-  // What is stored about `ids` up to `at`: a decision another tab stored after that, while this removal waited its
-  // turn behind a slow save, is its person's later word and stays (checked in the removal's own transaction). As of
-  // a record from the future (a fast clock's, removed at start-up), only that record: what was decided since is dated
-  // before it.
-  const remove = (store: Store, ids: readonly string[], at: number) =>
-    store.write(
-      ids.map((id) => [
-        key(id),
-        undefined,
-        (stored) => {
-          const s = readRecord(stored, [id]);
-          return !s || fromTheFuture(s) || s.at == at || (s.at < at && !fromTheFuture({ at }));
-        },
-      ]),
+  // Deletes what is stored about `ids` up to `at`: a decision another tab stored after that, while this removal
+  // waited its turn behind a slow save, is its person's later word and stays (checked in the removal's own
+  // transaction). As of a record from the future (a fast clock's, removed at start-up), only that record: what was
+  // decided since is dated before it.
+  const removals = (ids: readonly string[], at: number) =>
+    ids.map(
+      (id) =>
+        [
+          key(id),
+          undefined,
+          (stored: unknown) => {
+            const s = readRecord(stored, [id]);
+            return !s || fromTheFuture(s) || s.at == at || (s.at < at && !fromTheFuture({ at }));
+          },
+        ] as const,
     );
+  const remove = (store: Store, ids: readonly string[], at: number) => store.write(removals(ids, at));
   // Kept in memory only: what IndexedDB still holds about these purposes (a yes withdrawn or reset since) must not
   // come back after a reload, so it is removed there as far as IndexedDB still allows. A reload then starts undecided.
   const dropStale = (ids: readonly string[], at: number) => void (store != idb && remove(idb, ids, at).catch(() => undefined));
@@ -106,16 +108,18 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     read: (ids: readonly string[]) => timed(store.read(ids.map(key))).catch((cause: unknown) => void toMemory(cause)),
 
     /**
-     * Stores `records` and appends `receipt`, in one transaction: a tab closed meanwhile leaves both or neither,
-     * never a decision without its proof. A storage fault loses no decision: both are then kept in memory for the
-     * page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a reset
-     * or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with the
-     * receipt kept, if any.
+     * Stores `records`, deletes the stored decisions of `forget` made up to then (a reset, a withdrawal of
+     * everything) and appends `receipt`, in one transaction: a tab closed meanwhile leaves all or nothing, never a
+     * decision or the end of a yes without its proof. A storage fault loses no decision: they are then kept in memory
+     * for the page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a
+     * reset or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with
+     * the receipt kept, if any.
      */
-    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true) {
-      const ids = records.map((r) => r.purpose);
+    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true, forget: readonly string[] = []) {
+      const ids = [...records.map((r) => r.purpose), ...forget];
       const write = async () => {
-        const appending = appendReceipt(store, receipt, records.map((r) => [key(r.purpose), r]), (stored, mine) => !current(mine as DecisionRecord) || outdated(stored, mine));
+        const along = [...records.map((r) => [key(r.purpose), r] as const), ...removals(forget, receipt.at)];
+        const appending = appendReceipt(store, receipt, along, (stored, mine) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine)));
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
         void appending.then(() => dropStale(ids, receipt.at), () => undefined);
         const kept = await timed(appending);
@@ -125,21 +129,16 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
-      if (records.some((r) => !r.granted)) keptInMemory(receipt.at);
+      if (forget.length || records.some((r) => !r.granted)) keptInMemory(receipt.at);
       return kept;
     },
-    /**
-     * Deletes the stored decisions of `ids` made up to `until`. With `all`, every other stored one too but those of
-     * `keep` (a reset keeps none; a withdrawal of everything has just stored its no to the purposes it keeps). Never
-     * rejects.
-     */
-    clear: (ids: readonly string[], until: number, all?: { reset?: boolean; keep?: readonly string[] }) =>
-      // Also those about purposes the config no longer has: one added back with the same text would find its yes.
-      // Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters (a
-      // corrupt one's, as a string, names a key that holds nothing).
-      timed((all ? store.list('d') : Promise.resolve([])).then((stored) => remove(store, [...ids, ...stored.map((r) => String((r as DecisionRecord | null)?.purpose)).filter((id) => !all?.keep?.includes(id))], until)))
+    /** Deletes the stored decisions of `ids` made up to `until`; `reset`: as a reset (see keptInMemory). Never rejects. */
+    clear: (ids: readonly string[], until: number, reset?: boolean) =>
+      timed(remove(store, ids, until))
         .catch(toMemory)
-        .then(() => (dropStale(ids, until), all?.reset && keptInMemory(until))),
+        .then(() => void (dropStale(ids, until), reset && keptInMemory(until))),
+    /** Every stored decision, unchecked (none when storage failed): what a reset or a withdrawal of everything forgets. */
+    list: () => timed(store.list('d')).catch(toMemory) as Promise<unknown[] | undefined>,
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block
     // lasts, the receipts kept in memory meanwhile, which are lost with the tab. A check of them would never answer.
     receipts: (from?: number) => timed(readReceipts(store, from)),

@@ -1,7 +1,7 @@
 // The proof log: every decision appends a receipt holding the SHA-256 of the receipt before it, so an edit,
 // a removal or a reordering shows up in verifyReceipts(). Appends are serialized, across tabs too.
 import { sha256 } from './hash.js';
-import type { Key, Store } from './store.js';
+import type { Store } from './store.js';
 import type { Receipt, ReceiptCheck } from './types.js';
 
 type Head = { seq: number; hash: string };
@@ -12,13 +12,14 @@ export const SDK_VERSION = '0.1.0';
 const queues = new Map<string | Store, Promise<unknown>>();
 
 /**
- * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves) in
- * the same transaction, but none that is `outdated` by what is stored under its key; resolves with the receipt.
+ * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves, the
+ * deletions it records) in the same transaction, but none that is `outdated` by what is stored under its key;
+ * resolves with the receipt.
  */
 export function appendReceipt(
   store: Store,
   entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>,
-  along: readonly (readonly [Key, unknown])[] = [],
+  along: Parameters<Store['write']>[0] = [],
   outdated: (stored: unknown, value: unknown) => boolean = () => false,
 ): Promise<Receipt> {
   // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.

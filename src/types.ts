@@ -112,7 +112,8 @@ export interface Receipt {
   /** When a yes given here ends unless renewed (`expiresAfterDays` after `at`); absent in receipts recorded before Optin kept it. */
   readonly expires?: number;
   readonly policy: string;
-  readonly method: DecisionMethod;
+  /** How it was decided; `reset`: the site's reset() ended the yeses in `withdrawn` (`choices` is then empty). */
+  readonly method: DecisionMethod | 'reset';
   readonly locale: string;
   /** purpose id → granted */
   readonly choices: { readonly [purpose: string]: boolean };
@@ -126,8 +127,8 @@ export interface Receipt {
   readonly gpc?: true;
   /**
    * The purposes this decision withdrew: granted until then (or until a new policy version, a changed disclosure or
-   * expiry ended the yes), now denied (absent when none). The back end stops their processing and starts deletion
-   * (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
+   * expiry ended the yes), now denied or forgotten by a reset (absent when none). The back end stops their processing
+   * and starts deletion (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
    */
   readonly withdrawn?: readonly string[];
   /** The Optin version that recorded it, so the dialogs shown can be told (absent before 0.1.0's receipts had it). */
@@ -267,7 +268,7 @@ export interface Consent<Id extends string = string> {
    * config no longer has are forgotten, so one added back later is asked again.
    */
   withdraw(id?: Id, options?: DecideOptions): Promise<void>;
-  /** Forgets every stored decision (the proof log is kept). */
+  /** Forgets every stored decision (the proof log is kept); a receipt (method `reset`) lists the yeses it ended. */
   reset(): Promise<void>;
   /**
    * Listens to an event; returns the unsubscribe function. `replay` calls a `change` listener at once. Another event

@@ -292,13 +292,13 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     await expect(consent.decide({ analytics: 'yes' as unknown as boolean })).rejects.toThrow(/decide\.analytics: must be true or false/);
   });
 
-  it('reset forgets decisions but keeps the proof', async () => {
+  it('reset forgets decisions but keeps the proof, adding the end of the yes', async () => {
     const cfg = config();
     const consent = createConsent(cfg);
     await consent.decide({ analytics: true });
     await consent.reset();
     expect(consent.state('analytics')).toBe('undecided');
-    expect(await consent.receipts()).toHaveLength(1);
+    expect((await consent.receipts()).map((r) => r.method)).toEqual(['api', 'reset']);
     const reloaded = createConsent(cfg);
     await reloaded.ready;
     expect(reloaded.state('analytics')).toBe('undecided');
@@ -1166,7 +1166,12 @@ describe('destroy() right after a decision or a reset (a view torn down as the p
     const next = createConsent(config({ storageName }));
     await next.ready;
     expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
-    expect((await next.receipts()).map((r) => r.choices)).toEqual([{ analytics: true, marketing: true }, { marketing: false }, { 'credit-scoring': true }]);
+    expect((await next.receipts()).map((r) => [r.choices, r.withdrawn])).toEqual([
+      [{ analytics: true, marketing: true }, undefined],
+      [{ marketing: false }, ['marketing']],
+      [{}, ['analytics']], // the reset ended the yes still standing
+      [{ 'credit-scoring': true }, undefined],
+    ]);
   });
 
   it('a reset after destroy() rejects with code destroyed, as decide() does, and leaves storage to the next instance', async () => {

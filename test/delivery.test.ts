@@ -197,6 +197,15 @@ describe('deliverReceipts', () => {
     expect(delivered().slice(2).map((r) => r.seq)).toEqual([0, 1]);
   });
 
+  it('sends the receipt of a reset that ended a yes: the back end stops processing under it, as after a withdrawal', async () => {
+    const consent = createConsent(posting());
+    deliver(consent);
+    await consent.decide({ analytics: true, marketing: false });
+    await consent.reset();
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    expect(delivered()[1]).toMatchObject({ seq: 1, method: 'reset', choices: {}, withdrawn: ['analytics'] });
+  });
+
   it('delivers the receipts of a page view without IndexedDB: there they are the only proof that will last', async () => {
     vi.stubGlobal('indexedDB', undefined);
     const consent = createConsent(posting());

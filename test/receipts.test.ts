@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { appendReceipt, readReceipts, verifyReceipts } from '../src/receipts.js';
 import { idbStore, memoryStore } from '../src/store.js';
 import { createConsent } from '../src/index.js';
-import { config, freshName, receiptsOf } from './fixtures.js';
+import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 const entry = (n: number) => ({ at: 1_700_000_000_000 + n, policy: 'v1', method: 'api' as const, locale: 'en', choices: { analytics: n % 2 == 0 }, hashes: { analytics: 'h' + n } });
 
@@ -102,6 +102,69 @@ describe('receipts (REC-01, REC-02)', () => {
     const log = await before.receipts();
     expect(log.slice(1).map((r) => r.withdrawn)).toEqual([['analytics'], ['marketing', 'credit-scoring']]);
     expect((await lapsed.receipts()).at(-1)!.withdrawn).toEqual(['analytics']);
+  });
+
+  // What a privacy officer reads to prove which yeses stood when: the log's last word on a purpose is never a yes
+  // that no longer stands.
+  it('a reset that ends a yes writes a receipt listing it as withdrawn; a reset that ends none writes nothing', async () => {
+    const options = config();
+    const consent = createConsent(options);
+    await consent.decide({ analytics: true, marketing: false, 'credit-scoring': true }, { method: 'preferences' });
+    const told = vi.fn();
+    consent.on('receipt', told);
+    await consent.reset();
+    await consent.reset(); // nothing granted any more: nothing to prove
+    const log = await createConsent(options).receipts(); // read on a later page view
+    expect(log).toHaveLength(2);
+    expect(log[1]).toMatchObject({ seq: 1, method: 'reset', policy: '2026-11', choices: {}, hashes: {}, withdrawn: ['analytics', 'credit-scoring'] });
+    expect(log[1]!.at).toBeGreaterThan(log[0]!.at);
+    expect(told.mock.calls).toEqual([[log[1]]]); // as every receipt: deliverReceipts sends it on
+    expect(await consent.verifyReceipts()).toEqual({ ok: true, count: 2 });
+    // Hiding the end of a yes is caught like any other edit.
+    await set(['r', 1], { ...log[1], withdrawn: ['credit-scoring'] }, createStore(options.storageName, 'keyval'));
+    expect(await consent.verifyReceipts()).toEqual({ ok: false, index: 1, reason: 'the last receipt was changed or receipts were removed after it' });
+  });
+
+  it('a reset lists a stored yes not read yet, and in memory-only mode the yes memory held; the other tab that hears it writes no second receipt', async () => {
+    const options = config();
+    await createConsent(options).decide({ analytics: true });
+    const other = createConsent(options);
+    await other.ready;
+    const early = createConsent(options); // a logout page resetting at once
+    await early.reset();
+    await settle(50);
+    expect(other.state('analytics')).toBe('undecided');
+    await other.reset(); // its yes ended with the reset it heard
+    expect((await early.receipts()).map((r) => r.withdrawn)).toEqual([undefined, ['analytics']]);
+    expect(await early.verifyReceipts()).toEqual({ ok: true, count: 2 });
+
+    vi.stubGlobal('indexedDB', undefined);
+    try {
+      const memory = createConsent(config());
+      await memory.decide({ marketing: true });
+      await memory.reset();
+      expect(memory.memoryOnly).toBe(true);
+      expect((await memory.receipts()).map((r) => [r.method, r.withdrawn])).toEqual([
+        ['api', undefined],
+        ['reset', ['marketing']],
+      ]);
+      expect(await memory.verifyReceipts()).toEqual({ ok: true, count: 2 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  // A yes given under an older config to a purpose since removed: processing under it may still run at the back end.
+  it.each(['reset'] as const)('%s() of everything lists as withdrawn the yes to a purpose the config no longer has, not its no', async (act) => {
+    const options = config();
+    await createConsent(options).decide({ analytics: true, marketing: true, 'credit-scoring': false });
+    const without = createConsent({ ...options, purposes: purposes.filter((p) => p.id == 'analytics') });
+    await without.ready;
+    await without[act]();
+    const log = await without.receipts();
+    expect(log).toHaveLength(2);
+    expect(log[1]!.withdrawn).toEqual(['analytics', 'marketing']);
+    expect(await without.verifyReceipts()).toEqual({ ok: true, count: 2 });
   });
 
   it('gives the log from a receipt number on, in memory only too, so what was read once need not be read again', async () => {

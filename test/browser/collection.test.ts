@@ -253,6 +253,18 @@ describe('collection (PRE-01, GATE-01)', () => {
     await expect.poll(() => next.locator('#receipts-held').textContent(), { timeout: 5000 }).toMatch(/the server holds 3 consent receipt\(s\), the last from .* \(preferences\)\. It withdrew: Personalised recommendations\.$/);
   });
 
+  it('a reset after Accept all reaches the site’s endpoint as the end of those yeses, and the log still verifies (WDR-04, REC-02)', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => env.server.receipts.length == 1, 'the Accept all receipt at /consent-receipts');
+    await page.evaluate(() => (window as unknown as { consent: { reset(): Promise<void> } }).consent.reset());
+    await until(() => env.server.receipts.length == 2, 'the reset receipt at /consent-receipts');
+    expect(env.server.receipts[1]).toMatchObject({ seq: 1, method: 'reset', choices: {}, withdrawn: ['analytics', 'personalisation'] });
+    expect(await stored(page, 'analytics')).toBeUndefined();
+    const check = await page.evaluate(() => (window as unknown as { consent: { verifyReceipts(): Promise<unknown> } }).consent.verifyReceipts());
+    expect(check).toEqual({ ok: true, count: 2 });
+  });
+
   it('network guard: code that skips the gate reaches no declared host before a yes, by fetch, beacon, XHR, image, srcset, script or stylesheet', async () => {
     const page = await open();
     const attempted = attemptsAtStats(page);
