@@ -99,6 +99,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     const gone = stored.filter((r) => all || !ids.includes(r?.purpose as string));
     return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at && !ids.includes(r.purpose)).map((r) => r!.purpose)] as const;
   };
+  // Set by withdraw() of everything for the decide() it calls at once, which then forgets `others` too.
+  let sweep = false;
   /** The same answer for every purpose of `list`. */
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
@@ -230,6 +232,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     // async, so bad input rejects; everything before the first await (the decision taking effect) is synchronous.
     async decide(choices, { method = 'api', locale: shown = locale, text, action } = {}) {
       const at = tick();
+      const everything = sweep;
+      sweep = false;
       const string = (key: string, value: unknown, what: string) => {
         if (value !== undefined && typeof value != 'string') throw new ConsentConfigError([{ path: 'decide.' + key, message: `must be ${what}, a string, not ${typeof value}` }]);
       };
@@ -275,11 +279,12 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const proof = persist.inOrder(async () => {
         const textHash = text === undefined ? {} : { textHash: await sha256(text) };
         for (const record of list) Object.assign(record, { hash: await hashOf(record.purpose, shown) }, textHash);
-        const withdrawn = await withdrawing();
+        const [swept, gone] = everything ? await others(at) : [[], []];
+        const withdrawn = [...(await withdrawing()), ...gone];
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(list.filter(inForce), { at, expires: at + lifetime, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce);
+        const receipt = await persist.save(list.filter(inForce), { at, expires: at + lifetime, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce, swept);
         tell(list.filter((r) => r.granted));
         if (receipt) events.emit('receipt', receipt);
       });
@@ -307,13 +312,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return !!purpose && !purpose.necessary && !purpose.sensitive && !(purpose.sale && optedOut());
     },
     async withdraw(id, options) {
+      // Everything includes a yes stored for a purpose the config no longer has, as for reset().
+      sweep = id === undefined;
       await all(id === undefined ? optional : [id], false, options);
-      // Everything includes a yes stored for a purpose the config no longer has: a later deploy that adds it back
-      // would find it, as reset() knows.
-      if (id === undefined) {
-        const at = tick();
-        await persist.inOrder(async () => persist.clear((await others(at))[0], at));
-      }
     },
 
     reset() {

@@ -127,8 +127,9 @@ export interface Receipt {
   readonly gpc?: true;
   /**
    * The purposes this decision withdrew: granted until then (or until a new policy version, a changed disclosure or
-   * expiry ended the yes), now denied or forgotten by a reset (absent when none). The back end stops their processing
-   * and starts deletion (PIPL 15, GDPR 17(1)(b)); a first no is only in `choices`.
+   * expiry ended the yes), now denied or forgotten by a reset, also those the config no longer has (absent when
+   * none). The back end stops their processing and starts deletion (PIPL 15, GDPR 17(1)(b)); a first no is only in
+   * `choices`.
    */
   readonly withdrawn?: readonly string[];
   /** The Optin version that recorded it, so the dialogs shown can be told (absent before 0.1.0's receipts had it). */
@@ -265,7 +266,8 @@ export interface Consent<Id extends string = string> {
   inAcceptAll(id: Id): boolean;
   /**
    * Withdraws consent for one purpose, or for every purpose: then also the stored decisions about purposes the
-   * config no longer has are forgotten, so one added back later is asked again.
+   * config no longer has are forgotten, so one added back later is asked again, and the receipt lists a yes among
+   * them as withdrawn.
    */
   withdraw(id?: Id, options?: DecideOptions): Promise<void>;
   /** Forgets every stored decision (the proof log is kept); a receipt (method `reset`) lists the yeses it ended. */

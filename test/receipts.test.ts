@@ -155,7 +155,7 @@ describe('receipts (REC-01, REC-02)', () => {
   });
 
   // A yes given under an older config to a purpose since removed: processing under it may still run at the back end.
-  it.each(['reset'] as const)('%s() of everything lists as withdrawn the yes to a purpose the config no longer has, not its no', async (act) => {
+  it.each(['withdraw', 'reset'] as const)('%s() of everything lists as withdrawn the yes to a purpose the config no longer has, not its no', async (act) => {
     const options = config();
     await createConsent(options).decide({ analytics: true, marketing: true, 'credit-scoring': false });
     const without = createConsent({ ...options, purposes: purposes.filter((p) => p.id == 'analytics') });
