@@ -49,11 +49,26 @@ const refuse =
     else reject?.(error);
   };
 
+/**
+ * What `window.consent` holds: the stub, another script's object (`other`), or neither (nothing, markup named
+ * "consent"). Never throws: a frame named "consent" (<iframe name="consent">) from another origin is
+ * window.consent too, and its window throws on any read.
+ */
+function found(w: Global): { stub?: Stub; other?: boolean } {
+  try {
+    const value = w.consent as Stub | undefined;
+    // Only the stub's queue: another script's on window.consent (no gate()) is not Optin's to run or to empty.
+    if (Array.isArray(value?.q) && typeof value.gate == 'function') return { stub: value };
+    return { other: !!value && !value.gate && !(value instanceof Element || value instanceof HTMLCollection || (value as { window?: unknown }).window === value) };
+  } catch {
+    return {};
+  }
+}
+
 /** Handles the queued calls in order, then each later one at once (a page may have kept the stub object). */
 function drain(stub: Stub | undefined, handle: (call: StubCall) => void): void {
   const q = stub?.q;
-  // Only the stub's: another script's queue on window.consent (no gate()) is not Optin's to run or to empty.
-  if (!Array.isArray(q) || typeof stub!.gate != 'function') return;
+  if (!q) return;
   const safely = (call: StubCall) => {
     try {
       handle(call);
@@ -123,19 +138,20 @@ async function boot(): Promise<void> {
     mountDialogs(consent, { floatingButton: script?.getAttribute('data-floating-button') != 'false' });
     blockElements(consent);
     Object.defineProperty(consent, MARK, { value: true });
-    const stub = w.consent as Stub | undefined;
+    const { stub, other } = found(w);
     // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has(). Not over
     // a read-only one, without a TypeError: the dialogs and declared elements work without it.
     Reflect.set(w, 'consent', consent);
-    // Another script's object, not the stub nor markup named "consent" (an element): calls made through it, or queued
-    // in a stub it replaced, never reach Optin and wait for ever, so nothing they hold is granted. Said, with the fix.
-    if (stub && !stub.gate && !(stub instanceof Element || stub instanceof HTMLCollection)) {
+    // Another script's object, not the stub nor markup named "consent" (an element, a frame): calls made through it,
+    // or queued in a stub it replaced, never reach Optin and wait for ever, so nothing they hold is granted. Said,
+    // with the fix.
+    if (other) {
       console.warn("Optin: another script took window.consent: calls to Optin made through it are lost and nothing they wait for is granted. Rename that script's global.");
     }
     drain(stub, replay(consent));
   } catch (error) {
     console.error('Optin did not start: no dialog is shown, nothing is granted and declared scripts stay blocked.', error);
-    drain(w.consent as Stub | undefined, refuse(error));
+    drain(found(w).stub, refuse(error));
   }
 }
 

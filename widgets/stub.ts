@@ -37,10 +37,17 @@ export interface Stub {
 
 const w = window as { consent?: unknown };
 const found = w.consent as { q?: unknown; [mark: symbol]: unknown } | undefined;
+let ours: unknown;
+try {
+  ours = Array.isArray(found?.q) || found?.[Symbol.for('optin')];
+} catch {
+  // A frame named "consent" (<iframe name="consent">) from another origin: window.consent is its window, which
+  // throws on any read. Not Optin's.
+}
 // Left alone only when it is Optin's: this stub pasted twice, or the real instance (marked by widgets/script-tag.ts).
 // Anything else by that name, such as an element with id="consent" that browsers expose as window.consent, is
 // shadowed: a page's early consent.gate() must not throw.
-if (!Array.isArray(found?.q) && !found?.[Symbol.for('optin')]) {
+if (!ours) {
   const q: StubCall[] = [];
   const later =
     (name: 'require' | 'decide' | 'decideAll' | 'withdraw') =>

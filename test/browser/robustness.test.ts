@@ -760,6 +760,19 @@ describe('messy host pages', () => {
     expect(await dialog.getByRole('button', { name: '全部拒绝' }).isVisible()).toBe(true);
   });
 
+  it('a frame named "consent" from another origin above the stub (window.consent is its window, which throws on any read): the banner shows and the page’s gated calls work, with no uncaught error', async () => {
+    // A partner's iframe, as a site that moved from another consent tool may still carry; sandboxed, so another origin.
+    await rewriteHome('<link rel="stylesheet" href="/site.css">', '$&<iframe name="consent" sandbox srcdoc="<p>Partner offers</p>" title="Partner offers"></iframe>');
+    const page = await open('/');
+    const logged: string[] = [];
+    page.on('console', (message) => void (message.type() != 'log' && logged.push(message.text())));
+    const dialog = await banner(page);
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    expect(await page.evaluate(() => (window as unknown as { consent: { require(id: string): Promise<unknown> } }).consent.require('analytics').then(() => 'granted'))).toBe('granted');
+    await until(() => hits('analytics') > 0, 'the demo’s gated analytics call');
+    expect(logged).toEqual([]);
+  });
+
   it('a webview without requestAnimationFrame still shows the banner, with no uncaught error', async () => {
     await env.context.addInitScript(() => {
       delete (window as { requestAnimationFrame?: unknown }).requestAnimationFrame;
