@@ -1,6 +1,7 @@
 // Declarative blocking: `<script type="text/plain" data-consent>` and `<iframe data-consent data-src>` stay inert
 // until their purpose is granted, then run or load once, in document order; never after a no.
 import { PAGE_URL } from './config.js';
+import { member } from './dom.js';
 import { didYouMean } from './nearest.js';
 import { localize, own } from './text.js';
 import type { Consent } from './types.js';
@@ -43,7 +44,10 @@ const TEXTS: { readonly [locale: string]: string } = {
 export function blockElements(consent: Consent, root: ParentNode | undefined = globalThis.document): () => void {
   // Server-side rendering: nothing to block there, and a ReferenceError would break the page's render.
   if (!root) return () => undefined;
-  const doc = root.ownerDocument ?? (root as Document);
+  // Every member of the document read past markup named like it (src/dom.ts): <img name="querySelectorAll"> kept
+  // a declared script blocked after its yes, and an embed without the button that asks for it.
+  const doc = member(root, 'ownerDocument') ?? (root as Document);
+  const of = <K extends keyof Document>(name: K) => member(doc, name);
   const ids = consent.config.purposes.map((p) => p.id);
   // Scripts already queued to run, and elements already warned about: each is handled once.
   const done = new WeakSet<Element>();
@@ -75,7 +79,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
         done.delete(old);
         continue;
       }
-      const script = doc.createElement('script');
+      const script = of('createElement')('script');
       done.add(script);
       for (const { name, value } of old.attributes) if (name != 'type' && name != 'data-type') script.setAttribute(name, value);
       const type = old.getAttribute('data-type');
@@ -155,7 +159,7 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       // the purpose's English title, the one the dialogs it opens show.
       const text = (locale: string) => own(own(consent.config.texts, locale), 'blockedContent') ?? own(TEXTS, locale);
       const lang = text(consent.locale) ? consent.locale : 'en';
-      placeholders.set(el, (button = doc.createElement('button')));
+      placeholders.set(el, (button = of('createElement')('button')));
       button.type = 'button';
       button.className = 'optin-placeholder';
       button.lang = lang;
@@ -163,8 +167,8 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
       // A no or a closed prompt is an answer, not a fault: the embed just stays blocked. After a yes, focus goes to
       // the embed that took the button's place, unless the person has moved on meanwhile (the yes came later).
       const moved = () => {
-        const at = doc.activeElement;
-        return !!at && at != doc.body && at.localName != 'optin-consent';
+        const at = of('activeElement');
+        return !!at && at != of('body') && at.localName != 'optin-consent';
       };
       button.addEventListener('click', () => void consent.require(id, { ask: true }).then(() => moved() || el.focus(), () => undefined));
     }
@@ -173,10 +177,10 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
 
   const scan = () => {
     // While the parser is still adding an inline script its text may be cut short: wait for the whole page.
-    if (doc.readyState == 'loading') return;
+    if (of('readyState') == 'loading') return;
     for (const el of placeholders.keys()) if (!el.isConnected) removePlaceholder(el);
     // One pass over the page for both: it runs on every batch of DOM changes.
-    for (const el of root.querySelectorAll<HTMLScriptElement | HTMLIFrameElement>(SELECTOR + ',' + MISTAKES)) {
+    for (const el of member(root, 'querySelectorAll')<HTMLScriptElement | HTMLIFrameElement>(SELECTOR + ',' + MISTAKES)) {
       const id = el.dataset.consent!;
       if (done.has(el)) continue;
       if (!el.matches(SELECTOR)) {
@@ -217,12 +221,12 @@ export function blockElements(consent: Consent, root: ParentNode | undefined = g
   });
   observer.observe(root, { childList: true, subtree: true, attributeFilter: ['data-consent', 'data-src'] });
   const off = consent.on('change', scan);
-  doc.addEventListener('DOMContentLoaded', scanSafely);
+  of('addEventListener')('DOMContentLoaded', scanSafely);
   scanSafely();
   return () => {
     observer.disconnect();
     off();
-    doc.removeEventListener('DOMContentLoaded', scanSafely);
+    of('removeEventListener')('DOMContentLoaded', scanSafely);
     placeholders.forEach((_, el) => removePlaceholder(el));
     queue.length = 0;
   };

@@ -12,7 +12,7 @@ import { h, render } from 'preact';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { blockElements } from '../src/blocking.js';
 import { createConsent } from '../src/index.js';
-import { config, purposes, settle } from './fixtures.js';
+import { config, purposes, documentMember, settle } from './fixtures.js';
 
 type Win = Window & { ran?: string[]; happyDOM: { settings: { fetch: { virtualServers: { url: string; directory: string }[] | null } } } };
 const win = window as unknown as Win;
@@ -150,7 +150,7 @@ describe('scripts (PRE-01: nothing runs before a yes)', () => {
   });
 
   it('waits for the whole page while the parser is still adding scripts', async () => {
-    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const state = vi.spyOn(documentMember('readyState'), 'readyState', 'get').mockReturnValue('loading');
     await setup(plain('necessary', 'n'));
     expect(ran()).toEqual([]);
     state.mockReturnValue('interactive');

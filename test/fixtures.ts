@@ -27,6 +27,16 @@ export function config<O extends Partial<ConsentConfig> = object>(overrides?: O)
 }
 
 /** Lets pending promise callbacks and IndexedDB events run. */
+/**
+ * Where `document[name]` is defined, to spy on it as Optin reads it: past own properties (src/dom.ts), and not on
+ * `Document.prototype`, which happy-dom's document does not inherit from.
+ */
+export function documentMember<K extends 'readyState' | 'currentScript'>(name: K): Pick<Document, K> {
+  let proto: object = document;
+  while (!Object.hasOwn(proto, name)) proto = Object.getPrototypeOf(proto) as object;
+  return proto as Pick<Document, K>;
+}
+
 export const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

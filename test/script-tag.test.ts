@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConsent, type Consent, type ConsentConfigError } from '../src/index.js';
 import type { Stub } from '../widgets/stub.js';
-import { config, settle } from './fixtures.js';
+import { config, documentMember, settle } from './fixtures.js';
 
 const mountDialogs = vi.hoisted(() => vi.fn((_consent: unknown, _options?: unknown) => () => undefined));
 vi.mock('../widgets/index.js', () => ({ mountDialogs }));
@@ -328,7 +328,7 @@ describe('the source, with the dialogs mocked', () => {
   const boot = async (attributes: Record<string, string> = {}) => {
     const tag = document.createElement('script');
     for (const [name, value] of Object.entries(attributes)) tag.setAttribute(name, value);
-    vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(tag);
+    vi.spyOn(documentMember('currentScript'), 'currentScript', 'get').mockReturnValue(tag);
     vi.resetModules();
     await import('../widgets/script-tag.js');
     await settle();
@@ -371,7 +371,7 @@ describe('the source, with the dialogs mocked', () => {
   });
 
   it('waits for the page to be parsed when its tag has no defer (the config may come later)', async () => {
-    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const state = vi.spyOn(documentMember('readyState'), 'readyState', 'get').mockReturnValue('loading');
     await boot();
     expect(mountDialogs).not.toHaveBeenCalled();
     configTag(JSON.stringify(config()));
@@ -384,7 +384,7 @@ describe('the source, with the dialogs mocked', () => {
 
   // An `async` tag, or one without defer placed above the stub: the file runs first, the stub queues meanwhile.
   it('replays the calls of a stub pasted after its tag, while the page was still being parsed', async () => {
-    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const state = vi.spyOn(documentMember('readyState'), 'readyState', 'get').mockReturnValue('loading');
     await boot();
     const stub = stubbed();
     const sent: unknown[] = [];
@@ -402,7 +402,7 @@ describe('the source, with the dialogs mocked', () => {
   });
 
   it('refuses the calls of a stub pasted after its tag when the config is broken', async () => {
-    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const state = vi.spyOn(documentMember('readyState'), 'readyState', 'get').mockReturnValue('loading');
     await boot();
     const stub = stubbed();
     const required = reason(stub.require('analytics'));

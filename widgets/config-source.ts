@@ -1,15 +1,15 @@
 // Finds the config of a script-tag install: the file named by `data-config` on Optin's own script tag, else the
 // JSON in `<script type="application/json" id="optin-config">`. Every failure names what to fix.
 import { ConsentConfigError } from '../src/index.js';
+import { member } from '../src/dom.js';
 
 // The config says what people consent to and where the proof goes: an https URL, or a URL of this page's own origin
 // (a path like '/optin.json', or one relative to the page like 'optin.json'), never plain http from elsewhere (nor
-// `//other-host` on an http page). Resolved against the page, as fetch resolves it. The base is read through
-// Document.prototype: markup such as <img name="baseURI"> shadows document.baseURI (DOM clobbering), against which no
-// path resolves, and Optin would not start.
+// `//other-host` on an http page). Resolved against the page, as fetch resolves it, past
+// markup named "baseURI" (src/dom.ts), against which no path resolves: Optin would not start.
 const allowed = (url: string) => {
   try {
-    const { protocol, origin } = new URL(url, Reflect.get<Document, 'baseURI'>(Document.prototype, 'baseURI', document));
+    const { protocol, origin } = new URL(url, member(document, 'baseURI'));
     return protocol == 'https:' || (protocol == 'http:' && origin == location.origin);
   } catch {
     return false; // not a URL at all
@@ -53,9 +53,9 @@ export async function readConfig(script: Element | null, doc: Document = documen
   }
   // Only a script element: other markup may carry the id (a comment, a CMS block) but is no config. Two that differ
   // (a theme and a plugin each added one) leave which is the site's to guess: refused.
-  // Through Document.prototype: markup such as <form name="querySelectorAll"> shadows the method (DOM clobbering),
-  // and Optin would not start, without even the Consent Mode default for Google's tags.
-  const [tag, ...more] = Document.prototype.querySelectorAll.call(doc, 'script#optin-config');
+  // Past markup named "querySelectorAll" (src/dom.ts): Optin would not start, without even the Consent Mode default
+  // for Google's tags.
+  const [tag, ...more] = member(doc, 'querySelectorAll')('script#optin-config');
   if (more.some((other) => other.textContent != tag!.textContent)) {
     throw problem('#optin-config', `found ${more.length + 1} that differ: keep one <script type="application/json" id="optin-config">`);
   }

@@ -1,9 +1,10 @@
 // Keyboard and focus rules of the layers (WCAG 2.1.2, 2.4.3, 2.4.11; APG modal dialog): focus moves into the native
 // <dialog>, Tab wraps inside it, the page behind is inert until it closes, and the banner never hides page focus.
+import { member } from '../src/dom.js';
 
 /** The focused element, looking inside shadow roots (ours included) rather than stopping at their host. */
 export function activeElement(): HTMLElement | null {
-  let active = document.activeElement;
+  let active = member(document, 'activeElement');
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active as HTMLElement | null;
 }
@@ -40,7 +41,7 @@ export function openModal(dialog: HTMLDialogElement): void {
  * it ends too soon. Returns the function that gives the page its own values back.
  */
 export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: () => boolean, host?: Element): () => void {
-  const html = document.documentElement;
+  const html = member(document, 'documentElement');
   const before = html.style.scrollPaddingBottom;
   // The page's own room, read once before ours is set (a percentage is of the window's height).
   const own = getComputedStyle(html).scrollPaddingBottom;
@@ -75,18 +76,19 @@ export function reserveRoom(layer: HTMLElement, spacer: HTMLElement, endsPage: (
       }
     }
   };
-  // In the capture phase: a page that stops focusin on its way up still has its control scrolled clear.
-  if (host) document.addEventListener('focusin', clear, true);
+  // In the capture phase: a page that stops focusin on its way up still has its control scrolled clear. On window,
+  // whose own members markup cannot shadow (src/dom.ts), and which sees focusin before the document does.
+  if (host) addEventListener('focusin', clear, true);
   const resized = new ResizeObserver(update);
   resized.observe(layer);
   const added = new MutationObserver(update);
   // Without a <body> yet (dialogs mounted from <head>), the host sits on <html> and ends no page.
-  added.observe(document.body ?? html, { childList: true });
+  added.observe(member(document, 'body') ?? html, { childList: true });
   return () => {
     resized.disconnect();
     added.disconnect();
     html.style.scrollPaddingBottom = before;
-    document.removeEventListener('focusin', clear, true);
+    removeEventListener('focusin', clear, true);
     for (const [box, own] of padded) box.style.paddingBottom = own;
   };
 }

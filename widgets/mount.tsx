@@ -1,7 +1,8 @@
 // mountDialogs: puts the dialogs in a shadow root on a host element of their own (page CSS cannot reach in, ours
 // cannot leak out), plugs them into the core, and moves focus as layers open and close.
 import { h, render } from 'preact';
-import type { Consent } from '../src/index.js';
+import { type Consent } from '../src/index.js';
+import { member } from '../src/dom.js';
 import { createController, type View } from './controller.js';
 import { Dialogs } from './dialogs.js';
 import { activeElement, openModal, reserveRoom } from './modal.js';
@@ -60,13 +61,16 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   // require() prompts and show() calls are not lost. `home` becomes <html> when <body> turns out to hold the banner
   // and "Privacy settings" to itself, out of the window on a long page; <html> never does (a filter there is exempt).
   let home: Element | undefined;
-  const parent = () => options.container ?? home ?? document.body ?? document.documentElement;
+  // <body> and <html> past markup named "body" or "documentElement" (src/dom.ts): the host inside an <img> shows nothing.
+  const body = () => member(document, 'body');
+  const html = () => member(document, 'documentElement');
+  const parent = () => options.container ?? home ?? body() ?? html();
   // The next frame; some embedded webviews have no requestAnimationFrame: the next task then, never a TypeError.
   const request = globalThis.requestAnimationFrame ?? setTimeout;
   const locale = shownLocale(consent, options.locale ?? consent.locale);
   const t = textsFor(consent, locale);
   // A custom element name: page rules aimed at divs, asides or sections never match the host.
-  const host = document.createElement('optin-consent');
+  const host = member(document, 'createElement')('optin-consent');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
   parent().append(host);
@@ -123,7 +127,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
     // frame that paints it: focus forces a layout of the whole page, which here would hold up the banner's first paint.
     if (view.banner && !hadBanner && !modal) {
       request(() => {
-        if (root.querySelector('.banner') && [null, document.body].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
+        if (root.querySelector('.banner') && [null, body()].includes(activeElement())) root.querySelector<HTMLElement>('#optin-banner-title')?.focus();
       });
     }
     // The banner went away with focus in it (answered, closed): back to the page element focus came from.
@@ -135,7 +139,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
       room?.release();
       // The spacer only where it ends the page: in <body>, with nothing in the flow after it (a chat bubble or a
       // script appended since is fine, an app's root is not).
-      const endsPage = () => host.parentNode == document.body && !pageAfter(host);
+      const endsPage = () => host.parentNode == body() && !pageAfter(host);
       room = shown ? { element: shown, release: reserveRoom(shown, root.querySelector<HTMLElement>('.room')!, endsPage, view.banner ? host : undefined) } : undefined;
     }
   };
@@ -155,7 +159,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   // page's style would be computed twice, which held up the banner by about 10 ms on the demo page. A layer already
   // open (a require() prompt) stays where it is: moving the host would close it.
   request(() => {
-    if (!options.container && host.parentNode == document.body && holdsFixed(document.body) && !modal) (home = document.documentElement).append(host);
+    if (!options.container && host.parentNode == body() && holdsFixed(body()) && !modal) (home = html()).append(host);
   });
   const controller = createController(consent, locale, draw, shownText);
   const detach = consent.attach(controller.ui);
@@ -163,7 +167,7 @@ export function mountDialogs(consent: Consent, options: MountOptions = {}): () =
   // Put back at once, not at the next draw: "Privacy settings" must stay on the page. Watched in its parent, and in
   // <html> for a site that swaps the whole <body> on each visit (Turbo, pjax), which takes our host with the old one;
   // not in the whole document, whose every change an app makes would then call us.
-  const watch = () => [document.documentElement, parent()].forEach((node) => removed.observe(node, { childList: true }));
+  const watch = () => [html(), parent()].forEach((node) => removed.observe(node, { childList: true }));
   const removed = new MutationObserver(() => host.isConnected || (draw(controller.view()), watch()));
   watch();
   return () => {

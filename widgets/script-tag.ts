@@ -1,6 +1,7 @@
 // The script-tag build (dist/optin.global.js): reads the page's config, creates the page's one consent instance
 // with its dialogs and declarative blocking, puts it on `window.consent` and replays what the stub queued.
 import { blockElements, consentMode, createConsent, deliverReceipts, guardNetwork, type Consent, type ConsentConfig, type RequireOptions } from '../src/index.js';
+import { member } from '../src/dom.js';
 import { readConfig } from './config-source.js';
 import { mountDialogs } from './index.js';
 import type { Stub, StubCall } from './stub.js';
@@ -109,10 +110,10 @@ function grantingNothing(config: unknown): Consent {
 }
 
 async function boot(): Promise<void> {
-  // Only set while this file's own code first runs, so read before the first await. Read through Document.prototype:
-  // markup such as <img name="currentScript" data-config="…"> shadows document.currentScript (DOM clobbering) and
-  // would choose the config, that is what people are asked to consent to and where their receipts go.
-  const script = Reflect.get<Document, 'currentScript'>(Document.prototype, 'currentScript', document);
+  // Only set while this file's own code first runs, so read before the first await. Past markup such as
+  // <img name="currentScript" data-config="…"> (src/dom.ts), which would choose the config, that is what people are
+  // asked to consent to and where their receipts go.
+  const script = member(document, 'currentScript');
   const w = window as Global;
   if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing.');
   Object.defineProperty(w, MARK, { value: true, configurable: true });
@@ -120,8 +121,9 @@ async function boot(): Promise<void> {
   // stub, runs before the stub exists.
   try {
     // A script tag without defer may run before the config tag and <body> exist. Not until DOMContentLoaded: the
-    // page's deferred scripts run before it, and must find the network guard and the Consent Mode default on.
-    if (document.readyState == 'loading') await new Promise((done) => document.addEventListener('readystatechange', done, { once: true }));
+    // page's deferred scripts run before it, and must find the network guard and the Consent Mode default on. Read
+    // past markup named like these members (src/dom.ts).
+    if (member(document, 'readyState') == 'loading') await new Promise((done) => member(document, 'addEventListener')('readystatechange', done, { once: true }));
     const config = await readConfig(script);
     let consent: Consent | undefined;
     try {

@@ -741,6 +741,36 @@ describe('messy host pages', () => {
     expect(commands[0]).toEqual(['consent', 'default', { analytics_storage: 'denied', wait_for_update: 500 }]);
   });
 
+  it.each(['createElement', 'body', 'addEventListener', 'removeEventListener', 'querySelectorAll'])(
+    'markup named "%s" (DOM clobbering) keeps neither the banner away nor a yes from what it allows, and throws nothing into the page',
+    async (name) => {
+      // Browsers expose <img name="…"> as that member of document: <img name="body"> held the dialogs, invisible;
+      // "createElement" kept them away; "addEventListener" left the banner without effect, and "querySelectorAll"
+      // a yes without its script; "removeEventListener" threw into the page once the banner was answered. Without
+      // the demo's app.js, whose own calls of these members would throw.
+      await rewriteHome(/<script src="\/app.js" defer><\/script>([^]*)<body>/, `$1<body><img name="${name}" alt="" src="/favicon.svg">`);
+      const page = await open('/');
+      expect(await page.evaluate((n) => String((document as unknown as Record<string, unknown>)[n]), name)).toBe('[object HTMLImageElement]');
+      const dialog = await banner(page);
+      await dialog.getByRole('button', { name: 'Accept all' }).click();
+      // The declared tracker runs after the yes, and the embed has its button to ask for its own.
+      await until(() => hits('analytics') >= 2, 'the declared analytics tracker and its page view');
+      expect(await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).isVisible()).toBe(true);
+    },
+  );
+
+  it.each(['readyState', 'addEventListener'])('a script tag without defer after markup named "%s" (DOM clobbering) still waits for its config and shows the banner', async (name) => {
+    // Optin's tag in <body>, without defer, after the markup and before the config: it must wait for the page to be
+    // parsed. <img name="readyState"> said it was (the config was not found yet); "addEventListener" threw.
+    await rewriteHome(
+      /(<script type="application\/json" id="optin-config">[^]*?<\/script>)([^]*)<script src="\/optin.global.js" defer><\/script>\s*<script src="\/app.js" defer><\/script>([^]*)<body>/,
+      `$2$3<body><img name="${name}" alt="" src="/favicon.svg"><script src="/optin.global.js"></script>$1`,
+    );
+    const page = await open('/');
+    const dialog = await banner(page);
+    expect(await dialog.textContent()).toContain('Daily Lantern Ltd. asks for your consent');
+  });
+
   it('an embed whose data-src is relative to a <base href> (../collect/video/embed) loads after its yes', async () => {
     // A site under a section that sets <base href> writes its own embeds' paths relative to it, as for any link.
     await rewriteHome(/<head>([^]*)data-src="\/collect\/video\/embed"/, '<head><base href="/news/">$1data-src="../collect/video/embed"');
