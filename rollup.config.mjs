@@ -23,6 +23,20 @@ const cssOnOneLine = {
   name: 'css-on-one-line',
   transform: (code, id) => (id.endsWith('/widgets/styles.ts') ? code.replace(/(?<=export const css = `)[^`]*/, (css) => css.replaceAll('\n', '')) : null),
 };
+// Preact creates the dialogs' nodes with the container's `ownerDocument.createElementNS()` and `.createTextNode()`,
+// which markup named so shadows on the page's document (<img name="createTextNode">, DOM clobbering; src/dom.ts): no
+// banner would show. The script-tag bundle calls Document's own methods. Should Preact's code change, the build fails
+// rather than ship without.
+const preactPastClobbering = {
+  name: 'preact-past-clobbering',
+  transform(code, id) {
+    if (!/[\\/]preact[\\/]dist[\\/]preact\.mjs$/.test(id)) return null;
+    let found = 0;
+    const fixed = code.replace(/(\w+)\.(createElementNS|createTextNode)\(/g, (_, doc, method) => (found++, `Document.prototype.${method}.call(${doc},`));
+    if (found != 2) this.error(`expected Preact to create nodes in 2 places, found ${found}: check preactPastClobbering`);
+    return { code: fixed, map: null };
+  },
+};
 const preactDeps = (id) => id === 'preact' || id.startsWith('preact/');
 // The widgets import the core through src/index.ts; in the ESM build that import becomes the package's own
 // 'optin' entry, so an app that uses both ships one copy of the core.
@@ -39,7 +53,7 @@ export default [
     plugins: [resolve(), cssOnOneLine, ts()],
     output: { file: 'dist/widgets.js', format: 'es', paths: { [coreEntry]: 'optin' } },
   },
-  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), cssOnOneLine, ts(), min(false)], output: { file: 'dist/optin.global.js', format: 'iife' } },
+  { ...quiet, input: 'widgets/script-tag.ts', plugins: [resolve(), preactPastClobbering, cssOnOneLine, ts(), min(false)], output: { file: 'dist/optin.global.js', format: 'iife' } },
   // The inline stub a page pastes before the script tag, also served as a file for pages under a strict CSP. Without
   // "use strict", which it needs for nothing: those 13 bytes pay for its Reflect.set (see stub.ts).
   { ...quiet, input: 'widgets/stub.ts', plugins: [ts(), min(false)], output: { file: 'dist/optin-stub.js', format: 'iife', strict: false } },

@@ -741,13 +741,13 @@ describe('messy host pages', () => {
     expect(commands[0]).toEqual(['consent', 'default', { analytics_storage: 'denied', wait_for_update: 500 }]);
   });
 
-  it.each(['createElement', 'body', 'addEventListener', 'removeEventListener', 'querySelectorAll'])(
+  it.each(['createElement', 'createElementNS', 'createTextNode', 'body', 'addEventListener', 'removeEventListener', 'querySelectorAll'])(
     'markup named "%s" (DOM clobbering) keeps neither the banner away nor a yes from what it allows, and throws nothing into the page',
     async (name) => {
       // Browsers expose <img name="…"> as that member of document: <img name="body"> held the dialogs, invisible;
-      // "createElement" kept them away; "addEventListener" left the banner without effect, and "querySelectorAll"
-      // a yes without its script; "removeEventListener" threw into the page once the banner was answered. Without
-      // the demo's app.js, whose own calls of these members would throw.
+      // "createElement" kept them away, as did "createElementNS" and "createTextNode" (Preact's); "addEventListener"
+      // left the banner without effect, and "querySelectorAll" a yes without its script; "removeEventListener" threw
+      // into the page once the banner was answered. Without the demo's app.js, whose own calls of these would throw.
       await rewriteHome(/<script src="\/app.js" defer><\/script>([^]*)<body>/, `$1<body><img name="${name}" alt="" src="/favicon.svg">`);
       const page = await open('/');
       expect(await page.evaluate((n) => String((document as unknown as Record<string, unknown>)[n]), name)).toBe('[object HTMLImageElement]');
