@@ -18,7 +18,9 @@ export function clearStorage(names: readonly string[] = []) {
   for (const key of names) {
     try {
       globalThis.localStorage?.removeItem(key);
-      for (const domain of domains) for (const at of paths) document.cookie = `${key}=; max-age=-1${at}${domain}${secure}`;
+      // Through the document's own setter: markup named "cookie" (src/dom.ts) would take the write, and throw.
+      const cookies = Object.getPrototypeOf(document) as object;
+      for (const domain of domains) for (const at of paths) Reflect.set(cookies, 'cookie', `${key}=; max-age=-1${at}${domain}${secure}`, document);
     } catch {
       // Storage access throws in sandboxed frames, and `document` is missing outside a page (Node): then there is
       // nothing of ours to clear.

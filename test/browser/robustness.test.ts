@@ -759,6 +759,26 @@ describe('messy host pages', () => {
     },
   );
 
+  it('markup named "cookie" (DOM clobbering) does not keep a no from clearing the purpose’s cookies', async () => {
+    // <img name="cookie"> is document.cookie: writing the expired cookies there threw, and the tracker's cookie stayed
+    // after Reject all. The cookie as the analytics tracker left it on an earlier visit; the session cookie is none of
+    // the purpose's, so it stays.
+    await env.context.addCookies([
+      { name: '_lantern_stats', value: 'visitor-1', url: env.server.url },
+      { name: 'session', value: 'keep', url: env.server.url },
+    ]);
+    await rewriteHome(
+      /"hosts": \["stats.lantern.example"\]([^]*)<script src="\/app.js" defer><\/script>([^]*)<body>/,
+      '"hosts": ["stats.lantern.example"], "storage": ["_lantern_stats"]$1$2<body><img name="cookie" alt="" src="/favicon.svg">',
+    );
+    const page = await open('/');
+    const dialog = await banner(page);
+    await dialog.getByRole('button', { name: 'Reject all' }).click();
+    const names = async () => (await env.context.cookies()).map((cookie) => cookie.name);
+    await until(async () => !(await names()).includes('_lantern_stats'), 'the analytics cookie to be cleared');
+    expect(await names()).toEqual(['session']);
+  });
+
   it.each(['readyState', 'addEventListener'])('a script tag without defer after markup named "%s" (DOM clobbering) still waits for its config and shows the banner', async (name) => {
     // Optin's tag in <body>, without defer, after the markup and before the config: it must wait for the page to be
     // parsed. <img name="readyState"> said it was (the config was not found yet); "addEventListener" threw.
