@@ -105,7 +105,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const all = (list: readonly string[], granted: boolean, options?: DecideOptions) => consent.decide(Object.fromEntries(list.map((id) => [id, granted])) as { [K in Id]?: boolean }, options);
 
   /** A yes that a later no ended, where only memory could keep that no (storage failed then): it stays ended. */
-  const ended = (r: DecisionRecord) => r.granted && r.at <= persist.noSince;
+  const ended = persist.ended;
   /** When a record ends: at its expiry, or sooner under a lifetime shortened since it was written. */
   const endOf = (r: DecisionRecord) => Math.min(r.expires, r.at + lifetime);
   // A parsed record from storage or another tab counts only if it still matches what we would show: the same policy
@@ -279,7 +279,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       const proof = persist.inOrder(async () => {
         const textHash = text === undefined ? {} : { textHash: await sha256(text) };
         for (const record of list) Object.assign(record, { hash: await hashOf(record.purpose, shown) }, textHash);
-        const [swept, gone] = everything ? await others(at) : [[], []];
+        const [swept, gone = []] = everything ? await others(at) : [];
         const withdrawn = [...(await withdrawing()), ...gone];
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });

@@ -10,6 +10,9 @@ import type { DecisionRecord, Receipt } from './types.js';
 // How long a read or write waits for IndexedDB before giving up on it: a blocked open never answers.
 const TIMEOUT = 5000;
 
+/** Up to when a no that only memory kept ended the stored yes to each purpose ('*': to every purpose). */
+type Ends = Record<string, number>;
+
 /** Storage for database `name`; `report` receives every storage fault; `onGone` runs when the database is deleted. */
 export function createPersistence(name: string, report: (error: ConsentError) => void, onGone?: () => void) {
   const idb = idbStore(name, onGone);
@@ -20,30 +23,69 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   // Its value is the time of the latest no (or reset) that only memory could keep, when there was one: IndexedDB may
   // still hold the yes it ended, and a later visit must not read that back (`1` otherwise, a time long past).
   const hint = 'optin:' + name;
+  // Which purposes those noes were about, beside it: {purpose: time of its no, '*': time of a reset or withdrawal of
+  // everything}. A no to one purpose ends no yes to another. The flag stays the latest of these times, so an older
+  // Optin, which reads only the flag, still ends every yes up to it.
+  const noes = hint + ':noes';
   // '' while localStorage cannot be read: then nothing is written to it either.
-  const read = () => {
+  const read = (key = hint) => {
     try {
-      return localStorage.getItem(hint);
+      return localStorage.getItem(key);
     } catch {
       // No localStorage (Node, a sandboxed frame): a returning visitor is possible, so the dialogs wait for `ready`.
       return '';
     }
   };
-  let flag = read();
-  const firstVisit = flag == null;
-  const noSince = Number(flag) || 0;
-  const mark = (value: string) => {
-    flag = value;
+  const write = (key: string, value: string) => {
     try {
-      localStorage.setItem(hint, value);
+      localStorage.setItem(key, value);
     } catch {
       // Without the flag the next visit only waits for IndexedDB before showing the banner.
     }
   };
+  let flag = read();
+  const firstVisit = flag == null;
+  const mark = (value: string) => write(hint, (flag = value));
+  /** Writes `by`, and returns it. */
+  const note = (by: Ends) => {
+    // The list first: a page loaded between the two writes then finds a flag no later than it, which it can trust.
+    write(noes, JSON.stringify(by));
+    mark(String(Math.max(...Object.values(by))));
+    return by;
+  };
+  /** Up to when a stored yes to each purpose ('*': to every purpose) is ended, as the flags say now. */
+  const ends = (): Ends => {
+    const all = Number(read());
+    try {
+      const raw = read(noes);
+      const by = (raw ? JSON.parse(raw[0] == '{' ? raw : '') : {}) as Ends;
+      const latest = Math.max(0, ...Object.values(by));
+      // A flag alone (an older Optin's, or one written since by it) ends every yes up to its time.
+      if (Math.max(all, latest) < 1 / 0) return latest < all ? { '*': all } : by;
+    } catch {
+      // Damaged, as below.
+    }
+    // A damaged flag ends every yes up to now, never none; kept so, a yes given from now on counts on the next visit.
+    return note({ '*': Date.now() });
+  };
+  const stale = ends();
+  // Both flags as this page read them: changed since, another tab has kept a no in memory meanwhile.
+  const flags = () => read() + ' ' + read(noes);
+  const then = flags();
   // Read again first: another tab may have kept the time of a no there since this page was loaded, never to be lost.
   const remember = () => void (store == idb && flag == null && (flag = read()) == null && mark('1'));
-  /** A no or reset at `at` is kept in memory only. */
-  const keptInMemory = (at: number) => void (store != idb && mark(String(at)));
+  /**
+   * Noes to `ids` ('*': every purpose) made at `at` are kept in memory only. Merged into what the flags say now, not
+   * at start-up: another tab may have added its own since.
+   */
+  const keptInMemory = (ids: readonly string[], at: number) => {
+    // Only noes: a yes kept in memory leaves this a first visit, as nothing is stored.
+    if (store == idb || !ids.length) return;
+    const by = ends();
+    // Not `?? 0`: a purpose named like a property of every object ('constructor') must not find that property.
+    for (const id of ids) if (!(by[id]! >= at)) by[id] = at;
+    note(by);
+  };
 
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.
   const toMemory = (cause: unknown) => {
@@ -92,13 +134,22 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   return {
     firstVisit,
     remember,
-    /** A stored yes made up to this time was ended by a no that only memory kept (0: none). */
-    noSince,
+    /** The latest no that only memory kept (0: none): decisions made here are dated after it. */
+    noSince: Math.max(0, ...Object.values(stale)),
+    /** A stored yes that a no only memory kept ended: one made up to that no, to its purpose or to every purpose. */
+    ended: (r: DecisionRecord) => r.granted && (r.at <= stale['*']! || r.at <= stale[r.purpose]!),
     /**
-     * The yeses `noSince` ended are removed from IndexedDB, so it is no longer needed: it is dropped, unless another
-     * tab has kept a no in memory since. A yes given after it but dated before it (the clock was fast) then counts.
+     * The yeses that noes dated over a day ahead (`noSince`) ended are removed from IndexedDB, so those noes are no
+     * longer needed: they are dropped, unless another tab has kept a no in memory since. A yes given after them but
+     * dated before them (the clock was fast) then counts.
      */
-    removedEnded: () => void (store == idb && Number(read()) == noSince && mark('1')),
+    removedEnded: () => {
+      if (store != idb || flags() != then) return;
+      const by = { ...stale };
+      for (const id in by) if (fromTheFuture({ at: by[id]! })) delete by[id];
+      // None left: the flag says so again ('1', a time long past), as it did before any such no.
+      note({ '*': 1, ...by });
+    },
     get memoryOnly() {
       return store != idb;
     },
@@ -108,17 +159,17 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     read: (ids: readonly string[]) => timed(store.read(ids.map(key))).catch((cause: unknown) => void toMemory(cause)),
 
     /**
-     * Stores `records`, deletes the stored decisions of `forget` made up to then (a reset, a withdrawal of
-     * everything) and appends `receipt`, in one transaction: a tab closed meanwhile leaves all or nothing, never a
+     * Stores `records`, deletes the stored decisions of `forget` made up to then (given, even empty, for a reset or a
+     * withdrawal of everything) and appends `receipt`, in one transaction: a tab closed meanwhile leaves all or nothing, never a
      * decision or the end of a yes without its proof. A storage fault loses no decision: they are then kept in memory
      * for the page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a
      * reset or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with
      * the receipt kept, if any.
      */
-    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true, forget: readonly string[] = []) {
-      const ids = [...records.map((r) => r.purpose), ...forget];
+    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true, forget?: readonly string[]) {
+      const ids = [...records.map((r) => r.purpose), ...(forget ?? [])];
       const write = async () => {
-        const along = [...records.map((r) => [key(r.purpose), r] as const), ...removals(forget, receipt.at)];
+        const along = [...records.map((r) => [key(r.purpose), r] as const), ...removals(forget ?? [], receipt.at)];
         const appending = appendReceipt(store, receipt, along, (stored, mine) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine)));
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
         void appending.then(() => dropStale(ids, receipt.at), () => undefined);
@@ -129,14 +180,15 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       const kept = await write()
         .catch((cause: unknown) => (toMemory(cause), write()))
         .catch((cause: unknown) => report(new ConsentStorageError('The decision holds for this page view, but its receipt could not be kept.', cause)));
-      if (forget.length || records.some((r) => !r.granted)) keptInMemory(receipt.at);
+      // A reset or a withdrawal of everything ends every yes up to it, also one to a purpose the config no longer has.
+      keptInMemory(forget ? ['*'] : records.filter((r) => !r.granted).map((r) => r.purpose), receipt.at);
       return kept;
     },
     /** Deletes the stored decisions of `ids` made up to `until`; `reset`: as a reset (see keptInMemory). Never rejects. */
     clear: (ids: readonly string[], until: number, reset?: boolean) =>
       timed(remove(store, ids, until))
         .catch(toMemory)
-        .then(() => void (dropStale(ids, until), reset && keptInMemory(until))),
+        .then(() => void (dropStale(ids, until), reset && keptInMemory(['*'], until))),
     /** Every stored decision, unchecked (none when storage failed): what a reset or a withdrawal of everything forgets. */
     list: () => timed(store.list('d')).catch(toMemory) as Promise<unknown[] | undefined>,
     // Given up after TIMEOUT too: a delivery waiting for a blocked read would hold back, for as long as the block

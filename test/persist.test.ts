@@ -2,7 +2,7 @@
 // fills up, and writes that keep their order. Faults become `error` events and never a yes (PRE-04).
 import { createStore, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createConsent, type Consent, type ConsentError } from '../src/index.js';
+import { createConsent, type Consent, type ConsentConfig, type ConsentError } from '../src/index.js';
 import { createPersistence } from '../src/persist.js';
 import { config, freshName, settle } from './fixtures.js';
 
@@ -236,6 +236,91 @@ describe('IndexedDB faults (PRE-04)', () => {
     const reloaded = createConsent(cfg);
     await reloaded.ready;
     expect(reloaded.state('analytics')).not.toBe('granted');
+  });
+
+  describe('a no that only memory kept (IndexedDB refuses writes) ends after a reload', () => {
+    /** The next page view, once its stored decisions are read. */
+    const visit = async (cfg: ConsentConfig) => {
+      const consent = createConsent(cfg);
+      await consent.ready;
+      return consent;
+    };
+    /** IndexedDB refuses to store or delete anything until the mocks are restored. */
+    const refuseWrites = () => {
+      const refuse = () => {
+        throw new DOMException('blocked', 'UnknownError');
+      };
+      vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(refuse);
+      vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(refuse);
+    };
+
+    it('the stored yes to its own purpose only: the yes to another purpose stays and is not asked again', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true });
+      const consent = await visit(cfg);
+      refuseWrites();
+      await consent.withdraw('analytics');
+      await settle(10);
+      expect(consent.memoryOnly).toBe(true);
+      vi.restoreAllMocks();
+      const next = await visit(cfg);
+      expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'granted' });
+      expect(next.has('analytics')).toBe(false);
+    });
+
+    it('two tabs that each keep a no in memory keep both, and no other yes', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true, 'credit-scoring': true });
+      // Both tabs read the flags before either no.
+      const [a, b] = [await visit(cfg), await visit(cfg)];
+      refuseWrites();
+      await a.withdraw('analytics');
+      await b.withdraw('marketing');
+      await settle(10);
+      expect([a.memoryOnly, b.memoryOnly]).toEqual([true, true]);
+      vi.restoreAllMocks();
+      const next = await visit(cfg);
+      expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
+    });
+
+    it('withdraw() of everything: also a stored yes to a purpose the config no longer has, once a deploy adds it back', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true });
+      const without = await visit({ ...cfg, purposes: cfg.purposes.filter((p) => p.id != 'marketing') });
+      refuseWrites();
+      await without.withdraw();
+      await settle(10);
+      expect(without.memoryOnly).toBe(true);
+      vi.restoreAllMocks();
+      expect((await visit(cfg)).state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    });
+
+    it('withdraw() of everything on a page already in memory only: also a stored yes to a purpose the config no longer has', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true });
+      const without = await visit({ ...cfg, purposes: cfg.purposes.filter((p) => p.id != 'marketing') });
+      refuseWrites();
+      await without.withdraw('analytics');
+      expect(without.memoryOnly).toBe(true);
+      await without.withdraw(); // from memory it cannot list what IndexedDB holds
+      await settle(10);
+      vi.restoreAllMocks();
+      expect((await visit(cfg)).state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+    });
+
+    it.each([
+      ['a time, as the previous Optin version wrote it', () => ({ '': String(Date.now()) })],
+      ['a damaged time', () => ({ '': 'x' })],
+      ['a damaged list of purposes', () => ({ '': '1', ':noes': '{"analytics":' })],
+    ])('a flag holding %s ends every stored yes up to it; a yes given after it counts', async (_, flags) => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true });
+      for (const [key, value] of Object.entries(flags())) localStorage.setItem('optin:' + cfg.storageName + key, value);
+      const next = await visit(cfg);
+      expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' });
+      await next.decide({ marketing: true });
+      expect((await visit(cfg)).state()).toMatchObject({ analytics: 'undecided', marketing: 'granted' });
+    });
   });
 
   it('stores a decision and its receipt in one transaction: a tab closed meanwhile leaves both or neither', async () => {
