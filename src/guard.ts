@@ -1,6 +1,7 @@
 // The network guard (opt-in): a request to a host a purpose declares fails until that purpose is granted, whoever
 // makes it, so code that skips the gate cannot collect either. Covers fetch, fetchLater, XHR, sendBeacon and URLs set
 // by script.
+import { member } from './dom.js';
 import { ConsentDeniedError } from './errors.js';
 import type { Consent } from './types.js';
 
@@ -42,9 +43,9 @@ export function guardNetwork(consent: Consent, win: Win | undefined = globalThis
     let host: string;
     try {
       // Resolved as the browser will (a <base href> counts); `stats.example.` is `stats.example` to DNS. The base is
-      // read through Document.prototype: markup such as <img name="baseURI"> shadows document.baseURI (DOM
-      // clobbering), and against "[object HTMLImageElement]" no URL would parse, so none would be refused.
-      host = new URL(String(url), Reflect.get<Document, 'baseURI'>(win.Document.prototype, 'baseURI', win.document)).hostname.replace(/\.$/, '');
+      // read past markup named "baseURI" (src/dom.ts): against "[object HTMLImageElement]" no URL would parse, so
+      // none would be refused.
+      host = new URL(String(url), member(win.document, 'baseURI')).hostname.replace(/\.$/, '');
     } catch {
       return; // Not a URL the browser could request either.
     }
