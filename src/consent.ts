@@ -166,7 +166,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     for (const r of parsed) if (r && (fromTheFuture(r) || ended(r)) && !records.has(r.purpose)) void persist.inOrder(() => persist.clear([r.purpose], r.at));
     // A no kept in memory only while the clock was over a day fast: every yes given since the clock was set right is
     // dated before it and would be taken for one it ended. It stands until those are removed (not if that failed).
-    if (persist.noSince >= Date.now() + DAY) void persist.inOrder(persist.removedEnded);
+    if (fromTheFuture({ at: persist.noSince })) void persist.inOrder(persist.removedEnded);
     // A visitor whose decisions were stored before the first-visit flag existed gets it now, so the banner waits.
     if (stored.some(Boolean)) persist.remember();
     // Global Privacy Control (CCPA, 11 CCR 7025(c)): the signal opts out of every `sale` purpose, over an earlier
