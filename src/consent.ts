@@ -4,6 +4,7 @@ import { validateConfig } from './config.js';
 import { ConsentConfigError, ConsentError, ConsentStorageError } from './errors.js';
 import { createEmitter } from './events.js';
 import { createDecisions } from './decisions.js';
+import { member } from './dom.js';
 import { enqueue } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { didYouMean } from './nearest.js';
@@ -38,7 +39,9 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const fallback = config.locale ?? 'en';
   // The site's locale, else the page's own language: a dialog in another language than its page is not informed
   // consent. Matched as tags are (`zh`, `zh-cn` → `zh-CN`); a site's locale Optin has no texts for stays as given.
-  const wanted = config.locale ? [config.locale] : [globalThis.document?.documentElement.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
+  // <html> past markup named "documentElement" (src/dom.ts), whose own lang would leave it to the browser's.
+  const page = globalThis.document && member(document, 'documentElement');
+  const wanted = config.locale ? [config.locale] : [page?.lang ?? '', ...(globalThis.navigator?.languages ?? [])];
   const locale = pickLocale([...BUILT_IN_LOCALES, ...Object.keys(config.texts ?? {})], wanted, config.locale);
   const name = config.storageName ?? 'optin';
   const lifetime = (config.expiresAfterDays ?? 180) * DAY;

@@ -802,8 +802,11 @@ describe('messy host pages', () => {
     expect(collected()).toContain('video /collect/video/embed');
   });
 
-  it('a Chinese page whose <html lang> is a server locale name (zh_CN) asks in Chinese, in an English-speaking browser too', async () => {
-    await rewriteHome('<html lang="en">', '<html lang="zh_CN">');
+  it.each([
+    ['a server locale name (zh_CN)', '<html lang="zh_CN">', '<body>'],
+    ['zh-CN, and markup named "documentElement" (DOM clobbering)', '<html lang="zh-CN">', '<body><img name="documentElement" alt="" src="/favicon.svg">'],
+  ])('a Chinese page whose <html lang> is %s asks in Chinese, in an English-speaking browser too', async (_, html, body) => {
+    await rewriteHome(/<html lang="en">([^]*)<body>/, `${html}$1${body}`);
     const page = await open('/');
     const dialog = await banner(page);
     expect(await dialog.getByRole('heading').first().textContent()).toBe('您的隐私选择');
