@@ -1,7 +1,7 @@
 // mountDialogs: puts the dialogs in a shadow root on a host element of their own (page CSS cannot reach in, ours
 // cannot leak out), plugs them into the core, and moves focus as layers open and close.
 import { h, render } from 'preact';
-import { type Consent } from '../src/index.js';
+import type { Consent } from '../src/index.js';
 import { member } from '../src/dom.js';
 import { createController, type View } from './controller.js';
 import { Dialogs } from './dialogs.js';
