@@ -15,6 +15,8 @@
 // bigger than the no (CHO-02). A page that scales itself with CSS `zoom` would scale the dialogs too (`all` leaves
 // the zoom of the host's ancestors alone): the host undoes it by `--optin-unzoom`, which mount.tsx sets.
 
+import { member } from '../src/dom.js';
+
 /**
  * Theme through CSS custom properties set on the host element (`optin-consent { --optin-accent: #7a2e8e }`):
  * `--optin-bg`, `--optin-fg`, `--optin-muted`, `--optin-accent`, `--optin-on-accent`, `--optin-border`,
@@ -91,7 +93,8 @@ export function adoptStyles(root: ShadowRoot): void {
     sheet.replaceSync(text);
     root.adoptedStyleSheets = [sheet];
   } else {
-    const style = document.createElement('style');
+    // Past markup named "createElement" (src/dom.ts), or the dialogs would not be drawn at all.
+    const style = member(document, 'createElement')('style');
     style.textContent = text;
     root.append(style);
   }

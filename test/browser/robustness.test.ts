@@ -759,6 +759,17 @@ describe('messy host pages', () => {
     },
   );
 
+  it('in a browser without constructed stylesheets (Safari before 16.4), markup named "createElement" (DOM clobbering) does not keep the banner away', async () => {
+    // There the dialogs' stylesheet is a <style> element, which document.createElement made: <img name="createElement">
+    // is that member of document, and the dialogs were never drawn.
+    await env.context.addInitScript(() => delete (CSSStyleSheet.prototype as Partial<CSSStyleSheet>).replaceSync);
+    await rewriteHome(/<script src="\/app.js" defer><\/script>([^]*)<body>/, '$1<body><img name="createElement" alt="" src="/favicon.svg">');
+    const page = await open('/');
+    const dialog = await banner(page);
+    // Styled as anywhere else: fixed to the bottom of the window, not in the flow of the page.
+    expect(await dialog.evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
+  });
+
   it('markup named "cookie" (DOM clobbering) does not keep a no from clearing the purpose’s cookies', async () => {
     // <img name="cookie"> is document.cookie: writing the expired cookies there threw, and the tracker's cookie stayed
     // after Reject all. The cookie as the analytics tracker left it on an earlier visit; the session cookie is none of
