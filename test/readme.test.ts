@@ -83,6 +83,13 @@ describe('README', () => {
     expect(listed).toEqual(Object.keys(englishTexts).sort());
   });
 
+  it('lists every error code an app can branch on in the Errors table', () => {
+    const codes = /type ConsentErrorCode = ([^;]*);/.exec(read('src/errors.ts'))![1]!.match(/'[a-z]+'/g)!.map((code) => code.slice(1, -1));
+    const table = /\n### Errors\n([\s\S]*?)\n###/.exec(readme)![1]!;
+    const listed = [...table.matchAll(/^\| `\w+` \| ([^|]*) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`([a-z]+)`/g)].map((m) => m[1]));
+    expect(listed.sort()).toEqual(codes.sort());
+  });
+
   it('has script-tag configs that pass validation, and blocks only purposes its config has', () => {
     const snippets = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((html) => html.includes('id="optin-config"'));
     expect(snippets.length).toBeGreaterThan(1);
