@@ -90,6 +90,14 @@ describe('README', () => {
     expect(listed.sort()).toEqual(codes.sort());
   });
 
+  it('themes with exactly the custom properties the dialogs read', () => {
+    const theme = /```css\n([\s\S]*?)```/.exec(readme)![1]!;
+    const named = (css: string) => [...new Set(css.match(/--optin-[a-z-]+/g))];
+    // Not a theme's: what Optin sets on the host itself (the undone page zoom).
+    const own = named(read('widgets/mount.tsx'));
+    expect(named(theme).sort()).toEqual(named(read('widgets/styles.ts')).filter((name) => !own.includes(name)).sort());
+  });
+
   it('has script-tag configs that pass validation, and blocks only purposes its config has', () => {
     const snippets = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((html) => html.includes('id="optin-config"'));
     expect(snippets.length).toBeGreaterThan(1);
