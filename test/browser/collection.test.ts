@@ -737,3 +737,29 @@ describe('the privacy policy (INF-04)', () => {
     }
   });
 });
+
+describe('the README’s script-tag snippet, pasted as written', () => {
+  it('blocks its declared tag and embed until a yes, then loads them, and its button asks for credit scoring alone', async () => {
+    const snippet = /```html\n([\s\S]*?)```/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))![1]!;
+    // What the snippet takes from the site around it: the two functions its button calls.
+    const site = '<script>window.startScoring = () => (window.scored = true); window.showNotice = () => undefined;</script>';
+    const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Site</title></head><body>${snippet}${site}</body></html>`;
+    await env.context.route((url) => url.pathname == '/readme-snippet.html', (route) => route.fulfill({ contentType: 'text/html', body }));
+    const requested: string[] = [];
+    env.context.on('request', (request) => void (/\.example\//.test(request.url()) && requested.push(request.url())));
+    const page = await open('/readme-snippet.html');
+    const dialog = await banner(page);
+    expect(await dialog.innerText()).toMatch(/for: Analytics, Video player\.[\s\S]*never part of “Accept all”: Credit scoring\./);
+    await idle(500);
+    expect(requested).toEqual([]);
+    expect(await page.locator('iframe').getAttribute('src')).toBeNull();
+
+    await dialog.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => requested.length == 2, 'the declared tag and the embed, once allowed');
+    expect(requested.sort()).toEqual(['https://stats.example/tag.js', 'https://video.example/embed/1']);
+
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Allow Credit scoring' }).click();
+    await until(() => page.evaluate(() => (window as unknown as { scored?: boolean }).scored === true), 'startScoring, after the yes');
+  });
+});
