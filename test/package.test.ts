@@ -19,7 +19,7 @@ describe('package', () => {
     for (const target of targets) expect(files, target).toContain(target.replace('./', ''));
     // MIT asks that the notice travel with every copy.
     expect(files).toContain('LICENSE');
-    expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(src|test|widgets|demo|dist\/size)\/|size-entry/.test(f))).toEqual([]);
   });
 
   it('builds before packing, so `npm pack` or `npm publish` from a fresh clone ships dist/', () => {
