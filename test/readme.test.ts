@@ -7,8 +7,10 @@ import { gzipSync } from 'node:zlib';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
+import { createConsent } from '../src/index.js';
 import type { ConsentConfig } from '../src/types.js';
 import { englishTexts } from '../widgets/index.js';
+import { config } from './fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -81,6 +83,22 @@ describe('README', () => {
     const section = /\nKeys: ([\s\S]*?) \(see `englishTexts`/.exec(readme)![1]!;
     const listed = [...section.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
     expect(listed).toEqual(Object.keys(englishTexts).sort());
+  });
+
+  // A back end verifies a delivered log by hashing each receipt as it was stored: the README's order must be that one.
+  it('lists the receipt fields in the order the chain hashes them', async () => {
+    const listed = /The proof log, oldest first: `\{ ([^}]*) \}`/.exec(readme)![1]!.split(', ');
+    const consent = createConsent(config());
+    await consent.decide({ analytics: true }, { method: 'preferences', text: 'Allow analytics?', action: 'save' });
+    await consent.withdraw();
+    await consent.decide({ analytics: true });
+    await consent.reset();
+    const log = await consent.receipts();
+    expect(log.map((r) => r.method)).toEqual(['preferences', 'api', 'api', 'reset']);
+    for (const receipt of log) {
+      const optional = (field: string) => field.endsWith('?') && !(field.slice(0, -1) in receipt);
+      expect(Object.keys(receipt)).toEqual(listed.filter((field) => !optional(field)).map((field) => field.replace('?', '')));
+    }
   });
 
   it('lists every error code an app can branch on in the Errors table', () => {
