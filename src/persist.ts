@@ -53,12 +53,13 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     mark(String(Math.max(...Object.values(by))));
     return by;
   };
+  /** The noes in a written list; throws when it is damaged. */
+  const parse = (raw: string | null) => (raw ? JSON.parse(raw[0] == '{' ? raw : '') : {}) as Ends;
   /** Up to when a stored yes to each purpose ('*': to every purpose) is ended, as the flags say now. */
   const ends = (): Ends => {
     const all = Number(read());
     try {
-      const raw = read(noes);
-      const by = (raw ? JSON.parse(raw[0] == '{' ? raw : '') : {}) as Ends;
+      const by = parse(read(noes));
       const latest = Math.max(0, ...Object.values(by));
       // A flag alone (an older Optin's, or one written since by it) ends every yes up to its time.
       if (Math.max(all, latest) < 1 / 0) return latest < all ? { '*': all } : by;
@@ -74,6 +75,33 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const then = flags();
   // Read again first: another tab may have kept the time of a no there since this page was loaded, never to be lost.
   const remember = () => void (store == idb && flag == null && (flag = read()) == null && mark('1'));
+  /** Merges `lists` of noes into what the flags say now, and writes them if that lacked any. */
+  const keep = (...lists: object[]) => {
+    const by = ends();
+    let lacked = false;
+    // Not `?? 0`: a purpose named like a property of every object ('constructor') must not find that property.
+    for (const [id, at] of lists.flatMap((list) => Object.entries(list))) {
+      if (typeof at == 'number' && !(by[id]! >= at)) {
+        by[id] = at;
+        lacked = true;
+      }
+    }
+    if (lacked) note(by);
+  };
+  // The noes this tab kept in memory. Each tab reads and writes localStorage through its own copy, which the browser
+  // brings up to date a moment later: a no that another tab keeps at the same instant is written over this one's, or
+  // this one over it. Both tabs then hear of the other's write (`storage`) and put back what it lacks, the other tab's
+  // no too (that tab may have closed); so they do after a script cleared localStorage (no key).
+  const mine: Ends = {};
+  const heard = (event: StorageEvent) => {
+    if (event.key && event.key != noes) return;
+    try {
+      keep(mine, parse(event.newValue));
+    } catch {
+      // Damaged: what they wrote is read as damaged too (see ends), and ends every yes. Ours are put back.
+      keep(mine);
+    }
+  };
   /**
    * Noes to `ids` ('*': every purpose) made at `at` are kept in memory only. Merged into what the flags say now, not
    * at start-up: another tab may have added its own since.
@@ -81,10 +109,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const keptInMemory = (ids: readonly string[], at: number) => {
     // Only noes: a yes kept in memory leaves this a first visit, as nothing is stored.
     if (store == idb || !ids.length) return;
-    const by = ends();
-    // Not `?? 0`: a purpose named like a property of every object ('constructor') must not find that property.
-    for (const id of ids) if (!(by[id]! >= at)) by[id] = at;
-    note(by);
+    if (!Object.keys(mine).length) globalThis.addEventListener?.('storage', heard);
+    for (const id of ids) if (!(mine[id]! >= at)) mine[id] = at;
+    keep(mine);
   };
 
   // Storage failed: from now on decisions live in memory only, and the page learns why through `error`.

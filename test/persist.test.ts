@@ -283,6 +283,43 @@ describe('IndexedDB faults (PRE-04)', () => {
       expect(next.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
     });
 
+    it('two tabs that keep a no in memory at the same instant keep both: each tab puts back what the other overwrote', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true, marketing: true, 'credit-scoring': true });
+      const [a, b] = [await visit(cfg), await visit(cfg)];
+      refuseWrites();
+      // A browser keeps a copy of localStorage in each tab and brings it up to date a moment later: tab B still reads
+      // the flags as they were before tab A's no, and writes its own no over A's.
+      const real = localStorage;
+      const keys = ['optin:' + cfg.storageName, 'optin:' + cfg.storageName + ':noes'];
+      const stale = new Map(keys.map((key) => [key, real.getItem(key)]));
+      await a.withdraw('analytics');
+      const written = keys.map((key) => [key, real.getItem(key)] as const);
+      vi.stubGlobal('localStorage', { getItem: (key: string) => (stale.has(key) ? stale.get(key) : real.getItem(key)), setItem: (key: string, value: string) => real.setItem(key, value) });
+      await b.withdraw('marketing');
+      await settle(10);
+      vi.unstubAllGlobals();
+      // Then each tab hears of the other's writes, as the browser tells every other tab of the origin.
+      for (const [key, newValue] of [...written, ...keys.map((key) => [key, real.getItem(key)] as const)]) {
+        window.dispatchEvent(new StorageEvent('storage', { key, newValue, storageArea: real }));
+      }
+      vi.restoreAllMocks();
+      expect((await visit(cfg)).state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
+    });
+
+    it('a script in another tab that clears localStorage does not bring the yes back: the tab that kept the no writes it again', async () => {
+      const cfg = config();
+      await createConsent(cfg).decide({ analytics: true });
+      const consent = await visit(cfg);
+      refuseWrites();
+      await consent.withdraw('analytics');
+      await settle(10);
+      localStorage.clear();
+      window.dispatchEvent(new StorageEvent('storage', { key: null, storageArea: localStorage }));
+      vi.restoreAllMocks();
+      expect((await visit(cfg)).has('analytics')).toBe(false);
+    });
+
     it('withdraw() of everything: also a stored yes to a purpose the config no longer has, once a deploy adds it back', async () => {
       const cfg = config();
       await createConsent(cfg).decide({ analytics: true, marketing: true });
