@@ -254,7 +254,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const optOut = !granted && purposes.get(id)!.sale && (method == 'signal' || last(id)?.optOut === true) ? { optOut: true as const } : {};
         if (!purposes.get(id)!.necessary) list.push({ v: SCHEMA, purpose: id, granted, at, expires: at + lifetime, policy, hash: '', locale: shown, method, ...acted, ...signal, ...optOut });
       }
-      if (!list.length) return;
+      // Withdrawing everything where the config has only necessary purposes left still forgets the others' yeses.
+      if (!list.length && !everything) return;
       if (decisions.stopped()) throw destroyed();
       const noes = list.filter((r) => !r.granted);
       const denied = noes.map((r) => r.purpose);

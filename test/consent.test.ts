@@ -319,6 +319,18 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     await after.ready;
     expect(after.state()).toMatchObject({ analytics, marketing: 'undecided' });
   });
+
+  it('withdrawing everything where the config has only necessary purposes left forgets the old yes and proves its end', async () => {
+    const storageName = freshName();
+    await createConsent(config({ storageName })).decide({ analytics: true });
+    const without = createConsent(config({ storageName, purposes: purposes.filter((p) => p.id == 'necessary') }));
+    await without.ready;
+    await without.withdraw(undefined, { method: 'preferences' });
+    expect((await without.receipts()).at(-1)).toMatchObject({ method: 'preferences', choices: {}, withdrawn: ['analytics'] });
+    const after = createConsent(config({ storageName }));
+    await after.ready;
+    expect(after.state('analytics')).toBe('undecided');
+  });
 });
 
 describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {
