@@ -78,17 +78,17 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
     return hashes.get(key)!;
   };
   /**
-   * Of `list`, what a no or a reset made now ends: a yes until now, here or in storage not read yet (if it is not,
-   * also one that no longer counts, see found) and not forgotten by a reset. Asked as it is made, before it takes
-   * effect; the answer is the back end's cue to stop processing (WDR-04).
+   * Of `list`, the yes that a no or a reset made now ends, as [purpose, its time]: one until now, here or in storage
+   * not read yet (if it is not, also one that no longer counts, see found) and not forgotten by a reset. Asked as it
+   * is made, before it takes effect; the answer is the back end's cue to stop processing (WDR-04).
    */
   const ending = (list: readonly string[]) => {
-    const granted = list.filter((id) => records.get(id)?.granted);
-    const unread = list.filter((id) => !records.has(id));
+    const held = list.map((id) => records.get(id));
     const resetAt = resetTime();
     return async () => {
-      const stored = (await storedYes).filter((r) => r.at > resetAt).map((r) => r.purpose);
-      return list.filter((id) => granted.includes(id) || (unread.includes(id) && stored.includes(id)));
+      const stored = await storedYes;
+      const yes = list.map((id, i) => (held[i] ? held[i].granted && held[i] : stored.find((r) => r.purpose == id && r.at > resetAt)));
+      return yes.filter((r) => !!r).map((r) => [r.purpose, r.at] as const);
     };
   };
   /**
@@ -100,7 +100,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const others = async (at: number, all?: boolean) => {
     const stored = ((await persist.list()) ?? []) as (DecisionRecord | null)[];
     const gone = stored.filter((r) => all || !ids.includes(r?.purpose as string));
-    return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at && !ids.includes(r.purpose)).map((r) => r!.purpose)] as const;
+    return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at && !ids.includes(r.purpose)).map((r) => [r!.purpose, r!.at] as const)] as const;
   };
   // Set by withdraw() of everything for the decide() it calls at once, which then forgets `others` too.
   let sweep = false;
@@ -288,7 +288,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         const map = <T>(value: (r: DecisionRecord) => T) => Object.fromEntries(list.map((r) => [r.purpose, value(r)]));
         events.emit('decision', { records: list, method });
         // The decision holds whatever happens to its proof, so decide() never rejects for storage: it reports instead.
-        const receipt = await persist.save(list.filter(inForce), { at, expires: at + lifetime, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal, ...(withdrawn.length && { withdrawn }) }, inForce, swept);
+        const receipt = await persist.save(list.filter(inForce), { at, expires: at + lifetime, policy, method, locale: shown, choices: map((r) => r.granted), hashes: map((r) => r.hash), ...textHash, ...acted, ...signal }, inForce, swept, withdrawn);
         tell(list.filter((r) => r.granted));
         if (receipt) events.emit('receipt', receipt);
       });
@@ -334,7 +334,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         // A reset that ends a yes is proven like a withdrawal, and delivered: the back end may still process under it.
         // One that ends none changes no consent (undecided and denied both keep everything off): nothing to prove.
         if (!withdrawn.length) return persist.clear(keys, at, true);
-        const receipt = await persist.save([], { at, policy, method: 'reset', locale, choices: {}, hashes: {}, withdrawn }, undefined, keys);
+        const receipt = await persist.save([], { at, policy, method: 'reset', locale, choices: {}, hashes: {} }, undefined, keys, withdrawn);
         if (receipt) events.emit('receipt', receipt);
       });
     },

@@ -5,7 +5,7 @@ import { appendReceipt, readReceipts, verifyReceipts } from './receipts.js';
 import { createQueue } from './queue.js';
 import { fromTheFuture, later, readRecord } from './records.js';
 import { idbStore, memoryStore, type Key, type Store } from './store.js';
-import type { DecisionRecord, Receipt } from './types.js';
+import type { DecisionRecord } from './types.js';
 
 // How long a read or write waits for IndexedDB before giving up on it: a blocked open never answers.
 const TIMEOUT = 5000;
@@ -187,17 +187,23 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
 
     /**
      * Stores `records`, deletes the stored decisions of `forget` made up to then (given, even empty, for a reset or a
-     * withdrawal of everything) and appends `receipt`, in one transaction: a tab closed meanwhile leaves all or nothing, never a
+     * withdrawal of everything) and appends `receipt`, listing as withdrawn the yeses it `ended` (see appendReceipt), in one transaction: a tab closed meanwhile leaves all or nothing, never a
      * decision or the end of a yes without its proof. A storage fault loses no decision: they are then kept in memory
      * for the page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a
      * reset or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with
      * the receipt kept, if any.
      */
-    async save(records: readonly DecisionRecord[], receipt: Omit<Receipt, 'seq' | 'prev' | 'sdk'>, current: (r: DecisionRecord) => boolean = () => true, forget?: readonly string[]) {
+    async save(
+      records: readonly DecisionRecord[],
+      receipt: Parameters<typeof appendReceipt>[1],
+      current: (r: DecisionRecord) => boolean = () => true,
+      forget?: readonly string[],
+      ended?: Parameters<typeof appendReceipt>[4],
+    ) {
       const ids = [...records.map((r) => r.purpose), ...(forget ?? [])];
       const write = async () => {
         const along = [...records.map((r) => [key(r.purpose), r] as const), ...removals(forget ?? [], receipt.at)];
-        const appending = appendReceipt(store, receipt, along, (stored, mine) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine)));
+        const appending = appendReceipt(store, receipt, along, (stored, mine) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine)), ended);
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
         void appending.then(() => dropStale(ids, receipt.at), () => undefined);
         const kept = await timed(appending);

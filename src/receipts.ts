@@ -14,33 +14,41 @@ const queues = new Map<string | Store, Promise<unknown>>();
 /**
  * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves, the
  * deletions it records) in the same transaction, but none that is `outdated` by what is stored under its key;
- * resolves with the receipt.
+ * resolves with the receipt. `ended`: the yeses it ends, [purpose, time of the yes], listed as `withdrawn` unless a
+ * receipt in the log already did since; with nothing decided and nothing left to list, only `along` is written.
  */
 export function appendReceipt(
   store: Store,
-  entry: Omit<Receipt, 'seq' | 'prev' | 'sdk'>,
+  entry: Omit<Receipt, 'seq' | 'prev' | 'sdk' | 'withdrawn'>,
   along: Parameters<Store['write']>[0] = [],
   outdated: (stored: unknown, value: unknown) => boolean = () => false,
-): Promise<Receipt> {
+  ended: readonly (readonly [string, number])[] = [],
+): Promise<Receipt | undefined> {
   // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.
-  const append = async (after?: Head): Promise<Receipt> => {
+  const append = async (after?: Head): Promise<Receipt | undefined> => {
     const deleted = store.deleted;
     const [head, ...stored] = (await store.read(['h', ...along.map(([key]) => key)])) as [Head | undefined, ...unknown[]];
     // A head that is not a receipt number and a hash (corrupt, edited) is not followed: the chain is found from 0 on,
     // as for a lost head. A negative, fractional or endless number would break the chain or never reach a free one.
     const last = after ?? (Number.isSafeInteger(head?.seq) && head!.seq >= 0 && typeof head!.hash == 'string' ? head : undefined);
-    const receipt: Receipt = { ...entry, sdk: SDK_VERSION, seq: last ? last.seq + 1 : 0, prev: last?.hash ?? '' };
+    const seq = last ? last.seq + 1 : 0;
+    // A receipt that only proves the end of yeses (a reset) is written once for each: two tabs resetting at the same
+    // instant both end a yes, and the log, read here behind the same lock as the append, holds the receipt of the
+    // one that came first. Another tab's `withdrawn` ends a yes made up to it; unchecked, so a damaged one cannot throw.
+    const proving = ended.length && !Object.keys(entry.choices).length;
+    const log = proving ? await since(store, seq, Math.min(...ended.map(([, at]) => at))) : [];
+    const withdrawn = ended.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id);
+    const receipt: Receipt = { ...entry, ...(withdrawn.length && { withdrawn }), sdk: SDK_VERSION, seq, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     // The database was deleted since its head was read: the new one's log begins at 0, or it would never verify.
     if (store.deleted !== deleted) return append();
+    // Another tab may have stored a newer decision meanwhile (without Web Locks, appends race): it stays.
+    const writes = along.filter(([, value], i) => !outdated(stored[i], value));
+    // Every yes it ends was proven so: as a reset that ends none, it has nothing to prove. Its deletions still count.
+    if (proving && !withdrawn.length) return void (await store.write(writes));
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.
-      await store.write([
-        // Another tab may have stored a newer decision meanwhile (without Web Locks, appends race): it stays.
-        ...along.filter(([, value], i) => !outdated(stored[i], value)),
-        [['r', receipt.seq], receipt, true],
-        ['h', { seq: receipt.seq, hash }],
-      ]);
+      await store.write([...writes, [['r', receipt.seq], receipt, true], ['h', { seq: receipt.seq, hash }]]);
     } catch (error) {
       // The number is taken: by another tab (no Web Locks: an http page, an older browser), or the head is missing
       // or behind. Follow the receipt found there, one number on each time, so a lost head costs no decision.
@@ -61,6 +69,15 @@ export function appendReceipt(
   // An idle queue is let go, so a memory store (and its receipts) is not kept alive by it.
   void tail.then(() => queues.get(key) == tail && queues.delete(key));
   return next;
+}
+
+/**
+ * The receipts from number `next - 16` on when the first of them is dated before `at`, else all: those that can have
+ * ended a yes made at `at` (most often a few, so a long log is not read for each reset).
+ */
+async function since(store: Store, next: number, at: number) {
+  const tail = await readReceipts(store, next - 16);
+  return tail[0] && tail[0].at < at ? tail : readReceipts(store);
 }
 
 /** Every receipt, oldest first; from number `from` on, when given. */

@@ -125,6 +125,35 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await consent.verifyReceipts()).toEqual({ ok: false, index: 1, reason: 'the last receipt was changed or receipts were removed after it' });
   });
 
+  it.each([
+    ['in one tab', 1, 0],
+    ['in two tabs', 2, 0],
+    ['in two tabs, 20 decisions after the yes', 2, 20],
+  ])('two resets at the same instant %s write one receipt for the yes they end', async (_, tabs, later) => {
+    const options = config();
+    const first = createConsent(options);
+    await first.decide({ analytics: true });
+    for (let i = 0; i < later; i++) await first.decide({ marketing: false });
+    const a = createConsent(options);
+    const b = tabs == 2 ? createConsent(options) : a;
+    await Promise.all([a.ready, b.ready]);
+    await Promise.all([a.reset(), b.reset()]);
+    await settle(50);
+    const log = await a.receipts();
+    expect(log.slice(later + 1).map((r) => [r.method, r.withdrawn])).toEqual([['reset', ['analytics']]]);
+    expect(await a.verifyReceipts()).toEqual({ ok: true, count: later + 2 });
+  });
+
+  it('a damaged receipt in the log does not keep a reset from proving the yes it ends', async () => {
+    const options = config();
+    const consent = createConsent(options);
+    await consent.decide({ analytics: true });
+    await set(['r', 0], null, createStore(options.storageName, 'keyval')); // its own receipt, now unreadable
+    await consent.reset();
+    expect(consent.memoryOnly).toBe(false);
+    expect((await consent.receipts()).at(-1)).toMatchObject({ method: 'reset', withdrawn: ['analytics'] });
+  });
+
   it('a reset lists a stored yes not read yet, and in memory-only mode the yes memory held; the other tab that hears it writes no second receipt', async () => {
     const options = config();
     await createConsent(options).decide({ analytics: true });
