@@ -94,13 +94,14 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   /**
    * What a reset (`all`) or a withdrawal of everything forgets beside the config's purposes: every stored decision,
    * or those about purposes the config no longer has (one added back with the same text would find its yes); and
-   * their yeses made up to `at`, which it ends: a back end may still process under a yes the config has dropped.
+   * their yeses made up to `at`, which it ends: a back end may still process under a yes the config has dropped, or
+   * under one another tab stored a moment ago, which this tab has not heard of yet.
    * Only a record under its own purpose's key ever counts, so its `purpose` names every key that matters.
    */
   const others = async (at: number, all?: boolean) => {
     const stored = ((await persist.list()) ?? []) as (DecisionRecord | null)[];
     const gone = stored.filter((r) => all || !ids.includes(r?.purpose as string));
-    return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at && !ids.includes(r.purpose)).map((r) => [r!.purpose, r!.at] as const)] as const;
+    return [gone.map((r) => String(r?.purpose)), gone.filter((r) => r?.granted && r.at <= at).map((r) => [r!.purpose, r!.at] as const)] as const;
   };
   // Set by withdraw() of everything for the decide() it calls at once, which then forgets `others` too.
   let sweep = false;
@@ -329,7 +330,8 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
         const [stored, gone] = await others(at, true);
-        const withdrawn = [...(await withdrawing()), ...gone];
+        // Each once: a yes this tab holds is most often the one stored.
+        const withdrawn = [...new Map([...(await withdrawing()), ...gone])];
         const keys = [...optional, ...stored];
         // A reset that ends a yes is proven like a withdrawal, and delivered: the back end may still process under it.
         // One that ends none changes no consent (undecided and denied both keep everything off): nothing to prove.

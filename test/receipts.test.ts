@@ -144,6 +144,19 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await a.verifyReceipts()).toEqual({ ok: true, count: later + 2 });
   });
 
+  it('a reset in one tab proves the end of a yes another tab stored just before, which it had not heard of yet', async () => {
+    const options = config();
+    const [a, b] = [createConsent(options), createConsent(options)];
+    await Promise.all([a.ready, b.ready]);
+    await b.decide({ analytics: true }); // stored with its receipt; the other tab hears of it a moment later
+    await a.reset();
+    await vi.waitFor(() => expect(b.state('analytics')).toBe('undecided'));
+    expect((await a.receipts()).map((r) => [r.method, r.withdrawn])).toEqual([
+      ['api', undefined],
+      ['reset', ['analytics']],
+    ]);
+  });
+
   it('a damaged receipt in the log does not keep a reset from proving the yes it ends', async () => {
     const options = config();
     const consent = createConsent(options);
