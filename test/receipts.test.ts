@@ -157,6 +157,18 @@ describe('receipts (REC-01, REC-02)', () => {
     ]);
   });
 
+  it('a reset right after a no (before the no was stored) does not prove the end of the same yes again', async () => {
+    const options = config();
+    const consent = createConsent(options);
+    await consent.decide({ analytics: true });
+    void consent.withdraw('analytics'); // ends the yes; forgotten by the reset before its turn to be stored comes
+    await consent.reset(); // finds the yes still stored
+    expect((await consent.receipts()).map((r) => [r.method, r.withdrawn])).toEqual([
+      ['api', undefined],
+      ['api', ['analytics']],
+    ]);
+  });
+
   it('a damaged receipt in the log does not keep a reset from proving the yes it ends', async () => {
     const options = config();
     const consent = createConsent(options);
