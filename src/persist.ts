@@ -198,12 +198,20 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
       receipt: Parameters<typeof appendReceipt>[1],
       current: (r: DecisionRecord) => boolean = () => true,
       forget?: readonly string[],
-      ended?: Parameters<typeof appendReceipt>[4],
+      ended: readonly (readonly [string, number])[] = [],
     ) {
       const ids = [...records.map((r) => r.purpose), ...(forget ?? [])];
+      const stays = (stored: unknown, mine: unknown) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine));
+      // A no stored over a yes ends it: also one another tab stored a moment ago, which this tab has not heard of yet.
+      const found = (stored: readonly unknown[]) =>
+        records.flatMap((r, i) => {
+          const s = readRecord(stored[i], [r.purpose]);
+          const over = s?.granted && !r.granted && !fromTheFuture(s) && !stays(stored[i], r) && !ended.some(([id]) => id == r.purpose);
+          return over ? [[r.purpose, s.at, true] as const] : [];
+        });
       const write = async () => {
         const along = [...records.map((r) => [key(r.purpose), r] as const), ...removals(forget ?? [], receipt.at)];
-        const appending = appendReceipt(store, receipt, along, (stored, mine) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine)), ended);
+        const appending = appendReceipt(store, receipt, along, stays, (stored) => [...ended, ...found(stored)]);
         // Given up after TIMEOUT, a write may still land later: in memory-only mode, what it stored is removed again.
         void appending.then(() => dropStale(ids, receipt.at), () => undefined);
         const kept = await timed(appending);

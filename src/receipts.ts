@@ -14,15 +14,16 @@ const queues = new Map<string | Store, Promise<unknown>>();
 /**
  * Appends a receipt for `entry` after the current head of the chain, writing `along` (the decisions it proves, the
  * deletions it records) in the same transaction, but none that is `outdated` by what is stored under its key;
- * resolves with the receipt. `ended`: the yeses it ends, [purpose, time of the yes], listed as `withdrawn` unless a
- * receipt in the log already did since; with nothing decided and nothing left to list, only `along` is written.
+ * resolves with the receipt. `ended`: the yeses it ends, [purpose, time of the yes, found only in what is stored
+ * under the keys of `along`], listed as `withdrawn`; one that a receipt in the log already listed since is not
+ * listed again, and with nothing decided and nothing left to list, only `along` is written.
  */
 export function appendReceipt(
   store: Store,
   entry: Omit<Receipt, 'seq' | 'prev' | 'sdk' | 'withdrawn'>,
   along: Parameters<Store['write']>[0] = [],
   outdated: (stored: unknown, value: unknown) => boolean = () => false,
-  ended: readonly (readonly [string, number])[] = [],
+  ended: (stored: readonly unknown[]) => readonly (readonly [string, number, true?])[] = () => [],
 ): Promise<Receipt | undefined> {
   // `after`: the number and hash of the receipt that took the number tried last, which the chain goes on from.
   const append = async (after?: Head): Promise<Receipt | undefined> => {
@@ -32,12 +33,14 @@ export function appendReceipt(
     // as for a lost head. A negative, fractional or endless number would break the chain or never reach a free one.
     const last = after ?? (Number.isSafeInteger(head?.seq) && head!.seq >= 0 && typeof head!.hash == 'string' ? head : undefined);
     const seq = last ? last.seq + 1 : 0;
-    // A receipt that only proves the end of yeses (a reset) is written once for each: two tabs resetting at the same
-    // instant both end a yes, and the log, read here behind the same lock as the append, holds the receipt of the
-    // one that came first. Another tab's `withdrawn` ends a yes made up to it; unchecked, so a damaged one cannot throw.
-    const proving = ended.length && !Object.keys(entry.choices).length;
-    const log = proving ? await since(store, seq, Math.min(...ended.map(([, at]) => at))) : [];
-    const withdrawn = ended.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id);
+    // Each ended yes is listed once: two tabs resetting at the same instant both end it, and a no overtaken before it
+    // was stored (by a newer decision here) listed the yes that the newer one then finds stored. The log, read here
+    // behind the same lock as the append, holds the receipt that listed it first. Only for a receipt that proves nothing else (a reset) or a yes found
+    // stored: a long log is not read for each withdrawal. Unchecked, so a damaged receipt cannot throw.
+    const ends = ended(stored);
+    const proving = ends.length && !Object.keys(entry.choices).length;
+    const log = proving || ends.some(([, , found]) => found) ? await since(store, seq, Math.min(...ends.map(([, at]) => at))) : [];
+    const withdrawn = ends.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id);
     const receipt: Receipt = { ...entry, ...(withdrawn.length && { withdrawn }), sdk: SDK_VERSION, seq, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     // The database was deleted since its head was read: the new one's log begins at 0, or it would never verify.

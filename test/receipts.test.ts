@@ -3,7 +3,7 @@ import { createStore, set, del } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { appendReceipt, readReceipts, verifyReceipts } from '../src/receipts.js';
 import { idbStore, memoryStore } from '../src/store.js';
-import { createConsent } from '../src/index.js';
+import { createConsent, type Consent } from '../src/index.js';
 import { config, freshName, purposes, receiptsOf, settle } from './fixtures.js';
 
 const entry = (n: number) => ({ at: 1_700_000_000_000 + n, policy: 'v1', method: 'api' as const, locale: 'en', choices: { analytics: n % 2 == 0 }, hashes: { analytics: 'h' + n } });
@@ -144,17 +144,17 @@ describe('receipts (REC-01, REC-02)', () => {
     expect(await a.verifyReceipts()).toEqual({ ok: true, count: later + 2 });
   });
 
-  it('a reset in one tab proves the end of a yes another tab stored just before, which it had not heard of yet', async () => {
+  it.each([
+    ['a reset', (c: Consent) => c.reset(), 'undecided'],
+    ['a no', (c: Consent) => c.withdraw('analytics'), 'denied'],
+  ])('%s in one tab proves the end of a yes another tab stored just before, which it had not heard of yet', async (_, act, after) => {
     const options = config();
     const [a, b] = [createConsent(options), createConsent(options)];
     await Promise.all([a.ready, b.ready]);
     await b.decide({ analytics: true }); // stored with its receipt; the other tab hears of it a moment later
-    await a.reset();
-    await vi.waitFor(() => expect(b.state('analytics')).toBe('undecided'));
-    expect((await a.receipts()).map((r) => [r.method, r.withdrawn])).toEqual([
-      ['api', undefined],
-      ['reset', ['analytics']],
-    ]);
+    await act(a);
+    await vi.waitFor(() => expect(b.state('analytics')).toBe(after));
+    expect((await a.receipts()).map((r) => r.withdrawn)).toEqual([undefined, ['analytics']]);
   });
 
   it('a reset right after a no (before the no was stored) does not prove the end of the same yes again', async () => {
