@@ -38,9 +38,6 @@ export interface Controller {
 
 type Answer = (answered: boolean | Promise<boolean>) => void;
 
-/** True when the browser sends a Global Privacy Control signal. */
-export const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
-
 /**
  * Creates the controller for `consent`. Decisions are recorded with `locale`, the language the dialogs show, and
  * `shownText()`, the text of the dialog decided in as the person sees it; `draw` is called with each new view.

@@ -3,11 +3,13 @@
 import { Component, Fragment, h } from 'preact';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
-import { privacySignal } from './controller.js';
 import { Disclosure, Link, say, sayMarked } from './disclosure.js';
 import { ModalLayer } from './modal-layer.js';
 import type { Fixed, Props } from './props.js';
 import { fill } from './texts.js';
+
+/** True when the browser sends a Global Privacy Control signal. */
+const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
 /** One purpose's row: the dialogs' fixed props and what of the view it shows, never the whole view. */
 interface RowProps extends Fixed {
