@@ -8,8 +8,8 @@ import { setup, stops } from './blocked-page.js';
 import { purposes, settle } from './fixtures.js';
 
 /**
- * The embed's src is gone. (Its document is replaced through location.replace, which adds no history entry;
- * happy-dom loads no frames, so the browser tests check that part.)
+ * The embed's src is gone. (The frame is taken out and put back without it, so its document is unloaded and no
+ * history entry is added; happy-dom loads no frames, so the browser tests check that part.)
  */
 const expectUnloaded = (iframe: HTMLIFrameElement) => expect(iframe.hasAttribute('src')).toBe(false);
 
