@@ -12,7 +12,7 @@ import { fromTheFuture, readRecord, SCHEMA } from './records.js';
 import { createPersistence } from './persist.js';
 import { createQueue } from './queue.js';
 import { waitForConsent } from './require.js';
-import { createSync } from './sync.js';
+import { createSync, type SyncMessage } from './sync.js';
 import { BUILT_IN_LOCALES, pickLocale } from './text.js';
 import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose } from './types.js';
 
@@ -126,7 +126,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
   const hear = createQueue();
   // The noes this tab tells the others, in the order they were made.
   const tellNo = createQueue();
-  const sync = createSync(name, (message) => {
+  const told = (message: SyncMessage | null | undefined) => {
     // Anything can arrive on a BroadcastChannel: records are checked like stored ones.
     // A reset's time as the other tab sent it, never later than now: a bogus one cannot silence this channel.
     if (message?.reset === true) void hear(() => forget(Math.min(Number(message.at) || Date.now(), tick())));
@@ -139,7 +139,24 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
         apply(checked.filter(newer).sort((a, b) => a.at - b.at || +b.granted - +a.granted));
       }).catch(report);
     }
-  });
+  };
+  const sync = createSync(name, told);
+  // Safari drops what other tabs say to a page while it sits in the back/forward cache (Chrome and Firefox evict the
+  // page instead): restored, it would keep collecting under a yes withdrawn meanwhile on another page of the site.
+  // So it reads storage again, after its own writes, and takes what it missed as if told: a yes or no stored since,
+  // and a reset, which removed a decision it holds. Not in memory-only mode, where storage lacks what it was told.
+  const back = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted || persist.memoryOnly) return;
+    void persist.inOrder(async () => {
+      const raw = await persist.read(optional);
+      if (!raw) return;
+      const gone = optional.filter((id, i) => raw[i] == null && records.has(id));
+      if (gone.length) told({ reset: true, at: Math.max(...gone.map((id) => records.get(id)!.at)) });
+      // Each as the purpose of its key, as at start-up; one that is not (undefined) is ignored as in a message.
+      told({ records: raw.map((r, i) => readRecord(r, [optional[i]!])) as DecisionRecord[] });
+    });
+  };
+  globalThis.addEventListener?.('pageshow', back);
 
   const load = async () => {
     // Nothing read (storage failed): everything is undecided, and the privacy signal below still applies.
@@ -362,6 +379,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       // Closed once what was decided or reset before is stored and told: posting on a closed channel throws, which
       // lost a reset (its yes came back on reload) and kept a no from the other tabs.
       void tellNo(() => persist.inOrder(sync.close));
+      globalThis.removeEventListener?.('pageshow', back);
       ui = undefined;
     },
     attach(next) {

@@ -780,6 +780,46 @@ describe('other tabs (GATE-08)', () => {
   });
 });
 
+describe('a page back from the back/forward cache (WDR-03)', () => {
+  /**
+   * This page, with a yes to analytics and a call held for marketing, then left for another page of the site (`other`)
+   * whose messages never reach it, as Safari drops them while it is cached; `back()` restores it.
+   */
+  async function cachedPage() {
+    const storageName = freshName();
+    const page = createConsent(config({ storageName }));
+    await page.decide({ analytics: true });
+    const sent: string[] = [];
+    const beat = page.gate('analytics', () => sent.push('beat'));
+    page.gate('marketing', () => sent.push('pixel'))();
+    const other = createConsent(config({ storageName }));
+    await other.ready;
+    vi.spyOn(BroadcastChannel.prototype, 'postMessage').mockImplementation(() => undefined);
+    const back = () => window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    return { page, other, sent, beat, back };
+  }
+
+  it('a withdrawal made on another page meanwhile stops its collection once it is shown again', async () => {
+    const { page, other, sent, beat, back } = await cachedPage();
+    await other.withdraw();
+    expect(page.has('analytics'), 'not told while cached').toBe(true);
+    back();
+    await vi.waitFor(() => expect(page.state()).toMatchObject({ analytics: 'denied', marketing: 'denied' }));
+    beat();
+    expect(sent, 'no beat, and the held pixel dropped').toEqual([]);
+  });
+
+  it('a yes given on another page meanwhile runs its held calls; a reset there makes it undecided', async () => {
+    const { page, other, sent, back } = await cachedPage();
+    await other.decide({ marketing: true });
+    back();
+    await vi.waitFor(() => expect(sent).toEqual(['pixel']));
+    await other.reset();
+    back();
+    await vi.waitFor(() => expect(page.state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided' }));
+  });
+});
+
 describe('the standing opt-out of a sale and what is held at start-up under the signal (GPC-02, GPC-05)', () => {
   const gpcOn = () => vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true, languages: ['en'] });
   afterEach(() => vi.unstubAllGlobals());

@@ -49,6 +49,22 @@ export async function open(path = '/', context = env.context): Promise<Page> {
   return page;
 }
 
+/**
+ * A browser of its own with the back/forward cache on, which Playwright turns off (--disable-back-forward-cache), and
+ * a context in it whose pages the cache keeps: the demo serves them with `Cache-Control: no-store`, which keeps a page
+ * out of Chromium's cache. Reaches the demo server only, as the test's own context does; its uncaught errors count.
+ */
+export async function withBackForwardCache() {
+  const browser = await chromium.launch({ executablePath, args, headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+  const context = await browser.newContext();
+  await context.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
+  await context.route(/^http:\/\/127\.0\.0\.1[:/]/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'cache-control': 'max-age=0' } });
+  });
+  return { browser, context };
+}
+
 /** Serves the demo's home page with `pattern` replaced by `replacement`: a variant of the page for this test. */
 export const rewriteHome = (pattern: string | RegExp, replacement: string, context = env.context) =>
   context.route(

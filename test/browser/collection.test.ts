@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { banner, collected, env, focusedName, hits, open, rewriteHome, stored, until } from './browser.js';
+import { banner, collected, env, focusedName, hits, open, rewriteHome, stored, until, withBackForwardCache } from './browser.js';
 
 const idle = (ms = 2000) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 864e5;
@@ -195,6 +195,36 @@ describe('collection (PRE-01, GATE-01)', () => {
     await idle(2500);
     expect(await news.getByRole('dialog').count()).toBe(0);
     expect(collected().slice(after)).toEqual([]);
+  });
+
+  it('withdrawal on another page of the site stops the page the person goes Back to, also when the browser kept it in its back/forward cache and told it nothing meanwhile (Safari)', async () => {
+    const { browser, context } = await withBackForwardCache();
+    try {
+      // Chrome and Firefox evict a cached page that another page of the site messages; Safari drops the message. Here
+      // the privacy page's messages are dropped, as Safari does, and the news page notes how it was shown.
+      await context.addInitScript(() => {
+        if (location.pathname == '/privacy.html') BroadcastChannel.prototype.postMessage = () => undefined;
+        addEventListener('pageshow', (event) => ((window as unknown as { restored: boolean }).restored = event.persisted));
+      });
+      const page = await open('/', context);
+      await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+      await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).click();
+      await page.getByRole('button', { name: 'Allow Embedded video' }).click();
+      await until(() => hits('video') == 1 && collected().includes('analytics /collect/analytics/heartbeat'), 'the video player and a reading-time beat');
+      await page.goto(new URL('/privacy.html', env.server.url).href);
+      await page.evaluate(() => (window as unknown as { consent: { withdraw(): Promise<void> } }).consent.withdraw());
+      expect(await stored(page, 'analytics')).toMatchObject({ granted: false });
+      await page.goBack({ waitUntil: 'commit' });
+      // The very page, restored from the cache (`pageshow` with persisted), not loaded again.
+      await until(() => page.evaluate(() => (window as unknown as { restored?: boolean }).restored === true), 'the news page back from the back/forward cache');
+      await until(() => page.evaluate(() => !(window as unknown as { consent: { has(id: string): boolean } }).consent.has('analytics')), 'the withdrawal taking effect there');
+      const after = env.server.log.length;
+      await idle(4500);
+      expect(collected().slice(after), 'no reading-time beat after the withdrawal').toEqual([]);
+      expect(await page.locator('iframe[data-consent=video]').getAttribute('src'), 'the video player unloaded').toBeNull();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('the person downloads their consent record: what they chose, every receipt, the chain checked (REC-05)', async () => {
