@@ -19,7 +19,7 @@ beforeAll(() => {
   }
 });
 
-const win = window as unknown as { consent?: unknown };
+const win = window as unknown as { consent?: unknown; [stub: symbol]: unknown };
 /** Runs the built stub as a page would: an inline script. */
 const paste = () => {
   const script = document.createElement('script');
@@ -30,6 +30,7 @@ const paste = () => {
 
 afterEach(() => {
   delete win.consent;
+  delete win[Symbol.for('optinq')];
   document.head.innerHTML = '';
 });
 
@@ -80,6 +81,16 @@ describe('the built stub', () => {
       delete proto.consent;
       document.body.innerHTML = '';
     }
+  });
+
+  // It took any `q` array for its own: the page's early consent.gate() then threw a TypeError.
+  it("installs over another script's queue named window.consent, so the page's early calls do not throw", () => {
+    const theirs = { q: [['track', 'page']] };
+    win.consent = theirs;
+    const stub = paste();
+    expect(stub).not.toBe(theirs);
+    expect(() => stub.gate('analytics', () => undefined)('early')).not.toThrow();
+    expect(theirs.q).toEqual([['track', 'page']]);
   });
 
   it('queues promise calls as [name, args, resolve, reject], settling the promise it returned', async () => {

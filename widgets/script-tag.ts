@@ -8,9 +8,11 @@ import type { Stub, StubCall } from './stub.js';
 
 // Symbol.for, so that a second copy of this file (another bundle, another version) sees the mark of the first.
 const MARK = Symbol.for('optin');
+// Where the stub also keeps itself (stub.ts).
+const STUB = Symbol.for('optinq');
 
 type Fn = (...args: unknown[]) => unknown;
-type Global = { consent?: unknown; [MARK]?: true };
+type Global = { consent?: unknown; [MARK]?: true; [STUB]?: Stub };
 
 // In both handlers, `fn` is the third item of a queued call: resolve, bind or the gated function (see stub.ts).
 
@@ -51,18 +53,20 @@ const refuse =
   };
 
 /**
- * What `window.consent` holds: the stub, another script's object (`other`), or neither (nothing, markup named
- * "consent"). Never throws: a frame named "consent" (<iframe name="consent">) from another origin is
+ * The stub, from `window.consent` or, when another script has replaced it there since, from where the stub keeps
+ * itself too; and whether `window.consent` holds another script's object (`other`) rather than nothing or markup
+ * named "consent". Never throws: a frame named "consent" (<iframe name="consent">) from another origin is
  * window.consent too, and its window throws on any read.
  */
-function found(w: Global): { stub?: Stub; other?: boolean } {
+function found(w: Global): { stub?: Stub | undefined; other?: boolean } {
+  const stub = w[STUB];
   try {
     const value = w.consent as Stub | undefined;
     // Only the stub's queue: another script's on window.consent (no gate()) is not Optin's to run or to empty.
     if (Array.isArray(value?.q) && typeof value.gate == 'function') return { stub: value };
-    return { other: !!value && !value.gate && !(value instanceof Element || value instanceof HTMLCollection || (value as { window?: unknown }).window === value) };
+    return { stub, other: !!value && !value.gate && !(value instanceof Element || value instanceof HTMLCollection || (value as { window?: unknown }).window === value) };
   } catch {
-    return {};
+    return { stub };
   }
 }
 
@@ -144,9 +148,10 @@ async function boot(): Promise<void> {
     // Exposed before the stored decisions load, so a page's `consent:change` listener reads the real has(). Not over
     // a read-only one, without a TypeError: the dialogs and declared elements work without it.
     Reflect.set(w, 'consent', consent);
-    // Another script's object, not the stub nor markup named "consent" (an element, a frame): calls made through it,
-    // or queued in a stub it replaced, never reach Optin and wait for ever, so nothing they hold is granted. Said,
-    // with the fix.
+    // Another script's object, not the stub nor markup named "consent" (an element, a frame): calls made through it
+    // never reach Optin and wait for ever, so nothing they hold is granted (those queued in a stub it replaced are
+    // answered below, unless that stub was pasted from an older README, which kept itself nowhere else). Said, with
+    // the fix.
     if (other) {
       console.warn("Optin: another script took window.consent: calls to Optin made through it are lost and nothing they wait for is granted. Rename that script's global.");
     }

@@ -10,6 +10,8 @@
 //                                  `realGated` from then on (`bind(() => {})` drops its calls)
 //   ['call', args, gated]          a call of such a function made before it was bound (its first 100 only);
 //                                  replayed as gated(...args)
+// The stub is also window[Symbol.for('optinq')], where the script tag finds it once another script has replaced
+// window.consent.
 // Kept to plain closures and no imports: it is pasted into every page, so every byte counts.
 
 type Fn = (...args: unknown[]) => unknown;
@@ -35,18 +37,22 @@ export interface Stub {
   has: () => false;
 }
 
-const w = window as { consent?: unknown };
-const found = w.consent as { q?: unknown; [mark: symbol]: unknown } | undefined;
+// The stub is also kept under a key of its own, where the script tag finds it when another script has replaced
+// window.consent since (a tag manager's own `consent`): the calls queued before are answered all the same.
+const w = window as unknown as { consent?: unknown; [stub: symbol]: unknown };
+const found = w.consent as { [mark: symbol]: unknown } | undefined;
+// Named once: three `Symbol.for(` cost more bytes than the name.
+const key = Symbol.for;
 let ours: unknown;
 try {
-  ours = Array.isArray(found?.q) || found?.[Symbol.for('optin')];
+  ours = w[key('optinq')] || found?.[key('optin')];
 } catch {
   // A frame named "consent" (<iframe name="consent">) from another origin: window.consent is its window, which
   // throws on any read. Not Optin's.
 }
 // Left alone only when it is Optin's: this stub pasted twice, or the real instance (marked by widgets/script-tag.ts).
-// Anything else by that name, such as an element with id="consent" that browsers expose as window.consent, is
-// shadowed: a page's early consent.gate() must not throw.
+// Anything else by that name, such as an element with id="consent" that browsers expose as window.consent or another
+// script's queue, is shadowed: a page's early consent.gate() must not throw.
 if (!ours) {
   const q: StubCall[] = [];
   const later =
@@ -56,7 +62,7 @@ if (!ours) {
         // require's timeoutMs counts from the call, also when the script loads late or never does (an ad blocker, a
         // 404): so the stub keeps it too. No timer past 2^31 - 1 ms, as in require(): one would fire at once.
         // None given (undefined, or null as the real require() reads it) is no timer either.
-        const timeoutMs = (args[1] as { timeoutMs?: number } | null | undefined)?.timeoutMs ?? Infinity;
+        const timeoutMs = (args[1] as { timeoutMs?: number } | null | undefined)?.timeoutMs ?? 2 ** 31;
         if (timeoutMs < 2 ** 31) setTimeout(reject, timeoutMs, Object.assign(Error('No decision in time'), { code: 'timeout' }));
         q.push([name, args, resolve, reject, Date.now()]);
       });
@@ -82,5 +88,5 @@ if (!ours) {
   };
   // Reflect.set: a read-only window.consent (another script's) refuses it without a TypeError thrown into the page.
   // The script tag warns then.
-  Reflect.set(w, 'consent', stub);
+  Reflect.set(w, 'consent', (w[key('optinq')] = stub));
 }
