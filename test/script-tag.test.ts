@@ -95,6 +95,16 @@ describe('the built files', () => {
     expect(stub.q).toHaveLength(0);
   });
 
+  // Two tags, the second added for another config (a plugin's): the console said only that it did nothing.
+  it('a second copy with its own data-config: the console says it reads no config, and to keep one tag', async () => {
+    configTag(JSON.stringify(config()));
+    const warn = quiet('warn');
+    run(files.global);
+    run(files.global, { 'data-config': '/shop-optin.json' });
+    await settle();
+    expect(logged(warn)).toBe('Optin is already on this page: this second copy does nothing and reads no config of its own. Keep one Optin script tag, with the config you mean.');
+  });
+
   // Another script's queue by that name (its own stub pattern) is not Optin's: replayed, its entries threw inside a
   // promise with no handler, an uncaught rejection in the page, and the other script lost its queue.
   it('leaves alone a queue that another script put on window.consent', async () => {

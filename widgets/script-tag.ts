@@ -119,7 +119,8 @@ async function boot(): Promise<void> {
   // asked to consent to and where their receipts go.
   const script = member(document, 'currentScript');
   const w = window as Global;
-  if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing.');
+  // Its own config (data-config) goes unread too: said, so that a site owner who added it for another config knows.
+  if (w[MARK]) return console.warn('Optin is already on this page: this second copy does nothing and reads no config of its own. Keep one Optin script tag, with the config you mean.');
   Object.defineProperty(w, MARK, { value: true, configurable: true });
   // The stub is read when its calls are handled, not now: a tag with `async`, or one without defer placed above the
   // stub, runs before the stub exists.
