@@ -35,11 +35,12 @@ export function appendReceipt(
     const seq = last ? last.seq + 1 : 0;
     // Each ended yes is listed once: two tabs resetting at the same instant both end it, and a no overtaken before it
     // was stored (by a newer decision here) listed the yes that the newer one then finds stored. The log, read here
-    // behind the same lock as the append, holds the receipt that listed it first. Only for a receipt that proves nothing else (a reset) or a yes found
-    // stored: a long log is not read for each withdrawal. Unchecked, so a damaged receipt cannot throw.
+    // behind the same lock as the append, holds the receipt that listed it first. Only for a receipt that proves
+    // nothing else (a reset) or a yes found stored: a long log is not read for each withdrawal. Unchecked, so a
+    // damaged receipt cannot throw.
     const ends = ended(stored);
-    const proving = ends.length && !Object.keys(entry.choices).length;
-    const log = proving || ends.some(([, , found]) => found) ? await since(store, seq, Math.min(...ends.map(([, at]) => at))) : [];
+    const proving = !Object.keys(entry.choices).length;
+    const log = ends.some(([, , found]) => proving || found) ? await since(store, seq, Math.min(...ends.map(([, at]) => at))) : [];
     const withdrawn = ends.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id);
     const receipt: Receipt = { ...entry, ...(withdrawn.length && { withdrawn }), sdk: SDK_VERSION, seq, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
@@ -47,7 +48,8 @@ export function appendReceipt(
     if (store.deleted !== deleted) return append();
     // Another tab may have stored a newer decision meanwhile (without Web Locks, appends race): it stays.
     const writes = along.filter(([, value], i) => !outdated(stored[i], value));
-    // Every yes it ends was proven so: as a reset that ends none, it has nothing to prove. Its deletions still count.
+    // Nothing decided, and every yes it ends (if any) proven so: as a reset that ends none, it has nothing to prove.
+    // Its deletions still count.
     if (proving && !withdrawn.length) return void (await store.write(writes));
     try {
       // Added, never put: a receipt is not overwritten, not even by a tab that read the same head.

@@ -331,6 +331,16 @@ describe('decideAll and withdraw (SEP-01, WDR-03)', () => {
     await after.ready;
     expect(after.state('analytics')).toBe('undecided');
   });
+
+  it('withdrawing everything where the config has only necessary purposes and nothing is stored sends the back end no empty receipt', async () => {
+    const consent = createConsent(config({ purposes: purposes.filter((p) => p.id == 'necessary') }));
+    await consent.ready;
+    const sent = vi.fn();
+    consent.on('receipt', sent);
+    await consent.withdraw(undefined, { method: 'preferences' });
+    expect(sent).not.toHaveBeenCalled();
+    expect(await consent.receipts()).toEqual([]);
+  });
 });
 
 describe('Global Privacy Control (GPC-01, GPC-02, GPC-05)', () => {

@@ -628,7 +628,8 @@ describe('the database deleted during the page view, with a purpose asked again 
 
 describe('createPersistence', () => {
   const record = (purpose: string, granted: boolean) => ({ v: 1, purpose, granted, at: 1, expires: 9e15, policy: '1', hash: 'h', locale: 'en', method: 'api' }) as const;
-  const receipt = { at: 1, policy: '1', method: 'api', locale: 'en', choices: {}, hashes: {} } as const;
+  // A decision's: one that decides nothing and ends no yes proves nothing, and is not kept.
+  const receipt = { at: 1, policy: '1', method: 'api', locale: 'en', choices: { a: true }, hashes: { a: 'h' } } as const;
 
   it('runs queued work one piece after the other, also after a piece that failed', async () => {
     const persist = createPersistence(freshName(), () => undefined);
