@@ -109,7 +109,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const keptInMemory = (ids: readonly string[], at: number) => {
     // Only noes: a yes kept in memory leaves this a first visit, as nothing is stored.
     if (store == idb || !ids.length) return;
-    if (!Object.keys(mine).length) globalThis.addEventListener?.('storage', heard);
+    // Once: the same listener is not added twice.
+    globalThis.addEventListener?.('storage', heard);
     for (const id of ids) if (!(mine[id]! >= at)) mine[id] = at;
     keep(mine);
   };
