@@ -138,7 +138,7 @@ describe('deliverReceipts', () => {
     warn.mockRestore();
   });
 
-  it('a delivery that starts while IndexedDB does not answer (an upgrade blocked by another tab) does not hold back the withdrawal made then', { timeout: 15_000 }, async () => {
+  it('a delivery that starts while IndexedDB does not answer (an upgrade blocked by another tab) does not hold back the withdrawal made then', { timeout: 25_000 }, async () => {
     const options = posting();
     const consent = createConsent(options);
     deliver(consent, { retryMs: 50 });
@@ -155,7 +155,7 @@ describe('deliverReceipts', () => {
       expect(consent.memoryOnly).toBe(true);
       // Before the fix, the delivery waited for the blocked read as long as the block lasted, and this receipt,
       // kept in memory only, was lost with the tab.
-      await vi.waitFor(() => expect(delivered().at(-1)?.choices).toEqual({ analytics: false }), { timeout: 3000 });
+      await vi.waitFor(() => expect(delivered().at(-1)?.choices).toEqual({ analytics: false }), { timeout: 10_000 }); // roomy: two busy cores
     } finally {
       holder.close();
     }
