@@ -491,6 +491,85 @@ const databases = (page: Page) =>
     return all;
   });
 
+const PURPOSES = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'];
+
+/** The requests `context` makes, every one as the browser reports it: to other hosts too, which the harness aborts. */
+const requestsOf = (context = env.context) => {
+  const urls: string[] = [];
+  context.on('request', (request) => void urls.push(request.url()));
+  return urls;
+};
+
+/** Of `urls`, those a regulator would call collection: to any other host, or to the demo's collection paths. */
+const collection = (urls: string[]) => {
+  const site = new URL(env.server.url).origin;
+  return urls.filter((url) => new URL(url).origin != site || /^\/(collect|trackers)\//.test(new URL(url).pathname));
+};
+
+/** Hints in the page that make the browser contact another host early: preconnect, dns-prefetch, prefetch, preload. */
+const earlyHints = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLLinkElement>('link[rel~=preconnect i], link[rel~=dns-prefetch i], link[rel~=prefetch i], link[rel~=preload i], link[rel~=prerender i]')]
+      .filter((link) => new URL(link.href, location.href).origin != location.origin)
+      .map((link) => `${link.rel} ${link.href}`),
+  );
+
+describe('nothing but a deliberate act is a yes (PRE-05, PRE-01, PRE-03, CHO-05)', () => {
+  it('waiting a minute, Enter and Space on load, scrolling three screens, clicking the page, the ×, leaving and coming back, Escape: no decision, no receipt, nothing sent to any host, and a require() made at load never resolves', async () => {
+    await env.context.clock.install();
+    const requests = requestsOf();
+    // The page asks for analytics as it loads and would send at once on a yes (the row's own test page).
+    const asking = `<script>window.required = 'pending';
+      consent.require('analytics').then(() => { window.required = 'resolved'; fetch('https://stats.lantern.example/required', { mode: 'no-cors' }).catch(() => {}); }, (e) => { window.required = e.dismissed ? 'dismissed' : e.code || 'rejected'; });</script>`;
+    await rewriteHome('<script src="/optin.global.js" defer></script>', `${asking}$&`);
+    const page = await open();
+    const required = () => page.evaluate(() => (window as unknown as { required: string }).required);
+    const states = () => page.evaluate((ids) => ids.map((id) => (window as unknown as { consent: { state(id: string): string } }).consent.state(id)), PURPOSES);
+    const dialog = await banner(page);
+    expect(await earlyHints(page)).toEqual([]);
+
+    // Enter and Space where focus lands, then a minute, then five more: nothing accepts, and the banner stays (A11Y-10).
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    await page.clock.runFor(60_000);
+    await page.clock.fastForward(5 * 60_000);
+    expect(await dialog.isVisible()).toBe(true);
+    // Three screens of scrolling, and a click on the page beside the banner.
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 800);
+    await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(0);
+    await page.getByRole('article').first().getByRole('heading').click();
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await states()).toEqual(PURPOSES.map(() => 'undecided'));
+    expect(await required()).toBe('pending');
+
+    // The ×: the banner goes for this page view, and it is no answer. The call that waited for it learns that it was
+    // dismissed (README: ConsentDeniedError with dismissed: true), and nothing is recorded.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await states()).toEqual(PURPOSES.map(() => 'undecided'));
+    expect(await required()).toBe('dismissed');
+
+    // Leaving for the policy and coming back: asked again on both pages, and Escape on the banner answers nothing.
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy policy' }).click();
+    await page.waitForURL(/\/privacy\.html/);
+    await banner(page);
+    expect(await earlyHints(page)).toEqual([]);
+    await page.goBack();
+    await banner(page);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.clock.runFor(5000);
+    await idle(1000);
+
+    expect(await states()).toEqual(PURPOSES.map(() => 'undecided'));
+    expect(await required()).toBe('dismissed');
+    for (const id of PURPOSES) expect(await stored(page, id), id).toBeUndefined();
+    expect(env.server.receipts).toEqual([]);
+    expect(collected()).toEqual([]);
+    expect(collection(requests)).toEqual([]);
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
@@ -703,8 +782,7 @@ describe('a no costs no service (CHO-07, CHO-10)', () => {
 
 describe('the strictly necessary set is honest (PRE-07)', () => {
   it('"Essential" is the only purpose on without a switch, names no recipient, and after Reject all only the site itself is reached and only Optin’s own records are kept (PRE-07)', async () => {
-    const requests: string[] = [];
-    env.context.on('request', (request) => requests.push(request.url()));
+    const requests = requestsOf();
     const page = await open();
     const dialog = await banner(page);
     await dialog.getByRole('button', { name: 'Customize' }).click();
@@ -726,8 +804,7 @@ describe('the strictly necessary set is honest (PRE-07)', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Privacy settings' }).last().waitFor();
     await idle(1000);
-    const site = new URL(env.server.url).origin;
-    expect(requests.filter((url) => new URL(url).origin != site || /^\/(collect|trackers)\//.test(new URL(url).pathname))).toEqual([]);
+    expect(collection(requests)).toEqual([]);
     expect(collected()).toEqual([]);
     // Kept on the device: the choice and its proof only (preference storage is essential), no cookie.
     expect(await env.context.cookies()).toEqual([]);
