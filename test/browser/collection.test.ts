@@ -570,6 +570,30 @@ describe('nothing but a deliberate act is a yes (PRE-05, PRE-01, PRE-03, CHO-05)
   });
 });
 
+describe('a new policy version asks again (GATE-04)', () => {
+  it('after Accept all, the site publishes policy 2026-12: the next visit shows the banner, the old yes lets nothing through, and only a new yes does', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('personalisation') == 1 && collected().includes('analytics /collect/analytics/pageview'), 'what Accept all allowed');
+    await rewriteHome('"version": "2026-11"', '"version": "2026-12"');
+    // Leave first, so that a beacon still in flight from this page view is not taken for one of the next.
+    await page.goto('about:blank');
+    await idle(300);
+    env.server.clearLog();
+    await page.goto(env.server.url);
+    const again = await banner(page);
+    await idle(2500);
+    expect(collected()).toEqual([]);
+    expect(await page.locator('#recommendations li').count()).toBe(0);
+    expect(await page.evaluate((ids) => ids.map((id) => (window as unknown as { consent: { state(id: string): string } }).consent.state(id)), PURPOSES)).toEqual(PURPOSES.map(() => 'undecided'));
+    // The yes of the older version is still the proof of what was allowed then; it is not carried over.
+    expect(await stored(page, 'analytics')).toMatchObject({ granted: true, policy: '2026-11' });
+    await again.getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('personalisation') == 1, 'the recommendations after the new yes');
+    expect(await stored(page, 'analytics')).toMatchObject({ granted: true, policy: '2026-12' });
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
