@@ -594,6 +594,57 @@ describe('a new policy version asks again (GATE-04)', () => {
   });
 });
 
+describe('no nagging after Reject all (CHO-08, CHO-01)', () => {
+  it('ten reloads, five moves between the pages and languages, and ten require() calls the page makes by itself open no dialog, not for a frame; "Privacy settings" then shows every switch off', async () => {
+    // Counts every frame in which any dialog of Optin's is in the page, so that one shown and taken away is seen too.
+    await env.context.addInitScript(() => {
+      (window as unknown as { dialogFrames: number }).dialogFrames = 0;
+      const look = () => {
+        if (document.querySelector('optin-consent')?.shadowRoot?.querySelector('dialog[open], [role=dialog]')) (window as unknown as { dialogFrames: number }).dialogFrames++;
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await until(async () => ((await stored(page, 'analytics')) as { granted?: boolean } | undefined)?.granted === false, 'the stored no');
+    const frames = () => page.evaluate(() => (window as unknown as { dialogFrames: number }).dialogFrames);
+    const settled = () => page.getByRole('button', { name: /^(Privacy settings|隐私设置)$/ }).last().waitFor();
+    const views: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      await page.reload();
+      await settled();
+      await idle(300);
+      views.push(`reload ${i + 1}: ${await frames()}`);
+    }
+    for (const path of ['/privacy.html', '/?lang=zh-CN', '/privacy.html?lang=zh-CN', '/?lang=en', '/']) {
+      await page.goto(new URL(path, env.server.url).href);
+      await settled();
+      await idle(300);
+      views.push(`${path}: ${await frames()}`);
+    }
+    // The page's own calls, not the person's: a refused purpose is answered at once, without asking again.
+    const answers = await page.evaluate(() => {
+      const consent = (window as unknown as { consent: { require(id: string): Promise<unknown> } }).consent;
+      const calls = ['analytics', 'personalisation', 'marketing', 'video', 'credit-scoring'].flatMap((id) => [id, id]);
+      return Promise.all(calls.map((id) => consent.require(id).then(() => 'granted', (e: { code?: string; dismissed?: boolean }) => `${e.code}${e.dismissed ? ' dismissed' : ''}`)));
+    });
+    expect(answers).toEqual(Array(10).fill('denied'));
+    await idle(500);
+    views.push(`require: ${await frames()}`);
+    expect(views.filter((view) => !view.endsWith(': 0'))).toEqual([]);
+    expect(collected()).toEqual([]);
+
+    // Opened by the person, the preferences show the no as it is: every switch off (CHO-01).
+    await page.getByRole('button', { name: 'Privacy settings' }).last().click();
+    const switches = page.getByRole('dialog', { name: 'Privacy settings' }).getByRole('switch');
+    expect(await switches.count()).toBe(5);
+    expect(await switches.evaluateAll((all) => all.map((s) => s.getAttribute('aria-checked')))).toEqual(Array(5).fill('false'));
+    // The counter sees a dialog when there is one (else the zeros above would prove nothing).
+    await until(async () => (await frames()) > 0, 'the preferences counted');
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
