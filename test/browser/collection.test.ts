@@ -645,6 +645,38 @@ describe('no nagging after Reject all (CHO-08, CHO-01)', () => {
   });
 });
 
+describe('one recipient at a time (SEP-05, SEP-06)', () => {
+  it('with the network guard on the ad partner’s and the video company’s hosts, Accept all opens neither, and a yes to the video opens StreamBox’s host only, not AdNet’s', async () => {
+    // The two transfers abroad declare their recipients' hosts (the demo's config names only their contacts).
+    await rewriteHome(/("contact": "privacy@([a-z]+\.example)" \}\],)/g, '$1 "hosts": ["$2"],');
+    const requests = requestsOf();
+    const page = await open();
+    const reached = (host: string) => requests.filter((url) => new URL(url).hostname == host).length;
+    /** A careless snippet that skips the gate: a fetch and a pixel to each recipient's host. */
+    const snippet = () =>
+      page.evaluate(() => {
+        for (const host of ['adnet.example', 'streambox.example']) {
+          void fetch(`https://${host}/fetch`, { mode: 'no-cors' }).catch(() => undefined);
+          new Image().src = `https://${host}/pixel`;
+        }
+      });
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(() => hits('personalisation') == 1, 'what Accept all allowed');
+    await snippet();
+    await idle(1000);
+    expect([reached('adnet.example'), reached('streambox.example')]).toEqual([0, 0]);
+
+    await page.getByRole('button', { name: 'Show content that needs your consent for “Embedded video”' }).click();
+    await page.getByRole('dialog', { name: 'Allow Embedded video?' }).getByRole('button', { name: 'Allow Embedded video' }).click();
+    await until(() => hits('video') == 1, 'the video player, after its own yes');
+    await snippet();
+    await until(() => reached('streambox.example') == 2, 'the fetch and the pixel to StreamBox, after the yes to the video');
+    await idle(1000);
+    expect(reached('adnet.example')).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('marketing'))).toBe('undecided');
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
