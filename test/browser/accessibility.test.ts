@@ -82,6 +82,28 @@ describe('keyboard only (A11Y-02, A11Y-03, A11Y-04)', () => {
   });
 });
 
+describe('Escape from the withdrawal entry point (A11Y-03)', () => {
+  it('"Privacy settings" opened by keyboard, a switch turned on, then Escape: focus is back on that floating button, and the no stands', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    const floating = page.locator('optin-consent').getByRole('button', { name: 'Privacy settings' });
+    await floating.focus();
+    await page.keyboard.press('Enter');
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.waitFor();
+    await tabTo(page, 'Analytics');
+    await page.keyboard.press('Space');
+    expect(await preferences.getByRole('switch', { name: 'Analytics' }).getAttribute('aria-checked')).toBe('true');
+    await page.keyboard.press('Escape');
+    await preferences.waitFor({ state: 'detached' });
+    // The floating button itself (in Optin's shadow root), not the page's own "Privacy settings" in its header.
+    expect(await floating.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    expect(await focusedName(page)).toMatchObject({ tag: 'button', text: 'Privacy settings' });
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('denied');
+    expect(collected()).toEqual([]);
+  });
+});
+
 describe('axe-core (A11Y-11)', () => {
   for (const lang of ['en', 'zh-CN']) {
     for (const scheme of ['light', 'dark'] as const) {
