@@ -677,6 +677,43 @@ describe('one recipient at a time (SEP-05, SEP-06)', () => {
   });
 });
 
+describe('a separate consent is withdrawn as easily as it was given (WDR-02, WDR-03, WDR-04)', () => {
+  it('credit scoring, given in two clicks (the page’s button, Allow), is withdrawn in two ("Privacy settings", its switch): no further score request, a receipt naming it, and the next check asks again', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await until(() => env.server.receipts.length == 1, 'the Reject all receipt');
+    let given = 0;
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    given++;
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Allow Credit scoring' }).click();
+    given++;
+    await until(() => hits('credit-scoring') == 1, 'the score request after Allow');
+
+    let withdrawn = 0;
+    await page.locator('optin-consent').getByRole('button', { name: 'Privacy settings' }).click();
+    withdrawn++;
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    expect(await preferences.getByRole('switch', { name: 'Credit scoring' }).getAttribute('aria-checked')).toBe('true');
+    await preferences.getByRole('switch', { name: 'Credit scoring' }).click();
+    withdrawn++;
+    // No "are you sure?": the switch's one click is the whole withdrawal, in force at once and stored.
+    expect(await page.getByRole('dialog').count()).toBe(1);
+    await until(async () => ((await stored(page, 'credit-scoring')) as { granted?: boolean } | undefined)?.granted === false, 'the stored withdrawal');
+    expect(withdrawn).toBeLessThanOrEqual(given);
+    await until(() => env.server.receipts.length == 3, 'the withdrawal receipt at /consent-receipts');
+    expect(env.server.receipts[2]).toMatchObject({ method: 'preferences', choices: { 'credit-scoring': false }, withdrawn: ['credit-scoring'] });
+
+    // The page's own call for the purpose is refused now; a new click of the person's asks again, and sends nothing.
+    await page.keyboard.press('Escape');
+    const answer = await page.evaluate(() => (window as unknown as { consent: { require(id: string): Promise<unknown> } }).consent.require('credit-scoring').then(() => 'granted', (e: { code?: string }) => e.code));
+    expect(answer).toBe('denied');
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Don’t allow' }).click();
+    await idle(500);
+    expect(hits('credit-scoring')).toBe(1);
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
