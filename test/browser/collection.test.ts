@@ -1,7 +1,7 @@
 // What leaves the page, read from the demo server's own log: nothing before a yes, exactly what was allowed after
 // one, nothing after a no or a withdrawal; decisions kept in the real IndexedDB and shared with other tabs.
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { banner, collected, env, focusedName, hits, open, rewriteHome, stored, until, withBackForwardCache } from './browser.js';
 
@@ -21,6 +21,13 @@ const skipTheGate = (page: Page, name: string) =>
     void fetch(`https://stats.lantern.example/${name}-fetch`, { mode: 'no-cors' }).catch(() => undefined);
     new Image().src = `https://stats.lantern.example/${name}-pixel`;
   }, name);
+
+/** SHA-256 of the text `dialog` renders, hashed as an auditor would: its innerText, as the person sees it. */
+const renderedHash = (dialog: Locator) =>
+  dialog.evaluate(async (el) => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode((el as HTMLElement).innerText));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  });
 
 describe('collection (PRE-01, GATE-01)', () => {
   it('fresh visit: nothing reaches the server while the page idles, every switch is off, and Accept and Reject look the same', async () => {
@@ -48,10 +55,7 @@ describe('collection (PRE-01, GATE-01)', () => {
     const page = await open();
     const shown = await banner(page);
     // What the person read, hashed here as an auditor would: the rendered text of the dialog they decided in.
-    const textHash = await shown.evaluate(async (el) => {
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode((el as HTMLElement).innerText));
-      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-    });
+    const textHash = await renderedHash(shown);
     await shown.getByRole('button', { name: 'Reject all' }).click();
     await until(async () => (await stored(page, 'analytics')) !== undefined, 'the stored decision');
     expect(await stored(page, 'analytics')).toMatchObject({ textHash });
@@ -711,6 +715,31 @@ describe('a separate consent is withdrawn as easily as it was given (WDR-02, WDR
     await page.getByRole('dialog', { name: 'Allow Credit scoring?' }).getByRole('button', { name: 'Don’t allow' }).click();
     await idle(500);
     expect(hits('credit-scoring')).toBe(1);
+  });
+});
+
+describe('proof of the wording of each layer (REC-01, SEP-07)', () => {
+  it('the credit-scoring prompt and "Privacy settings": each decision keeps the SHA-256 of the text of the dialog it was made in, as rendered at that moment', async () => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Reject all' }).click();
+    await page.getByRole('button', { name: 'Check my credit score' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Allow Credit scoring?' });
+    await prompt.waitFor();
+    const promptHash = await renderedHash(prompt);
+    await prompt.getByRole('button', { name: 'Allow Credit scoring' }).click();
+    await until(async () => ((await stored(page, 'credit-scoring')) as { granted?: boolean } | undefined)?.granted === true, 'the stored yes to credit scoring');
+    expect(await stored(page, 'credit-scoring')).toMatchObject({ method: 'prompt', action: 'allow', textHash: promptHash });
+
+    await page.locator('optin-consent').getByRole('button', { name: 'Privacy settings' }).click();
+    const preferences = page.getByRole('dialog', { name: 'Privacy settings' });
+    await preferences.getByRole('switch', { name: 'Analytics' }).click();
+    const preferencesHash = await renderedHash(preferences);
+    await preferences.getByRole('button', { name: 'Save choices' }).click();
+    await until(async () => ((await stored(page, 'analytics')) as { granted?: boolean } | undefined)?.granted === true, 'the stored yes to analytics');
+    expect(await stored(page, 'analytics')).toMatchObject({ method: 'preferences', action: 'save', textHash: preferencesHash });
+    // The receipts at the site's endpoint carry the same hashes.
+    await until(() => env.server.receipts.length == 3, 'the three receipts');
+    expect(env.server.receipts.slice(1)).toMatchObject([{ textHash: promptHash }, { textHash: preferencesHash }]);
   });
 });
 
