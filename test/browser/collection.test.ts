@@ -458,13 +458,19 @@ describe('collection (PRE-01, GATE-01)', () => {
     expect(hits('analytics'), 'beats after the site data was cleared').toBe(beats);
   });
 
-  it('IndexedDB unavailable: nothing collected, the banner still works for the page view, no uncaught error', async () => {
-    await env.context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  it.each([
+    ['missing (turned off)', () => Object.defineProperty(window, 'indexedDB', { value: undefined })],
+    // As a private mode or a sandboxed frame refuses it.
+    ['throwing on open', () => (IDBFactory.prototype.open = () => { throw new DOMException('The operation is insecure.', 'SecurityError'); })],
+    // As when another tab's connection blocks an upgrade: the request never answers (PRE-04: "blocked").
+    ['never answering', () => (IDBFactory.prototype.open = () => ({}) as IDBOpenDBRequest)],
+  ])('IndexedDB %s: nothing collected, the banner still works for the page view, no uncaught error (PRE-04)', async (_, fault) => {
+    await env.context.addInitScript(fault);
     const page = await open();
     await idle();
     expect(collected()).toEqual([]);
     await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
-    await until(() => hits('personalisation') == 1 && collected().includes('analytics /collect/analytics/pageview'), 'collection allowed for this page view');
+    await until(() => hits('personalisation') == 1 && collected().includes('analytics /collect/analytics/pageview'), 'collection allowed for this page view', 10_000);
     // Leave first, so that a beacon still in flight from this page view is not taken for one of the next.
     await page.goto('about:blank');
     await idle(300);
