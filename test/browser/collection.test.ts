@@ -749,6 +749,43 @@ describe('proof of the wording of each layer (REC-01, SEP-07)', () => {
   });
 });
 
+describe('a stored yes Optin did not write counts for nothing (PRE-04)', () => {
+  it.each([
+    ['a bare yes', () => ({ granted: true })],
+    ['a yes from a newer schema', (real: object) => ({ ...real, v: 2 })],
+    ['a yes to another wording of the purpose', (real: object) => ({ ...real, hash: 'f'.repeat(64) })],
+  ])('after Accept all, %s written over the stored yes to analytics: the next visit asks again and collects nothing for analytics', async (_, forge) => {
+    const page = await open();
+    await (await banner(page)).getByRole('button', { name: 'Accept all' }).click();
+    await until(async () => ((await stored(page, 'analytics')) as { granted?: boolean } | undefined)?.granted === true, 'the stored yes');
+    const forged = forge((await stored(page, 'analytics')) as object);
+    await page.evaluate(
+      (value) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('optin');
+          open.onerror = () => reject(open.error ?? new Error('open failed'));
+          open.onsuccess = () => {
+            const tx = open.result.transaction('keyval', 'readwrite');
+            tx.objectStore('keyval').put(value, ['d', 'analytics']);
+            tx.oncomplete = () => (open.result.close(), resolve());
+            tx.onerror = () => reject(tx.error ?? new Error('put failed'));
+          };
+        }),
+      forged,
+    );
+    await page.goto('about:blank');
+    await idle(300);
+    env.server.clearLog();
+    await page.goto(env.server.url);
+    await banner(page);
+    expect(await page.evaluate(() => (window as unknown as { consent: { state(id: string): string } }).consent.state('analytics'))).toBe('undecided');
+    // The stored yes to recommendations, which nobody touched, still holds.
+    await until(() => hits('personalisation') == 1, 'the recommendations, still allowed');
+    await idle(2500);
+    expect(hits('analytics')).toBe(0);
+  });
+});
+
 describe('device storage before a choice (PRE-02)', () => {
   it('a first visit left idle with the banner open writes no cookie, no storage key, no cache or worker, and no IndexedDB record', async () => {
     const page = await open();
