@@ -173,6 +173,34 @@ describe('Simplified Chinese (INF-05: no language discontinuity)', () => {
     expect(text).toContain('Lumen 征信机构');
   });
 
+  it.each(['en', 'zh-CN'])('at 320 x 640 in %s, no text of the banner, the preferences or a prompt is under 12 px, and none is faded (INF-05: no tiny or faint text)', async (lang) => {
+    const page = await open(`/?lang=${lang}`);
+    await page.setViewportSize({ width: 320, height: 640 });
+    /** Each rendered text of `layer` whose font is under 12 px or whose ancestors fade it, with its size. */
+    const small = (layer: Locator) =>
+      layer.evaluate(async (el) => {
+        // Measured as the layer stays, once any opening animation is over.
+        await Promise.all(el.getAnimations({ subtree: true }).map((animation) => animation.finished));
+        const found: string[] = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const parent = node.parentElement!;
+          if (!node.textContent!.trim() || !parent.getClientRects().length) continue;
+          let opacity = 1;
+          for (let e: Element | null = parent; e && e != el.parentElement; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
+          const size = parseFloat(getComputedStyle(parent).fontSize);
+          if (size < 12 || opacity < 1) found.push(`${size}px ×${opacity} ${node.textContent!.trim().slice(0, 40)}`);
+        }
+        return found;
+      });
+    const root = page.locator('optin-consent');
+    expect(await small(await banner(page))).toEqual([]);
+    await page.evaluate(() => (window as unknown as { consent: { showPreferences(): void } }).consent.showPreferences());
+    expect(await small(root.locator('dialog.prefs'))).toEqual([]);
+    await root.locator('dialog.prefs [role=switch]').last().click();
+    expect(await small(root.locator('dialog.prompt'))).toEqual([]);
+  });
+
   it('a zh-CN reader who follows the policy link of the dialogs, or of the news page, finds "Privacy settings" (隐私设置) and the dialogs in zh-CN there', async () => {
     const page = await open('/?lang=zh-CN');
     const link = (await banner(page)).getByRole('link', { name: '隐私政策' });
