@@ -347,8 +347,7 @@ export function createConsent<const C extends ConsentConfig>(config: C): Consent
       return persist.inOrder(async () => {
         sync.post({ reset: true, at });
         const [stored, gone] = await others(at, true);
-        // Each once: a yes this tab holds is most often the one stored.
-        const withdrawn = [...new Map([...(await withdrawing()), ...gone])];
+        const withdrawn = [...(await withdrawing()), ...gone];
         const keys = [...optional, ...stored];
         // A reset that ends a yes is proven like a withdrawal, and delivered: the back end may still process under it.
         // One that ends none changes no consent (undecided and denied both keep everything off): nothing to prove.

@@ -203,11 +203,12 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
     ) {
       const ids = [...records.map((r) => r.purpose), ...(forget ?? [])];
       const stays = (stored: unknown, mine: unknown) => !!mine && (!current(mine as DecisionRecord) || outdated(stored, mine));
-      // A no stored over a yes ends it: also one another tab stored a moment ago, which this tab has not heard of yet.
+      // A no stored over a yes ends it: also one another tab stored a moment ago, which this tab has not heard of yet,
+      // even where this tab held an older yes to the purpose (that tab may have withdrawn it since, and said yes again).
       const found = (stored: readonly unknown[]) =>
         records.flatMap((r, i) => {
           const s = readRecord(stored[i], [r.purpose]);
-          const over = s?.granted && !r.granted && !fromTheFuture(s) && !stays(stored[i], r) && !ended.some(([id]) => id == r.purpose);
+          const over = s?.granted && !r.granted && !fromTheFuture(s) && !stays(stored[i], r) && !ended.some(([id, at]) => id == r.purpose && at >= s.at);
           return over ? [[r.purpose, s.at, true] as const] : [];
         });
       const write = async () => {

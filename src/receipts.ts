@@ -41,7 +41,8 @@ export function appendReceipt(
     const ends = ended(stored);
     const proving = !Object.keys(entry.choices).length;
     const log = ends.some(([, , found]) => proving || found) ? await since(store, seq, Math.min(...ends.map(([, at]) => at))) : [];
-    const withdrawn = ends.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id);
+    // Once each: the yes a tab holds is also found stored, or beside the newer one another tab stored over it since.
+    const withdrawn = [...new Set(ends.filter(([id, at]) => !log.some((r) => r?.at >= at && [r.withdrawn].flat().includes(id))).map(([id]) => id))];
     const receipt: Receipt = { ...entry, ...(withdrawn.length && { withdrawn }), sdk: SDK_VERSION, seq, prev: last?.hash ?? '' };
     const hash = await sha256(JSON.stringify(receipt));
     // The database was deleted since its head was read: the new one's log begins at 0, or it would never verify.

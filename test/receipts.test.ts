@@ -157,6 +157,30 @@ describe('receipts (REC-01, REC-02)', () => {
     expect((await a.receipts()).map((r) => r.withdrawn)).toEqual([undefined, ['analytics']]);
   });
 
+  // The back end's last word on analytics is the other tab's newer yes: without it in withdrawn, it would take this
+  // no for a first one and go on processing under that yes. Listed once, also where it only renewed the yes held here.
+  it.each([
+    ['withdrew it and said yes again', [{ analytics: false }, { analytics: true, marketing: true }], [['analytics'], undefined]],
+    ['said yes again', [{ analytics: true, marketing: true }], [undefined]],
+  ] as const)('a no in one tab that holds an older yes lists the yes another tab stored over it since (it %s), which it had not heard of', async (_, told, between) => {
+    const options = config();
+    const a = createConsent(options);
+    await a.decide({ analytics: true }); // the yes this tab holds
+    // The other tab, which this tab never hears from before it acts.
+    vi.stubGlobal('BroadcastChannel', undefined);
+    try {
+      const b = createConsent(options);
+      for (const choices of told) await b.decide(choices);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(a.has('analytics')).toBe(true);
+    await a.decideAll(false);
+    const log = await a.receipts();
+    expect(log.map((r) => r.withdrawn)).toEqual([undefined, ...between, ['analytics', 'marketing']]);
+    expect(await a.verifyReceipts()).toEqual({ ok: true, count: between.length + 2 });
+  });
+
   it('a reset right after a no (before the no was stored) does not prove the end of the same yes again', async () => {
     const options = config();
     const consent = createConsent(options);
