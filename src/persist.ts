@@ -109,7 +109,8 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
   const keptInMemory = (ids: readonly string[], at: number) => {
     // Only noes: a yes kept in memory leaves this a first visit, as nothing is stored.
     if (store == idb || !ids.length) return;
-    // Once: the same listener is not added twice.
+    // Once: the same listener is not added twice. Never removed, not by destroy() either: what was decided before it
+    // stays stored (README), and an instance that replaces this one did not keep these noes, so cannot put them back.
     globalThis.addEventListener?.('storage', heard);
     for (const id of ids) if (!(mine[id]! >= at)) mine[id] = at;
     keep(mine);

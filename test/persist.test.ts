@@ -307,13 +307,19 @@ describe('IndexedDB faults (PRE-04)', () => {
       expect((await visit(cfg)).state()).toMatchObject({ analytics: 'undecided', marketing: 'undecided', 'credit-scoring': 'granted' });
     });
 
-    it('a script in another tab that clears localStorage does not bring the yes back: the tab that kept the no writes it again', async () => {
+    // After destroy() too: what was decided before it is still stored (README). An instance that replaces it (a hot
+    // module reload) did not keep this no, so only the ended one can put it back.
+    it.each([
+      ['', false],
+      [', also once destroy() ended it', true],
+    ])('a script in another tab that clears localStorage does not bring the yes back: the tab that kept the no writes it again%s', async (_, destroyed) => {
       const cfg = config();
       await createConsent(cfg).decide({ analytics: true });
       const consent = await visit(cfg);
       refuseWrites();
       await consent.withdraw('analytics');
       await settle(10);
+      if (destroyed) consent.destroy();
       localStorage.clear();
       window.dispatchEvent(new StorageEvent('storage', { key: null, storageArea: localStorage }));
       vi.restoreAllMocks();
