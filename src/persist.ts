@@ -189,8 +189,9 @@ export function createPersistence(name: string, report: (error: ConsentError) =>
 
     /**
      * Stores `records`, deletes the stored decisions of `forget` made up to then (given, even empty, for a reset or a
-     * withdrawal of everything) and appends `receipt`, listing as withdrawn the yeses it `ended` (see appendReceipt), in one transaction: a tab closed meanwhile leaves all or nothing, never a
-     * decision or the end of a yes without its proof. A storage fault loses no decision: they are then kept in memory
+     * withdrawal of everything) and appends `receipt`, listing as withdrawn the yeses it `ended` (see appendReceipt),
+     * in one transaction: a tab closed meanwhile leaves all or nothing, never a decision or the end of a yes without its
+     * proof. A storage fault loses no decision: they are then kept in memory
      * for the page view, and the fault is reported. A record no longer `current` when its turn to be written comes (a
      * reset or a newer decision since, while it waited for another tab) is not written. Never rejects; resolves with
      * the receipt kept, if any.
