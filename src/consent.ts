@@ -4,7 +4,7 @@ import { validateConfig } from './config.js';
 import { ConsentConfigError, ConsentError, ConsentStorageError } from './errors.js';
 import { createEmitter } from './events.js';
 import { createDecisions } from './decisions.js';
-import { member } from './dom.js';
+import { gpc, member } from './dom.js';
 import { enqueue } from './gate.js';
 import { disclosureText, sha256 } from './hash.js';
 import { didYouMean } from './nearest.js';
@@ -17,8 +17,6 @@ import { BUILT_IN_LOCALES, pickLocale } from './text.js';
 import type { Consent, ConsentConfig, ConsentEvents, ConsentUI, DecideOptions, DecisionRecord, Purpose } from './types.js';
 
 const DAY = 864e5;
-/** The browser sends a Global Privacy Control signal. */
-const gpc = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
 /**
  * Creates the consent instance for a config. Throws `ConsentConfigError` listing every problem in the config.

@@ -1,6 +1,7 @@
 // The second layer: every purpose with its switch (off until the person turns it on) and its full disclosure.
 // Switching off a yes withdraws it at once; Save records what the switches show; "all" never covers a sensitive one.
 import { Component, Fragment, h } from 'preact';
+import { gpc } from '../src/dom.js';
 import type { Purpose } from '../src/index.js';
 import { actionButton } from './buttons.js';
 import { Disclosure, Link, say, sayMarked } from './disclosure.js';
@@ -8,8 +9,6 @@ import { ModalLayer } from './modal-layer.js';
 import type { Fixed, Props } from './props.js';
 import { fill } from './texts.js';
 
-/** True when the browser sends a Global Privacy Control signal. */
-const privacySignal = () => (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
 
 /** One purpose's row: the dialogs' fixed props and what of the view it shows, never the whole view. */
 interface RowProps extends Fixed {
@@ -90,7 +89,7 @@ export function Preferences(props: Props & { readonly status: string }) {
       </p>
       <ul class="purposes">
         {consent.config.purposes.map((p, i) => (
-          <Row key={p.id} {...fixed} p={p} i={i} on={!!on[p.id]} revised={consent.revised(p.id)} signal={!!(p.sale && !on[p.id] && (privacySignal() || (!p.sensitive && !consent.inAcceptAll(p.id))))} />
+          <Row key={p.id} {...fixed} p={p} i={i} on={!!on[p.id]} revised={consent.revised(p.id)} signal={!!(p.sale && !on[p.id] && (gpc() || (!p.sensitive && !consent.inAcceptAll(p.id))))} />
         ))}
       </ul>
     </ModalLayer>
