@@ -1,5 +1,5 @@
-// Two projects: fast unit and component tests in happy-dom, and browser tests that drive real Chromium
-// against the demo server (they need `npm run build` first; `npm test` does that).
+// Three projects: fast unit and component tests in happy-dom, the component tests again on Preact 10, and browser
+// tests that drive real Chromium against the demo server (they need `npm run build` first; `npm test` does that).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -16,6 +16,18 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/browser/**'],
+        },
+      },
+      {
+        // The dialogs again on Preact 10: the package accepts either major, so an app that has Preact 10 shares its
+        // copy instead of shipping a second one. The tests of built files (script tag, stub) use the bundled Preact 11.
+        extends: true,
+        resolve: { alias: [{ find: /^preact$/, replacement: 'preact-10' }] },
+        test: {
+          name: 'preact-10',
+          environment: 'happy-dom',
+          setupFiles: ['test/setup.ts'],
+          include: ['test/*.test.tsx', 'test/{controller,embeds,texts}.test.ts'],
         },
       },
       {

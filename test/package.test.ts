@@ -34,6 +34,19 @@ describe('package', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['idb-keyval', 'preact']);
   });
 
+  it('accepts Preact 10 or 11, each the version its component tests run on, so an app with Preact 10 shares its copy', () => {
+    const installed = (name: string) => (JSON.parse(readFileSync(root + `node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+    const numbers = (version: string) => version.split('.').map(Number);
+    const clauses = pkg.dependencies.preact!.split(' || ').map((clause) => numbers(clause.replace(/^\^/, '')));
+    for (const version of [installed('preact-10'), installed('preact')].map(numbers)) {
+      // ^x.y.z: the same major, and no older than x.y.z.
+      const clause = clauses.find(([major]) => major == version[0]);
+      expect(clause, `preact ${version.join('.')}`).toBeDefined();
+      expect(version[1]! * 1e6 + version[2]! >= clause![1]! * 1e6 + clause![2]!, `preact ${version.join('.')}`).toBe(true);
+    }
+    expect(clauses.map(([major]) => major)).toEqual([10, 11]);
+  });
+
   it('the built ESM core works as the source does: off until yes, then on', async () => {
     expect(existsSync(root + 'dist/optin.js'), 'run npm run build first').toBe(true);
     const { createConsent } = (await import(join(root, 'dist/optin.js'))) as { createConsent: typeof createSource };
